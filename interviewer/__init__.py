@@ -1,0 +1,1 @@
+"""Interviewer: a self-hosted AI interviewer."""

@@ -1,0 +1,248 @@
+"""Database tables and the schemas that cross the API boundary.
+
+Template content (questions + rubric) is a pydantic document stored as JSON on the template row: a
+template version is immutable once a session used it, so storing it whole keeps a report reproducible.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import secrets
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+
+
+def utc_now() -> datetime:
+    """Current time, timezone-aware UTC (the only clock the app uses)."""
+    return datetime.now(UTC)
+
+
+def new_short_id(prefix: str) -> str:
+    """A short random id for questions and criteria, e.g. ``q-3f9a1c``."""
+    return f"{prefix}-{secrets.token_hex(3)}"
+
+
+# ---------------------------------------------------------------- template content (questions + rubric)
+
+
+class QuestionSpec(BaseModel):
+    """One question of a template, asked in list order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=lambda: new_short_id("q"), pattern=_ID_PATTERN)
+    text: str = Field(min_length=3, max_length=2000)
+    time_limit_s: int = Field(default=180, ge=10, le=3600, description="Seconds the candidate has to answer.")
+
+
+class CriterionSpec(BaseModel):
+    """One rubric criterion; scored 0–5 by the rule engine in `interviewer.scoring`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=lambda: new_short_id("c"), pattern=_ID_PATTERN)
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=2000)
+    weight: float = Field(default=1.0, gt=0, le=100)
+    levels: list[str] = Field(
+        default_factory=lambda: ["Poor", "Weak", "Adequate", "Good", "Excellent"],
+        min_length=5,
+        max_length=5,
+        description="What levels 1–5 look like, lowest first.",
+    )
+    evidence_phrases: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description='Phrases that show the criterion; alternatives (synonyms) separated by "|", '
+        'e.g. "load balancer | load balancing".',
+    )
+    structure_cues: bool = Field(default=False, description="Reward situation/task/action/result structure.")
+    expected_words_min: int = Field(default=40, ge=0, le=5000)
+    expected_words_max: int = Field(default=300, ge=1, le=10000)
+    question_ids: list[str] = Field(
+        default_factory=list, description="Questions this criterion scores; empty means all questions."
+    )
+
+    @field_validator("evidence_phrases")
+    @classmethod
+    def _phrases_not_blank(cls, phrases: list[str]) -> list[str]:
+        cleaned = [p.strip() for p in phrases if p.strip()]
+        if any(len(p) > 300 for p in cleaned):
+            raise ValueError("an evidence phrase is longer than 300 characters")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> CriterionSpec:
+        if self.expected_words_min > self.expected_words_max:
+            raise ValueError("expected_words_min must not exceed expected_words_max")
+        return self
+
+
+class TemplateContent(BaseModel):
+    """Everything an admin writes for one interview: questions and the rubric."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    role: str = Field(default="", max_length=120)
+    questions: list[QuestionSpec] = Field(min_length=1, max_length=50)
+    criteria: list[CriterionSpec] = Field(min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _ids_consistent(self) -> TemplateContent:
+        question_ids = [q.id for q in self.questions]
+        if len(set(question_ids)) != len(question_ids):
+            raise ValueError("question ids must be unique")
+        criterion_ids = [c.id for c in self.criteria]
+        if len(set(criterion_ids)) != len(criterion_ids):
+            raise ValueError("criterion ids must be unique")
+        for criterion in self.criteria:
+            unknown = set(criterion.question_ids) - set(question_ids)
+            if unknown:
+                raise ValueError(f"criterion {criterion.id!r} names unknown questions: {sorted(unknown)}")
+        return self
+
+
+# ---------------------------------------------------------------- tables
+
+
+class SessionStatus(enum.StrEnum):
+    """Where an interview session is; `interviewer.interview` is the one place that moves it."""
+
+    CONSENT = "consent"  # link opened, notice not yet accepted
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"  # candidate is done; report can be finalized
+    FINALIZED = "finalized"  # report built, audio deleted
+
+
+class AppSetting(SQLModel, table=True):
+    """Small key/value store for instance-wide values (admin password hash)."""
+
+    key: str = SQLField(primary_key=True, max_length=64)
+    value: str
+
+
+class Template(SQLModel, table=True):
+    """One version of an interview template. Versions of the same template share `family_id`."""
+
+    __table_args__ = (UniqueConstraint("family_id", "version"),)
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    family_id: str = SQLField(index=True, max_length=32)
+    version: int = 1
+    name: str = SQLField(max_length=120)
+    role: str = SQLField(default="", max_length=120)
+    content: dict = SQLField(sa_column=Column(JSON, nullable=False))  # type: ignore[type-arg]
+    is_current: bool = True
+    created_at: datetime = SQLField(default_factory=utc_now)
+
+    def parsed(self) -> TemplateContent:
+        """The stored content as a validated document."""
+        return TemplateContent.model_validate(self.content)
+
+
+class Invite(SQLModel, table=True):
+    """A single-use candidate link. Only a hash of its token is stored."""
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    token_hash: str = SQLField(unique=True, index=True, max_length=64)
+    template_family_id: str = SQLField(index=True, max_length=32)
+    candidate_name: str = SQLField(max_length=200)
+    candidate_email: str | None = SQLField(default=None, max_length=320)
+    created_at: datetime = SQLField(default_factory=utc_now)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    used_at: datetime | None = None
+
+
+class InterviewSession(SQLModel, table=True):
+    """One candidate's run through one template version; all interview state lives here."""
+
+    id: str = SQLField(primary_key=True, max_length=36)
+    invite_id: int = SQLField(foreign_key="invite.id", unique=True)
+    template_id: int = SQLField(foreign_key="template.id")
+    status: SessionStatus = SessionStatus.CONSENT
+    current_index: int = 0
+    question_started_at: datetime | None = None
+    created_at: datetime = SQLField(default_factory=utc_now)
+    consented_at: datetime | None = None
+    finished_at: datetime | None = None
+    finalized_at: datetime | None = None
+
+
+class Answer(SQLModel, table=True):
+    """The candidate's answer to one question; saved before it is acknowledged."""
+
+    __table_args__ = (UniqueConstraint("session_id", "question_id"),)
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    session_id: str = SQLField(foreign_key="interviewsession.id", index=True, max_length=36)
+    question_id: str = SQLField(max_length=32)
+    text: str
+    source: str = SQLField(default="typed", max_length=16)
+    seconds_used: float | None = None
+    updated_at: datetime = SQLField(default_factory=utc_now)
+
+
+class StoredReport(SQLModel, table=True):
+    """The finalized report of a session, kept verbatim so finalizing twice returns the same report."""
+
+    session_id: str = SQLField(primary_key=True, foreign_key="interviewsession.id", max_length=36)
+    report_json: str
+    pdf: bytes
+    created_at: datetime = SQLField(default_factory=utc_now)
+
+
+# ---------------------------------------------------------------- API schemas
+
+
+class TemplatePublic(BaseModel):
+    """A template version as the API returns it."""
+
+    id: int
+    family_id: str
+    version: int
+    content: TemplateContent
+
+
+class InviteCreate(BaseModel):
+    """What an admin provides to invite a candidate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template_family_id: str = Field(min_length=1, max_length=32)
+    candidate_name: str = Field(min_length=1, max_length=200)
+    candidate_email: EmailStr | None = None
+    expires_in_hours: int = Field(default=168, ge=1, le=24 * 90)
+
+    @field_validator("candidate_name")
+    @classmethod
+    def _name_is_text(cls, name: str) -> str:
+        name = re.sub(r"\s+", " ", name).strip()
+        if not name:
+            raise ValueError("candidate_name must not be blank")
+        return name
+
+
+class InviteCreated(BaseModel):
+    """A new invite: the token is shown this once and never stored in clear."""
+
+    invite_id: int
+    invite_token: str
+    url: str
+    expires_at: datetime
+
+
+class QuestionPublic(BaseModel):
+    """A question as the candidate (or an integrator) sees it."""
+
+    id: str
+    text: str
+    time_limit_s: int

@@ -1,0 +1,1 @@
+"""Interview reports: the versioned JSON document (`build`) and its PDF rendering (`pdf`)."""

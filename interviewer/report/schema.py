@@ -1,0 +1,68 @@
+"""The report document (JSON schema version 1). Everything but `generated_at` is a function of the
+answers and the template version, so finalizing the same session twice gives the same bytes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from interviewer.scoring import ScoreCard
+
+REPORT_SCHEMA_VERSION = "1"
+
+
+class CandidateInfo(BaseModel):
+    name: str
+    email: str | None = None
+
+
+class TemplateRef(BaseModel):
+    """Which template version the report was scored with."""
+
+    id: int
+    family_id: str
+    version: int
+    name: str
+    role: str
+
+
+class QuestionAnswer(BaseModel):
+    question_id: str
+    question: str
+    time_limit_s: int
+    answer: str  # "" when the candidate gave none
+    source: str | None = None  # "typed" or "voice"
+    seconds_used: float | None = None
+
+
+class AttentionSection(BaseModel):
+    """Attention flags for human review; filled by the attention feature, present (empty) until then."""
+
+    monitored: bool = False
+    events: list[dict[str, object]] = []
+    note: str = "Attention monitoring was not enabled for this interview."
+
+
+class Timings(BaseModel):
+    started_at: datetime | None
+    finished_at: datetime | None
+    total_answer_seconds: float | None
+
+
+class AudioRetention(BaseModel):
+    deleted: bool
+    files_deleted: int
+
+
+class Report(BaseModel):
+    schema_version: str = REPORT_SCHEMA_VERSION
+    session_id: str
+    generated_at: datetime
+    candidate: CandidateInfo
+    template: TemplateRef
+    answers: list[QuestionAnswer]
+    scores: ScoreCard
+    attention: AttentionSection
+    timings: Timings
+    audio: AudioRetention
