@@ -1,1 +1,3 @@
 """Interviewer: a self-hosted AI interviewer."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,34 @@
+"""Admin API for integrators: templates and invites (`Authorization: Bearer <ADMIN_API_KEY>`)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from interviewer.api.deps import AdminApi, RateLimitedApi, SystemDep
+from interviewer.models import InviteCreate, InviteCreated, TemplateContent, TemplatePublic
+
+router = APIRouter(prefix="/api", tags=["admin"], dependencies=[RateLimitedApi, AdminApi])
+
+
+@router.get("/templates")
+def list_templates(system: SystemDep) -> list[TemplatePublic]:
+    """The current version of every template."""
+    return [system.templates.public(t) for t in system.templates.list_current()]
+
+
+@router.post("/templates", status_code=status.HTTP_201_CREATED)
+def create_template(content: TemplateContent, system: SystemDep) -> TemplatePublic:
+    """Create a template (questions + rubric), as the in-app editor does."""
+    return system.templates.public(system.templates.create(content))
+
+
+@router.put("/templates/{family_id}")
+def update_template(family_id: str, content: TemplateContent, system: SystemDep) -> TemplatePublic:
+    """Edit a template; if a session already used the current version, this makes a new version."""
+    return system.templates.public(system.templates.update(family_id, content))
+
+
+@router.post("/invites", status_code=status.HTTP_201_CREATED)
+def create_invite(invite: InviteCreate, system: SystemDep) -> InviteCreated:
+    """Invite a candidate; the returned `url` (and `invite_token`) is shown only this once."""
+    return system.invites.create(invite)

@@ -1,0 +1,81 @@
+"""Request dependencies shared by the routers: the system, rate limits, and who is calling."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from starlette.requests import HTTPConnection
+
+from interviewer.security import ADMIN_COOKIE, same_secret
+from interviewer.system import System
+
+
+def get_system(connection: HTTPConnection) -> System:
+    system: System = connection.app.state.system
+    return system
+
+
+SystemDep = Annotated[System, Depends(get_system)]
+
+
+def client_ip(connection: HTTPConnection) -> str:
+    return connection.client.host if connection.client else "unknown"
+
+
+def api_rate_limit(request: Request, system: SystemDep) -> None:
+    """RATE_LIMIT_PER_MIN per client IP on the public API."""
+    system.limiter.hit("api", client_ip(request))
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def is_admin(request: Request, system: SystemDep) -> bool:
+    """True for the admin API key as bearer token, or a logged-in admin's cookie."""
+    token = bearer_token(request)
+    if token is not None and same_secret(token, system.settings.admin_api_key.get_secret_value()):
+        return True
+    return system.signer.admin_cookie_valid(request.cookies.get(ADMIN_COOKIE), system.admin.password_hash)
+
+
+def require_admin_api(request: Request, system: SystemDep) -> None:
+    """Admin bearer key for integrators; the API is off while ADMIN_API_KEY is unset."""
+    if not system.settings.admin_api_key.get_secret_value():
+        raise HTTPException(status_code=403, detail="the admin API is disabled: set ADMIN_API_KEY to enable it")
+    token = bearer_token(request)
+    if token is None:
+        raise _unauthorized("missing bearer token")
+    if not same_secret(token, system.settings.admin_api_key.get_secret_value()):
+        raise _unauthorized("invalid admin API key")
+
+
+def session_of_bearer(request: Request, system: SystemDep) -> str | None:
+    """The session a valid session bearer token (from /interview/start) belongs to."""
+    token = bearer_token(request)
+    if token is None:
+        return None
+    return system.signer.session_of_token(token, system.settings.ws_token_ttl_min * 60)
+
+
+def require_session_access(session_id: str, request: Request, system: SystemDep) -> bool:
+    """Admin, or the bearer of this very session's token. Returns True for the admin."""
+    if is_admin(request, system):
+        return True
+    owner = session_of_bearer(request, system)
+    if owner is None:
+        raise _unauthorized("a valid admin key or session token is required")
+    if owner != session_id:
+        raise HTTPException(status_code=403, detail="this token belongs to another session")
+    return False
+
+
+AdminApi = Depends(require_admin_api)
+RateLimitedApi = Depends(api_rate_limit)

@@ -1,0 +1,42 @@
+"""Liveness and readiness: `GET /status`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from interviewer import __version__
+from interviewer.api.deps import SystemDep
+
+router = APIRouter(tags=["status"])
+
+
+class StatusOut(BaseModel):
+    status: Literal["ok", "degraded"]
+    version: str
+    database: Literal["ok", "error"]
+    llm_provider: str
+    stt: str
+    tts: str
+
+
+@router.get("/status")
+def status(system: SystemDep) -> StatusOut:
+    """`ok` when the database answers; also says which optional engines are configured."""
+    try:
+        with system.db.session() as s:
+            s.connection().execute(text("SELECT 1"))
+        database: Literal["ok", "error"] = "ok"
+    except Exception:
+        database = "error"
+    return StatusOut(
+        status="ok" if database == "ok" else "degraded",
+        version=__version__,
+        database=database,
+        llm_provider=system.settings.llm_provider.value,
+        stt="not_configured",
+        tts="not_configured",
+    )

@@ -1,0 +1,113 @@
+"""Settings: every environment variable the app reads, validated in one place.
+
+Values come from the environment, then from the file named by ENV_FILE (default `.env`), then defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret"}
+
+
+class LLMProviderName(StrEnum):
+    NONE = "none"
+    OLLAMA = "ollama"
+    OPENAI = "openai"
+    LLAMACPP = "llamacpp"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; documented one by one in `.env.sample`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8080, ge=1, le=65535)
+    public_url: str = Field(default="", description="Base URL used in invite links; default http://API_HOST:API_PORT")
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    storage_dir: Path = Path("data")
+    database_url: str = ""
+    dev_mode: bool = False
+    session_secret: SecretStr = SecretStr("")
+    admin_password: SecretStr = SecretStr("")
+    admin_api_key: SecretStr = SecretStr("")
+    rate_limit_per_min: int = Field(default=60, ge=1)
+    login_rate_limit_per_min: int = Field(default=10, ge=1)
+    redeem_rate_limit_per_min: int = Field(default=20, ge=1)
+    ws_token_ttl_min: int = Field(default=240, ge=1, le=24 * 60)
+    max_answer_chars: int = Field(default=20_000, ge=100, le=200_000)
+    enable_docs: bool = True
+    log_level: str = "INFO"
+    llm_provider: LLMProviderName = LLMProviderName.NONE
+    ollama_model: str = "llama3.2"
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_api_key: SecretStr = SecretStr("")
+    tts_voice: str = "en-US-AriaNeural"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_origins(cls, data: dict[str, object]) -> dict[str, object]:
+        raw = data.get("allowed_origins")
+        if isinstance(raw, str):
+            data["allowed_origins"] = [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+        return data
+
+    @model_validator(mode="after")
+    def _no_wildcard_origin(self) -> Settings:
+        if "*" in self.allowed_origins:
+            raise ValueError("ALLOWED_ORIGINS must list origins; '*' is not allowed with cookie credentials")
+        return self
+
+    @property
+    def base_url(self) -> str:
+        """Where the app is reached from outside (for invite links)."""
+        host = "localhost" if self.api_host in {"0.0.0.0", "127.0.0.1", "::"} else self.api_host  # noqa: S104
+        return (self.public_url or f"http://{host}:{self.api_port}").rstrip("/")
+
+    @property
+    def origins(self) -> list[str]:
+        """Origins allowed for CORS and the WebSocket: the configured list plus the app's own."""
+        return sorted({*self.allowed_origins, self.base_url, f"http://127.0.0.1:{self.api_port}"})
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.storage_dir / 'interviewer.db'}"
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment and the file named by ENV_FILE (default `.env`; empty: none)."""
+    return Settings(_env_file=os.environ.get("ENV_FILE", ".env") or None)
+
+
+class InsecureSecretError(RuntimeError):
+    """SESSION_SECRET is a placeholder outside dev mode."""
+
+
+def resolve_session_secret(settings: Settings) -> str:
+    """The secret that signs cookies and tokens.
+
+    Outside dev mode a placeholder is refused. In dev mode a missing secret is generated once and kept in
+    STORAGE_DIR/dev_session_secret, so the first run just works and restarts keep sessions valid.
+    """
+    configured = settings.session_secret.get_secret_value().strip()
+    if configured.lower() not in PLACEHOLDER_SECRETS:
+        return configured
+    if not settings.dev_mode:
+        raise InsecureSecretError(
+            "SESSION_SECRET is empty or a placeholder. Set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))'), or set DEV_MODE=true for a local trial."
+        )
+    secret_file = settings.storage_dir / "dev_session_secret"
+    if not secret_file.exists():
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        secret_file.write_text(secrets.token_urlsafe(48))
+        secret_file.chmod(0o600)
+    return secret_file.read_text().strip()

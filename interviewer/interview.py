@@ -1,0 +1,247 @@
+"""The interview state machine and the one service that changes interview state.
+
+    consent ──consent()──▶ in_progress(q0) ──answer()/next()──▶ in_progress(qN) ──finish()──▶ finished
+                                                                             finalize (reports) ──▶ finalized
+
+Every change is committed before it is announced (`SessionEvents`) or acknowledged, so a crash or a
+restart loses nothing that the candidate was told was saved.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from sqlmodel import Session as DbSession
+from sqlmodel import col, select
+
+from interviewer.db import Database
+from interviewer.errors import Conflict, LinkProblem, NotFound
+from interviewer.events import SessionEvents
+from interviewer.invites import InviteState, as_utc, invite_state
+from interviewer.models import (
+    Answer,
+    InterviewSession,
+    Invite,
+    QuestionPublic,
+    QuestionSpec,
+    SessionStatus,
+    Template,
+    TemplateContent,
+    utc_now,
+)
+from interviewer.scoring import AnswerForScoring, ScoreCard, score_interview
+from interviewer.security import hash_token
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """Everything known about one session, read in one go (pages and reports render from it)."""
+
+    session: InterviewSession
+    template: Template
+    content: TemplateContent
+    invite: Invite
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+    @property
+    def current_question(self) -> QuestionSpec | None:
+        """The question being asked, or None when the interview is not in progress."""
+        if self.session.status != SessionStatus.IN_PROGRESS:
+            return None
+        return self.content.questions[self.session.current_index]
+
+    @property
+    def is_last_question(self) -> bool:
+        return self.session.current_index >= len(self.content.questions) - 1
+
+    def answers_for_scoring(self) -> list[AnswerForScoring]:
+        """Answers in question order, ready for the rubric engine."""
+        return [
+            AnswerForScoring(question_id=q.id, text=a.text, seconds_used=a.seconds_used)
+            for q in self.content.questions
+            if (a := self.answers.get(q.id)) is not None
+        ]
+
+    def questions_public(self) -> list[QuestionPublic]:
+        return [QuestionPublic(id=q.id, text=q.text, time_limit_s=q.time_limit_s) for q in self.content.questions]
+
+
+class InterviewService:
+    """Opens invites into sessions and moves sessions through their states."""
+
+    def __init__(self, db: Database, events: SessionEvents, max_answer_chars: int) -> None:
+        self._db = db
+        self._events = events
+        self._max_answer_chars = max_answer_chars
+
+    # ------------------------------------------------------------ reading
+
+    def view(self, session_id: str) -> SessionView:
+        with self._db.session() as s:
+            session = s.get(InterviewSession, session_id)
+            if session is None:
+                raise NotFound("session not found")
+            template = s.get(Template, session.template_id)
+            invite = s.get(Invite, session.invite_id)
+            answers = s.exec(select(Answer).where(Answer.session_id == session_id)).all()
+        if template is None or invite is None:
+            raise NotFound("session data incomplete")
+        return SessionView(session, template, template.parsed(), invite, {a.question_id: a for a in answers})
+
+    def list_sessions(self) -> list[SessionView]:
+        """All sessions, newest first."""
+        with self._db.session() as s:
+            ids = s.exec(select(InterviewSession.id).order_by(col(InterviewSession.created_at).desc())).all()
+        return [self.view(session_id) for session_id in ids]
+
+    def scores(self, session_id: str) -> ScoreCard:
+        """Provisional scores from the answers so far (the same engine the report uses)."""
+        view = self.view(session_id)
+        return score_interview(view.answers_for_scoring(), view.content)
+
+    # ------------------------------------------------------------ transitions
+
+    def open_invite(self, token: str, *, consented: bool = False) -> str:
+        """Redeem a single-use invite token into a new session; returns the session id.
+
+        `consented=True` is for API clients, whose integrator showed the notice; the page asks first.
+        """
+        now = utc_now()
+        with self._db.session() as s:
+            invite = s.exec(select(Invite).where(Invite.token_hash == hash_token(token))).first()
+            if invite is None:
+                raise LinkProblem("invalid")
+            state = invite_state(invite, now)
+            if state != InviteState.PENDING:
+                raise LinkProblem(state.value)
+            template = s.exec(
+                select(Template).where(Template.family_id == invite.template_family_id, col(Template.is_current))
+            ).first()
+            if template is None:
+                raise LinkProblem("invalid")
+            invite.used_at = now
+            session = InterviewSession(id=str(uuid.uuid4()), invite_id=invite.id or 0, template_id=template.id or 0)
+            if consented:
+                session.status, session.consented_at, session.question_started_at = SessionStatus.IN_PROGRESS, now, now
+            s.add(invite)
+            s.add(session)
+        log.info("invite %s opened as session %s", invite.id, session.id)
+        return session.id
+
+    def opened_by(self, token: str, session_id: str) -> bool:
+        """True if `session_id` is the session that this invite token was redeemed into."""
+        with self._db.session() as s:
+            invite = s.exec(select(Invite).where(Invite.token_hash == hash_token(token))).first()
+            session = s.get(InterviewSession, session_id)
+        return invite is not None and session is not None and session.invite_id == invite.id
+
+    async def consent(self, session_id: str) -> SessionView:
+        """The candidate accepted the notice: the first question starts now."""
+        now = utc_now()
+        with self._db.session() as s:
+            session = self._locked(s, session_id)
+            if session.status == SessionStatus.CONSENT:
+                session.status, session.consented_at, session.question_started_at = SessionStatus.IN_PROGRESS, now, now
+                s.add(session)
+        view = self.view(session_id)
+        await self._announce_question(view)
+        return view
+
+    async def save_answer(self, session_id: str, question_id: str, text: str, source: str = "typed") -> Answer:
+        """Store (or replace) the answer to the current question; committed before this returns."""
+        if len(text) > self._max_answer_chars:
+            raise Conflict(f"answer is longer than {self._max_answer_chars} characters")
+        view = self.view(session_id)
+        current = self._require_in_progress(view)
+        if question_id != current.id:
+            raise Conflict(f"question {question_id!r} is not the current question ({current.id!r})")
+        started = view.session.question_started_at
+        seconds_used = (utc_now() - as_utc(started)).total_seconds() if started else None
+        with self._db.session() as s:
+            answer = s.exec(
+                select(Answer).where(Answer.session_id == session_id, Answer.question_id == question_id)
+            ).first() or Answer(session_id=session_id, question_id=question_id, text="")
+            answer.text, answer.source, answer.updated_at = text, source, utc_now()
+            answer.seconds_used = round(seconds_used, 1) if seconds_used is not None else None
+            s.add(answer)
+        log.info("session %s: answer to %s saved (%d chars)", session_id, question_id, len(text))
+        await self._events.publish(session_id, {"type": "answer_saved", "question_id": question_id})
+        await self._announce_scores(session_id)
+        return answer
+
+    async def next_question(self, session_id: str, from_question_id: str | None = None) -> SessionView:
+        """Move on; after the last question this finishes the interview.
+
+        With `from_question_id`, only moves if that is still the current question (a double click moves once).
+        """
+        view = self.view(session_id)
+        current = self._require_in_progress(view)
+        if from_question_id is not None and from_question_id != current.id:
+            raise Conflict("that question was already left")
+        if view.is_last_question:
+            return await self.finish(session_id)
+        with self._db.session() as s:
+            session = self._locked(s, session_id)
+            session.current_index += 1
+            session.question_started_at = utc_now()
+            s.add(session)
+        view = self.view(session_id)
+        await self._announce_question(view)
+        return view
+
+    async def finish(self, session_id: str) -> SessionView:
+        """The candidate is done (or the admin ends the interview). Idempotent once finished."""
+        with self._db.session() as s:
+            session = self._locked(s, session_id)
+            if session.status in (SessionStatus.CONSENT, SessionStatus.IN_PROGRESS):
+                session.status, session.finished_at = SessionStatus.FINISHED, utc_now()
+                s.add(session)
+        view = self.view(session_id)
+        await self._events.publish(session_id, {"type": "finished", "status": view.session.status.value})
+        return view
+
+    def mark_finalized(self, session_id: str) -> None:
+        """Called by the report service once the report is stored."""
+        with self._db.session() as s:
+            session = self._locked(s, session_id)
+            session.status, session.finalized_at = SessionStatus.FINALIZED, session.finalized_at or utc_now()
+            s.add(session)
+
+    # ------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _locked(s: DbSession, session_id: str) -> InterviewSession:
+        session = s.get(InterviewSession, session_id, with_for_update=True)
+        if session is None:
+            raise NotFound("session not found")
+        return session
+
+    @staticmethod
+    def _require_in_progress(view: SessionView) -> QuestionSpec:
+        question = view.current_question
+        if question is None:
+            raise Conflict(f"the interview is {view.session.status.value}, not in progress")
+        return question
+
+    async def _announce_question(self, view: SessionView) -> None:
+        question = view.current_question
+        if question is None:
+            return
+        await self._events.publish(
+            view.session.id,
+            {
+                "type": "question",
+                "index": view.session.current_index,
+                "count": len(view.content.questions),
+                "question": QuestionPublic(id=question.id, text=question.text, time_limit_s=question.time_limit_s)
+                .model_dump(),
+            },
+        )
+
+    async def _announce_scores(self, session_id: str) -> None:
+        card = self.scores(session_id)
+        await self._events.publish(session_id, {"type": "score", "scores": card.model_dump(mode="json")})

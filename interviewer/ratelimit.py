@@ -1,0 +1,35 @@
+"""Rate limits with the `limits` library: fixed per-minute windows keyed by purpose and client."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import RateLimitItemPerMinute, storage, strategies
+
+
+class RateLimited(Exception):
+    """Raised when a client exceeded a limit; carries the seconds until it may retry."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many requests, retry after {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+class RateLimiter:
+    """Named per-minute limits, e.g. `limiter.hit("login", client_ip)`."""
+
+    def __init__(self, per_minute: dict[str, int], storage_uri: str = "memory://") -> None:
+        self._items = {name: RateLimitItemPerMinute(n) for name, n in per_minute.items()}
+        self._strategy = strategies.FixedWindowRateLimiter(storage.storage_from_string(storage_uri))
+
+    def hit(self, name: str, key: str) -> None:
+        """Count one request; raise `RateLimited` if it goes over the limit."""
+        item = self._items[name]
+        if not self._strategy.hit(item, name, key):
+            reset_at = self._strategy.get_window_stats(item, name, key).reset_time
+            raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+
+    def reset(self) -> None:
+        """Forget all counts (used when the app starts)."""
+        self._strategy.storage.reset()

@@ -1,0 +1,54 @@
+"""Build the report document from a session view: a pure function of answers + template version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from interviewer.interview import SessionView
+from interviewer.report.schema import (
+    AttentionSection,
+    AudioRetention,
+    CandidateInfo,
+    QuestionAnswer,
+    Report,
+    TemplateRef,
+    Timings,
+)
+from interviewer.scoring import score_interview
+
+
+def build_report(view: SessionView, audio: AudioRetention, generated_at: datetime) -> Report:
+    """Score the session with its own template version and assemble the report."""
+    answers = [
+        QuestionAnswer(
+            question_id=q.id,
+            question=q.text,
+            time_limit_s=q.time_limit_s,
+            answer=a.text if (a := view.answers.get(q.id)) else "",
+            source=a.source if a else None,
+            seconds_used=a.seconds_used if a else None,
+        )
+        for q in view.content.questions
+    ]
+    used = [a.seconds_used for a in answers if a.seconds_used is not None]
+    return Report(
+        session_id=view.session.id,
+        generated_at=generated_at,
+        candidate=CandidateInfo(name=view.invite.candidate_name, email=view.invite.candidate_email),
+        template=TemplateRef(
+            id=view.template.id or 0,
+            family_id=view.template.family_id,
+            version=view.template.version,
+            name=view.content.name,
+            role=view.content.role,
+        ),
+        answers=answers,
+        scores=score_interview(view.answers_for_scoring(), view.content),
+        attention=AttentionSection(),
+        timings=Timings(
+            started_at=view.session.consented_at,
+            finished_at=view.session.finished_at,
+            total_answer_seconds=round(sum(used), 1) if used else None,
+        ),
+        audio=audio,
+    )

@@ -1,0 +1,70 @@
+"""Finalize a session: score it, store the report (JSON + PDF), delete its audio. Idempotent."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from pathlib import Path
+
+from interviewer.db import Database
+from interviewer.errors import Conflict
+from interviewer.events import Message, SessionEvents
+from interviewer.interview import InterviewService
+from interviewer.models import SessionStatus, StoredReport, utc_now
+from interviewer.report.build import build_report
+from interviewer.report.pdf import render_pdf
+from interviewer.report.schema import AudioRetention, Report
+
+log = logging.getLogger(__name__)
+
+
+class ReportService:
+    def __init__(self, db: Database, interview: InterviewService, events: SessionEvents, storage_dir: Path) -> None:
+        self._db = db
+        self._interview = interview
+        self._events = events
+        self._audio_root = storage_dir / "audio"
+        self._lock = asyncio.Lock()
+
+    def stored(self, session_id: str) -> StoredReport | None:
+        with self._db.session() as s:
+            return s.get(StoredReport, session_id)
+
+    async def finalize(self, session_id: str, *, allow_unfinished: bool = False) -> Report:
+        """Build and keep the report once; later calls return the stored one unchanged.
+
+        Only an admin may finalize an interview that is still running (`allow_unfinished`); that ends it.
+        """
+        view = self._interview.view(session_id)
+        if view.session.status in (SessionStatus.CONSENT, SessionStatus.IN_PROGRESS):
+            if not allow_unfinished:
+                raise Conflict("the interview is not finished yet")
+            await self._interview.finish(session_id)
+        async with self._lock:
+            existing = self.stored(session_id)
+            if existing is not None:
+                return Report.model_validate_json(existing.report_json)
+            view = self._interview.view(session_id)
+            audio = await asyncio.to_thread(self._delete_audio, session_id)
+            report = build_report(view, audio, generated_at=utc_now())
+            pdf = await asyncio.to_thread(render_pdf, report)
+            with self._db.session() as s:
+                s.add(StoredReport(session_id=session_id, report_json=report.model_dump_json(indent=2), pdf=pdf))
+            self._interview.mark_finalized(session_id)
+        log.info("session %s finalized (total %.1f)", session_id, report.scores.total)
+        await self._events.publish(session_id, {"type": "report", "total": report.scores.total})
+        return report
+
+    async def on_event(self, message: Message) -> None:
+        """Finalize as soon as an interview finishes, so the admin finds the report ready."""
+        if message.get("type") == "finished":
+            await self.finalize(str(message["session_id"]))
+
+    def _delete_audio(self, session_id: str) -> AudioRetention:
+        folder = self._audio_root / session_id
+        if not folder.exists():
+            return AudioRetention(deleted=True, files_deleted=0)
+        count = sum(1 for p in folder.rglob("*") if p.is_file())
+        shutil.rmtree(folder)
+        return AudioRetention(deleted=True, files_deleted=count)

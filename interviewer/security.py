@@ -1,0 +1,125 @@
+"""Secrets and credentials: admin password, admin cookie, invite tokens, signed session tokens.
+
+All signing uses SESSION_SECRET through itsdangerous with a distinct salt per purpose, so a token made
+for one purpose never verifies as another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from urllib.parse import urlsplit
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+ADMIN_COOKIE = "iv_admin"
+CANDIDATE_COOKIE = "iv_candidate"
+ADMIN_COOKIE_MAX_AGE_S = 12 * 3600
+CANDIDATE_COOKIE_MAX_AGE_S = 7 * 24 * 3600
+LOGIN_TICKET_MAX_AGE_S = 60
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_password(password: str) -> str:
+    """scrypt hash with a random salt, as `scrypt$<salt hex>$<hash hex>`."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Constant-time check of `password` against a `hash_password` value."""
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), dklen=32, **_SCRYPT)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def new_invite_token() -> str:
+    """A 192-bit URL-safe invite token."""
+    return secrets.token_urlsafe(24)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a high-entropy token (what is stored instead of the token)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison; an empty expected secret never matches."""
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def origin_allowed(origin: str | None, allowed: list[str]) -> bool:
+    """True for no Origin header (non-browser clients) or an origin on the allowlist."""
+    if origin is None:
+        return True
+    parts = urlsplit(origin)
+    return f"{parts.scheme}://{parts.netloc}" in allowed
+
+
+class Signer:
+    """Makes and checks the app's signed values (cookies, login tickets, session tokens)."""
+
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+        self._used_tickets: dict[str, float] = {}
+
+    def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(self._secret, salt=f"interviewer.{purpose}")
+
+    def _load(self, purpose: str, value: str, max_age_s: int) -> dict[str, str] | None:
+        try:
+            data = self._serializer(purpose).loads(value, max_age=max_age_s)
+        except (BadSignature, SignatureExpired):
+            return None
+        return data if isinstance(data, dict) else None
+
+    # admin
+    def admin_cookie(self, password_hash: str) -> str:
+        """Cookie value for a logged-in admin; changing the password invalidates old cookies."""
+        return self._serializer("admin").dumps({"pw": hash_token(password_hash)[:16]})
+
+    def admin_cookie_valid(self, value: str | None, password_hash: str) -> bool:
+        data = self._load("admin", value or "", ADMIN_COOKIE_MAX_AGE_S)
+        return data is not None and data.get("pw") == hash_token(password_hash)[:16]
+
+    def login_ticket(self) -> str:
+        """A one-time, one-minute ticket that the login page exchanges for the admin cookie."""
+        return self._serializer("login").dumps({"nonce": secrets.token_hex(16)})
+
+    def redeem_login_ticket(self, ticket: str) -> bool:
+        data = self._load("login", ticket, LOGIN_TICKET_MAX_AGE_S)
+        if data is None:
+            return False
+        now = time.monotonic()
+        self._used_tickets = {n: t for n, t in self._used_tickets.items() if now - t < 2 * LOGIN_TICKET_MAX_AGE_S}
+        nonce = data.get("nonce", "")
+        if nonce in self._used_tickets:
+            return False
+        self._used_tickets[nonce] = now
+        return True
+
+    # candidate
+    def candidate_cookie(self, session_id: str) -> str:
+        """Cookie that binds a browser to the session its invite link opened."""
+        return self._serializer("candidate").dumps({"sid": session_id})
+
+    def candidate_session(self, value: str | None) -> str | None:
+        data = self._load("candidate", value or "", CANDIDATE_COOKIE_MAX_AGE_S)
+        return data.get("sid") if data else None
+
+    # API clients of one session (WS and STT)
+    def session_token(self, session_id: str) -> str:
+        """Short-lived bearer token for one session's WS and STT calls."""
+        return self._serializer("session").dumps({"sid": session_id})
+
+    def session_of_token(self, token: str, max_age_s: int) -> str | None:
+        data = self._load("session", token, max_age_s)
+        return data.get("sid") if data else None

@@ -1,0 +1,60 @@
+"""The services of one running app, built once in `main.py` and handed to routes and pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interviewer.admin_account import AdminAccount
+from interviewer.config import Settings
+from interviewer.db import Database
+from interviewer.events import SessionEvents
+from interviewer.interview import InterviewService
+from interviewer.invites import InviteService
+from interviewer.ratelimit import RateLimiter
+from interviewer.report.service import ReportService
+from interviewer.security import Signer
+from interviewer.templates import TemplateService
+
+
+@dataclass(frozen=True)
+class System:
+    settings: Settings
+    db: Database
+    signer: Signer
+    limiter: RateLimiter
+    events: SessionEvents
+    admin: AdminAccount
+    templates: TemplateService
+    invites: InviteService
+    interview: InterviewService
+    reports: ReportService
+
+    @classmethod
+    def build(cls, settings: Settings, session_secret: str) -> System:
+        """Wire the services from settings (no I/O beyond opening the database)."""
+        settings.storage_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(settings.sqlalchemy_url)
+        db.create_tables()
+        events = SessionEvents()
+        templates = TemplateService(db)
+        interview = InterviewService(db, events, settings.max_answer_chars)
+        reports = ReportService(db, interview, events, settings.storage_dir)
+        events.subscribe(SessionEvents.ALL, reports.on_event)
+        return cls(
+            settings=settings,
+            db=db,
+            signer=Signer(session_secret),
+            limiter=RateLimiter(
+                {
+                    "api": settings.rate_limit_per_min,
+                    "login": settings.login_rate_limit_per_min,
+                    "redeem": settings.redeem_rate_limit_per_min,
+                }
+            ),
+            events=events,
+            admin=AdminAccount(db),
+            templates=templates,
+            invites=InviteService(db, templates, settings.base_url),
+            interview=interview,
+            reports=reports,
+        )

@@ -1,0 +1,50 @@
+"""Composition root: settings → database → services → API routes → pages → ui.run."""
+
+from __future__ import annotations
+
+import sys
+
+from nicegui import app, ui
+
+from interviewer.api.wiring import install
+from interviewer.config import InsecureSecretError, load_settings, resolve_session_secret
+from interviewer.redact import setup_logging
+from interviewer.system import System
+from pages import register_pages
+
+
+def main() -> None:
+    settings = load_settings()
+    try:
+        secret = resolve_session_secret(settings)
+    except InsecureSecretError as error:
+        print(f"Refusing to start: {error}", file=sys.stderr)
+        raise SystemExit(2) from error
+    setup_logging(settings.storage_dir, settings.log_level)
+    system = System.build(settings, secret)
+    generated_password = system.admin.ensure_password(settings.admin_password.get_secret_value())
+    system.templates.ensure_example()
+    install(app, system)
+    register_pages(system)
+    app.on_shutdown(system.db.dispose)
+    if generated_password:
+        print(  # the console only, never the log file
+            f"\n  Admin login: {settings.base_url}/login\n  Admin password (shown once, stored hashed): "
+            f"{generated_password}\n  Set ADMIN_PASSWORD to choose your own.\n",
+            flush=True,
+        )
+    ui.run(
+        host=settings.api_host,
+        port=settings.api_port,
+        title="Interviewer",
+        favicon="🎙️",
+        reload=False,
+        show=False,
+        fastapi_docs=settings.enable_docs,
+        storage_secret=secret,
+        show_welcome_message=False,
+    )
+
+
+if __name__ in {"__main__", "__mp_main__"}:
+    main()

@@ -1,0 +1,88 @@
+"""Invites: make a single-use candidate link, list links with their state, revoke."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+from pydantic import ValidationError
+
+from interviewer.errors import DomainError
+from interviewer.invites import InviteState
+from interviewer.models import InviteCreate
+from interviewer.system import System
+from pages.layout import admin_frame, admin_redirect
+
+
+def register(system: System) -> None:
+    @ui.page("/admin/invites")
+    def invites_page(request: Request) -> RedirectResponse | None:
+        if (redirect := admin_redirect(request, system)) is not None:
+            return redirect
+        templates = {t.family_id: f"{t.name} (v{t.version})" for t in system.templates.list_current()}
+        form = {"template": next(iter(templates), None), "name": "", "email": "", "hours": 168}
+
+        def create() -> None:
+            try:
+                request_ = InviteCreate(
+                    template_family_id=form["template"] or "",
+                    candidate_name=str(form["name"]),
+                    candidate_email=str(form["email"]).strip() or None,
+                    expires_in_hours=int(form["hours"] or 0),
+                )
+                created = system.invites.create(request_)
+            except ValidationError as error:
+                ui.notify(f"Not created: {error.errors()[0]['msg']}", type="negative")
+                return
+            except DomainError as error:
+                ui.notify(error.detail, type="negative")
+                return
+            new_link.set_value(created.url)
+            new_link_card.set_visibility(True)
+            invite_list.refresh()
+
+        def revoke(invite_id: int) -> None:
+            try:
+                system.invites.revoke(invite_id)
+            except DomainError as error:
+                ui.notify(error.detail, type="warning")
+            invite_list.refresh()
+
+        @ui.refreshable
+        def invite_list() -> None:
+            rows = system.invites.list()
+            if not rows:
+                ui.label("No invites yet.").classes("text-gray-600")
+            for row in rows:
+                with ui.card().classes("w-full"), ui.row().classes("w-full items-center"):
+                    with ui.column().classes("gap-0"):
+                        ui.label(row.invite.candidate_name).classes("font-medium")
+                        ui.label(
+                            f"{row.template_name} · expires {row.invite.expires_at:%Y-%m-%d %H:%M} UTC"
+                        ).classes("text-sm text-gray-600")
+                    ui.space()
+                    ui.badge(row.state.value).mark(f"invite-state-{row.invite.id}")
+                    if row.state == InviteState.PENDING:
+                        ui.button("Revoke", on_click=lambda i=row.invite.id or 0: revoke(i)).props(
+                            "flat color=negative"
+                        ).mark(f"revoke-{row.invite.id}")
+
+        with admin_frame("Invites"):
+            with ui.card().classes("w-full"):
+                ui.label("Invite a candidate").classes("text-lg font-medium")
+                with ui.row().classes("w-full gap-4 items-end"):
+                    ui.select(templates, label="Template").bind_value(form, "template").classes("w-64").mark(
+                        "invite-template"
+                    )
+                    ui.input("Candidate name").bind_value(form, "name").mark("invite-name")
+                    ui.input("E-mail (optional)").bind_value(form, "email").mark("invite-email")
+                    ui.number("Valid for (hours)", min=1, max=2160, format="%d").bind_value(form, "hours").classes(
+                        "w-36"
+                    )
+                    ui.button("Create link", on_click=create).mark("create-invite")
+            with ui.card().classes("w-full bg-green-50") as new_link_card:
+                ui.label("Send this link to the candidate. It works once and is shown only now.")
+                new_link = ui.input("Link").props("readonly").classes("w-full").mark("invite-link")
+            new_link_card.set_visibility(False)
+            invite_list()
+        return None

@@ -1,0 +1,45 @@
+"""The admin frame (header + navigation) and the admin guard used by every admin page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from interviewer.security import ADMIN_COOKIE
+from interviewer.system import System
+
+NAV = [("Sessions", "/admin"), ("Templates", "/admin/templates"), ("Invites", "/admin/invites")]
+
+
+def admin_redirect(request: Request, system: System) -> RedirectResponse | None:
+    """A redirect to the login page unless the request carries a valid admin cookie."""
+    if system.signer.admin_cookie_valid(request.cookies.get(ADMIN_COOKIE), system.admin.password_hash):
+        return None
+    return RedirectResponse("/login", status_code=303)
+
+
+@contextmanager
+def admin_frame(title: str) -> Iterator[None]:
+    """Header with navigation and a centred content column."""
+    ui.page_title(f"{title} · Interviewer")
+    with ui.header().classes("items-center bg-slate-800"):
+        ui.label("Interviewer").classes("text-lg font-bold mr-6")
+        for label, target in NAV:
+            ui.link(label, target).classes("text-white no-underline mr-4")
+        ui.space()
+        ui.link("Log out", "/auth/logout").classes("text-white no-underline").mark("logout")
+    with ui.column().classes("w-full max-w-5xl mx-auto p-4 gap-4"):
+        ui.label(title).classes("text-2xl font-semibold")
+        yield
+
+
+@contextmanager
+def candidate_frame(title: str) -> Iterator[None]:
+    """A calm, single-column frame for the candidate."""
+    ui.page_title(title)
+    with ui.column().classes("w-full max-w-2xl mx-auto p-6 gap-4"):
+        yield

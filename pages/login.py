@@ -1,0 +1,35 @@
+"""Admin login: password → one-time ticket → `/auth/complete` sets the HttpOnly cookie."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from nicegui import ui
+
+from interviewer.ratelimit import RateLimited
+from interviewer.system import System
+
+
+def register(system: System) -> None:
+    @ui.page("/login")
+    def login_page(request: Request, expired: str = "") -> None:
+        ip = request.client.host if request.client else "unknown"
+
+        def try_login() -> None:
+            try:
+                system.limiter.hit("login", ip)
+            except RateLimited as limited:
+                ui.notify(f"Too many attempts; try again in {limited.retry_after_s} s", type="warning")
+                return
+            if not system.admin.check(password.value or ""):
+                ui.notify("Wrong password", type="negative")
+                return
+            ui.navigate.to(f"/auth/complete?ticket={system.signer.login_ticket()}")
+
+        ui.page_title("Log in · Interviewer")
+        with ui.card().classes("absolute-center w-80"):
+            ui.label("Interviewer admin").classes("text-xl font-semibold")
+            if expired:
+                ui.label("That login took too long; please try again.").classes("text-orange-700")
+            password = ui.input("Password", password=True, password_toggle_button=True).mark("password")
+            password.classes("w-full").on("keydown.enter", try_login)
+            ui.button("Log in", on_click=try_login).classes("w-full").mark("login")

@@ -1,0 +1,120 @@
+"""Sessions: the list (admin home) and one session's live view with scores, answers and the report."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from interviewer.errors import NotFound
+from interviewer.events import Message
+from interviewer.interview import SessionView
+from interviewer.system import System
+from pages.elements.score_panel import ScorePanel
+from pages.layout import admin_frame, admin_redirect
+
+STATUS_COLOR = {"consent": "grey", "in_progress": "blue", "finished": "orange", "finalized": "green"}
+
+
+def register(system: System) -> None:
+    @ui.page("/admin")
+    def sessions_page(request: Request) -> RedirectResponse | None:
+        if (redirect := admin_redirect(request, system)) is not None:
+            return redirect
+        with admin_frame("Sessions"):
+            views = system.interview.list_sessions()
+            if not views:
+                ui.label("No interviews yet. Create an invite and open its link to try one.")
+                ui.link("Create an invite", "/admin/invites")
+            for view in views:
+                _session_row(view, system)
+        return None
+
+    @ui.page("/admin/sessions/{session_id}")
+    async def session_page(request: Request, session_id: str) -> RedirectResponse | None:
+        if (redirect := admin_redirect(request, system)) is not None:
+            return redirect
+        try:
+            view = system.interview.view(session_id)
+        except NotFound:
+            return RedirectResponse("/admin", status_code=303)
+        with admin_frame(f"Interview with {view.invite.candidate_name}"):
+            live = SessionLiveView(system, session_id)
+            live.build()
+            unsubscribe = system.events.subscribe(session_id, live.on_event)
+            ui.context.client.on_delete(unsubscribe)
+        return None
+
+
+def _session_row(view: SessionView, system: System) -> None:
+    stored = system.reports.stored(view.session.id)
+    with ui.card().classes("w-full"), ui.row().classes("w-full items-center"):
+        with ui.column().classes("gap-0"):
+            ui.link(view.invite.candidate_name, f"/admin/sessions/{view.session.id}").classes("font-medium").mark(
+                f"session-{view.session.id}"
+            )
+            ui.label(
+                f"{view.content.name} v{view.template.version} · started {view.session.created_at:%Y-%m-%d %H:%M} UTC"
+            ).classes("text-sm text-gray-600")
+        ui.space()
+        if stored is not None:
+            ui.label("report ready")
+        status = view.session.status.value
+        ui.badge(status.replace("_", " "), color=STATUS_COLOR[status])
+
+
+class SessionLiveView:
+    """Status, live ScorePanel, answers and report downloads of one session; refreshes on its events."""
+
+    def __init__(self, system: System, session_id: str) -> None:
+        self.system = system
+        self.session_id = session_id
+
+    def build(self) -> None:
+        with ui.row().classes("w-full items-start gap-6"):
+            with ui.column().classes("w-80 gap-2"):
+                self.summary()
+            with ui.column().classes("grow gap-2"):
+                ui.label("Scores (update as answers arrive)").classes("text-lg font-medium")
+                self.scores = ScorePanel()
+                self.scores.show(self.system.interview.scores(self.session_id))
+        ui.label("Answers").classes("text-lg font-medium")
+        self.answers()
+
+    @ui.refreshable_method
+    def summary(self) -> None:
+        view = self.system.interview.view(self.session_id)
+        ui.label(f"Status: {view.session.status.value.replace('_', ' ')}").mark("session-status")
+        ui.label(f"Template: {view.content.name}, version {view.template.version}")
+        ui.label(f"Question {view.session.current_index + 1} of {len(view.content.questions)}")
+        if view.invite.candidate_email:
+            ui.label(view.invite.candidate_email).classes("text-sm text-gray-600")
+        if self.system.reports.stored(self.session_id) is not None:
+            with ui.row():
+                ui.link("Download PDF", f"/report/{self.session_id}.pdf").mark("download-pdf")
+                ui.link("Download JSON", f"/report/{self.session_id}.json").mark("download-json")
+        else:
+            ui.button("End interview and build report", on_click=self.finalize).props("outline").mark("finalize")
+
+    @ui.refreshable_method
+    def answers(self) -> None:
+        view = self.system.interview.view(self.session_id)
+        for index, question in enumerate(view.content.questions):
+            answer = view.answers.get(question.id)
+            with ui.card().classes("w-full"):
+                ui.label(f"{index + 1}. {question.text}").classes("font-medium")
+                ui.label(answer.text if answer else "(no answer yet)").classes("whitespace-pre-wrap").mark(
+                    f"answer-{question.id}"
+                )
+
+    async def finalize(self) -> None:
+        await self.system.reports.finalize(self.session_id, allow_unfinished=True)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.summary.refresh()
+        self.answers.refresh()
+        self.scores.show(self.system.interview.scores(self.session_id))
+
+    def on_event(self, _message: Message) -> None:
+        self.refresh()

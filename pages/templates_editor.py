@@ -1,0 +1,213 @@
+"""Templates: the list, and the editor for questions and the rubric."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+from pydantic import ValidationError
+
+from interviewer.errors import NotFound
+from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
+from interviewer.system import System
+from pages.layout import admin_frame, admin_redirect
+
+LEVEL_NAMES = ["1 – lowest", "2", "3", "4", "5 – highest"]
+
+
+def register(system: System) -> None:
+    @ui.page("/admin/templates")
+    def templates_page(request: Request) -> RedirectResponse | None:
+        if (redirect := admin_redirect(request, system)) is not None:
+            return redirect
+        with admin_frame("Templates"):
+            ui.button("New template", icon="add", on_click=lambda: ui.navigate.to("/admin/templates/new")).mark(
+                "new-template"
+            )
+            for template in system.templates.list_current():
+                content = template.parsed()
+                with ui.card().classes("w-full"), ui.row().classes("w-full items-center"):
+                    with ui.column().classes("gap-0"):
+                        ui.label(content.name).classes("text-lg font-medium")
+                        ui.label(
+                            f"{content.role or 'no role'} · version {template.version} · "
+                            f"{len(content.questions)} questions · {len(content.criteria)} criteria"
+                        ).classes("text-sm text-gray-600")
+                    ui.space()
+                    ui.button(
+                        "Edit", on_click=lambda f=template.family_id: ui.navigate.to(f"/admin/templates/{f}")
+                    ).props("flat").mark(f"edit-{template.family_id}")
+        return None
+
+    @ui.page("/admin/templates/{family_id}")
+    def editor_page(request: Request, family_id: str) -> RedirectResponse | None:
+        if (redirect := admin_redirect(request, system)) is not None:
+            return redirect
+        if family_id == "new":
+            draft = _draft(None)
+        else:
+            try:
+                current = system.templates.current(family_id)
+            except NotFound:
+                return RedirectResponse("/admin/templates", status_code=303)
+            draft = _draft(current.parsed())
+        title = "New template" if family_id == "new" else f"Edit template (version {current.version})"
+        with admin_frame(title):
+            TemplateEditor(draft, lambda content: _save(system, family_id, content)).build()
+        return None
+
+
+def _save(system: System, family_id: str, content: TemplateContent) -> None:
+    if family_id == "new":
+        saved = system.templates.create(content)
+    else:
+        saved = system.templates.update(family_id, content)
+    ui.notify(f"Saved “{saved.name}”, version {saved.version}", type="positive")
+    ui.navigate.to("/admin/templates")
+
+
+def _draft(content: TemplateContent | None) -> dict[str, Any]:
+    """A plain, mutable copy of the content that the inputs bind to."""
+    if content is None:
+        content = TemplateContent(
+            name="New template",
+            questions=[QuestionSpec(text="Tell me about yourself.")],
+            criteria=[CriterionSpec(name="Communication")],
+        )
+    draft = content.model_dump()
+    draft["criteria"] = [_criterion_draft(c) for c in content.criteria]
+    return draft
+
+
+def _criterion_draft(criterion: CriterionSpec) -> dict[str, Any]:
+    """Flatten what inputs cannot bind to: evidence phrases as text lines, levels as `level_1`..`level_5`."""
+    draft = criterion.model_dump(exclude={"evidence_phrases", "levels"})
+    draft["evidence_text"] = "\n".join(criterion.evidence_phrases)
+    draft.update({f"level_{i + 1}": text for i, text in enumerate(criterion.levels)})
+    return draft
+
+
+def _content_of(draft: dict[str, Any]) -> TemplateContent:
+    criteria = []
+    for criterion in draft["criteria"]:
+        fields = {k: v for k, v in criterion.items() if k != "evidence_text" and not k.startswith("level_")}
+        fields["evidence_phrases"] = [line for line in criterion["evidence_text"].splitlines() if line.strip()]
+        fields["levels"] = [criterion[f"level_{i + 1}"] for i in range(5)]
+        criteria.append(fields)
+    return TemplateContent.model_validate({**draft, "criteria": criteria})
+
+
+class TemplateEditor:
+    """Form for one template: basics, ordered questions, rubric criteria; validates on save."""
+
+    def __init__(self, draft: dict[str, Any], on_save: Any) -> None:
+        self.draft = draft
+        self.on_save = on_save
+
+    def build(self) -> None:
+        with ui.row().classes("w-full gap-4"):
+            ui.input("Name").bind_value(self.draft, "name").classes("grow").mark("template-name")
+            ui.input("Role").bind_value(self.draft, "role").classes("grow").mark("template-role")
+        ui.label("Questions (asked in this order)").classes("text-lg font-medium mt-2")
+        self.questions()
+        ui.button("Add question", icon="add", on_click=self.add_question).props("flat").mark("add-question")
+        ui.label("Rubric criteria").classes("text-lg font-medium mt-2")
+        self.criteria()
+        ui.button("Add criterion", icon="add", on_click=self.add_criterion).props("flat").mark("add-criterion")
+        ui.button("Save template", icon="save", on_click=self.save).classes("mt-4").mark("save-template")
+
+    @ui.refreshable_method
+    def questions(self) -> None:
+        items = self.draft["questions"]
+        for index, question in enumerate(items):
+            with ui.card().classes("w-full"), ui.row().classes("w-full items-start gap-2"):
+                ui.label(f"{index + 1}.").classes("text-lg mt-4")
+                ui.textarea("Question").bind_value(question, "text").classes("grow").props("autogrow").mark(
+                    f"question-{index}"
+                )
+                ui.number("Time limit (s)", min=10, max=3600, step=10, format="%d").bind_value(
+                    question, "time_limit_s", forward=lambda v: int(v or 0)
+                ).classes("w-32").mark(f"time-limit-{index}")
+                with ui.column().classes("gap-0"):
+                    ui.button(icon="arrow_upward", on_click=lambda i=index: self.move(items, i, -1)).props(
+                        "flat dense"
+                    ).set_enabled(index > 0)
+                    ui.button(icon="arrow_downward", on_click=lambda i=index: self.move(items, i, 1)).props(
+                        "flat dense"
+                    ).set_enabled(index < len(items) - 1)
+                    ui.button(icon="delete", on_click=lambda i=index: self.remove(items, i)).props(
+                        "flat dense color=negative"
+                    )
+
+    @ui.refreshable_method
+    def criteria(self) -> None:
+        items = self.draft["criteria"]
+        question_options = {q["id"]: f"{i + 1}. {q['text'][:40]}" for i, q in enumerate(self.draft["questions"])}
+        for index, criterion in enumerate(items):
+            with ui.card().classes("w-full"):
+                with ui.row().classes("w-full items-start gap-2"):
+                    ui.input("Criterion").bind_value(criterion, "name").classes("grow").mark(f"criterion-{index}")
+                    ui.number("Weight", min=0.1, max=100, step=0.5).bind_value(criterion, "weight").classes(
+                        "w-24"
+                    ).mark(f"weight-{index}")
+                    ui.button(icon="delete", on_click=lambda i=index: self.remove(items, i)).props(
+                        "flat dense color=negative"
+                    )
+                ui.input("Description").bind_value(criterion, "description").classes("w-full")
+                with ui.row().classes("w-full gap-2"):
+                    for level in range(5):
+                        ui.input(f"Level {LEVEL_NAMES[level]}").bind_value(criterion, f"level_{level + 1}").classes(
+                            "grow"
+                        )
+                ui.textarea(
+                    "Evidence phrases: one per line; synonyms separated by |",
+                    placeholder="load balancer | load balancing",
+                ).bind_value(criterion, "evidence_text").classes("w-full").mark(f"evidence-{index}")
+                with ui.row().classes("w-full items-center gap-4"):
+                    ui.number("Expected words from", min=0, format="%d").bind_value(
+                        criterion, "expected_words_min", forward=lambda v: int(v or 0)
+                    ).classes("w-40")
+                    ui.number("to", min=1, format="%d").bind_value(
+                        criterion, "expected_words_max", forward=lambda v: int(v or 0)
+                    ).classes("w-32")
+                    ui.checkbox("Reward situation/task/action/result structure").bind_value(
+                        criterion, "structure_cues"
+                    )
+                ui.select(
+                    question_options, multiple=True, label="Scores these questions (none selected: all)"
+                ).bind_value(criterion, "question_ids").classes("w-full")
+
+    def add_question(self) -> None:
+        self.draft["questions"].append(QuestionSpec(text="New question?").model_dump())
+        self.questions.refresh()
+        self.criteria.refresh()
+
+    def add_criterion(self) -> None:
+        self.draft["criteria"].append(_criterion_draft(CriterionSpec(name="New criterion")))
+        self.criteria.refresh()
+
+    def move(self, items: list[Any], index: int, step: int) -> None:
+        items[index], items[index + step] = items[index + step], items[index]
+        self.questions.refresh()
+        self.criteria.refresh()
+
+    def remove(self, items: list[Any], index: int) -> None:
+        del items[index]
+        for criterion in self.draft["criteria"]:
+            known = {q["id"] for q in self.draft["questions"]}
+            criterion["question_ids"] = [q for q in criterion["question_ids"] if q in known]
+        self.questions.refresh()
+        self.criteria.refresh()
+
+    def save(self) -> None:
+        try:
+            content = _content_of(self.draft)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'template'}: {e['msg']}" for e in error.errors()[:3]
+            )
+            ui.notify(f"Not saved: {problems}", type="negative", multi_line=True)
+            return
+        self.on_save(content)

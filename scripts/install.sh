@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install everything Interviewer needs, idempotently: system packages (Debian, as root), the Python
+# virtualenv in .venv with the app's dependencies, and — with --test — the test tools.
+# Re-running is fast: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_test=0
+[ "${1:-}" = "--test" ] && with_test=1
+
+apt_packages=()
+python_ok() { command -v python3 >/dev/null && python3 -c 'import sys, venv, ensurepip; assert sys.version_info >= (3, 11)' 2>/dev/null; }
+python_ok || apt_packages+=(python3 python3-venv python3-dev)
+[ -f /etc/ssl/certs/ca-certificates.crt ] || apt_packages+=(ca-certificates)
+if [ "$with_test" = 1 ]; then
+  command -v pdftoppm >/dev/null || apt_packages+=(poppler-utils)
+fi
+
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "Please install these system packages first: ${apt_packages[*]}" >&2
+    exit 1
+  fi
+  echo "Installing system packages: ${apt_packages[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+extras=""
+[ "$with_test" = 1 ] && extras="[test]"
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-12)-$with_test"
+if [ ! -f "$stamp" ]; then
+  echo "Installing Python packages into .venv ..."
+  .venv/bin/pip install --quiet --disable-pip-version-check -e ".${extras}"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

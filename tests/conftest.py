@@ -1,0 +1,106 @@
+"""Shared fixtures: a clean environment per test, and a real app process for API and restart tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_PASSWORD = "correct horse battery"
+ADMIN_API_KEY = "test-admin-api-key-0123456789"
+
+
+def app_environment(storage_dir: Path, **overrides: str) -> dict[str, str]:
+    """Settings for a test instance: no .env, its own storage, known admin credentials."""
+    return {
+        "ENV_FILE": "",
+        "STORAGE_DIR": str(storage_dir),
+        "SESSION_SECRET": "test-session-secret-that-is-long-enough",
+        "DEV_MODE": "false",
+        "ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "ADMIN_API_KEY": ADMIN_API_KEY,
+        "RATE_LIMIT_PER_MIN": "1000",
+        "LOGIN_RATE_LIMIT_PER_MIN": "1000",
+        "REDEEM_RATE_LIMIT_PER_MIN": "1000",
+        "LOG_LEVEL": "INFO",
+        **overrides,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test (and the `user` fixture's in-process app) gets fresh storage and known settings."""
+    for key, value in app_environment(tmp_path / "storage", API_PORT="8765").items():
+        monkeypatch.setenv(key, value)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class AppProcess:
+    """`python main.py` as a real process on a free port, like a user starts it."""
+
+    def __init__(self, storage_dir: Path, **overrides: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, **app_environment(storage_dir, API_PORT=str(self.port), **overrides)}
+        self.log_path = storage_dir.parent / f"app-{self.port}.out"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> AppProcess:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "main.py"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"app exited early:\n{self.output()}")
+            try:
+                if httpx.get(f"{self.url}/status", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"app did not answer /status in time:\n{self.output()}")
+
+    def stop(self, *, crash: bool = False) -> None:
+        """Stop gracefully, or with SIGKILL (`crash=True`) as a power cut would."""
+        if self.process is None:
+            return
+        if crash:
+            self.process.kill()
+        else:
+            self.process.terminate()
+        self.process.wait(timeout=15)
+        self.process = None
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=20, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def app_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
+    """One running app shared by a test module."""
+    app = AppProcess(tmp_path_factory.mktemp("app") / "storage").start()
+    yield app
+    app.stop()
+
+
+def admin_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN_API_KEY}"}

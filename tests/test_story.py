@@ -1,0 +1,103 @@
+"""The product story in NiceGUI's simulated browser: admin → template → invite → candidate → scores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+from nicegui.testing import User
+
+from tests.conftest import ADMIN_PASSWORD
+
+ANSWER = "I added a Redis cache and a database index, then I led the rollout. As a result latency improved by 40%."
+
+
+async def log_in(user: User) -> None:
+    await user.open("/login")
+    user.find("password").type(ADMIN_PASSWORD)
+    user.find("login").click()
+    await user.should_see("Sessions")
+
+
+async def test_admin_pages_need_a_login(user: User) -> None:
+    await user.open("/admin/templates")
+    await user.should_see("Interviewer admin")
+    user.find("password").type("wrong password")
+    user.find("login").click()
+    await user.should_see("Wrong password")
+
+
+async def test_admin_writes_a_template_in_the_editor(user: User) -> None:
+    await log_in(user)
+    await user.open("/admin/templates/new")
+    user.find("template-name").clear().type("Site reliability engineer")
+    user.find("question-0").clear().type("How do you plan capacity for a busy service?")
+    user.find("add-question").click()
+    user.find("question-1").clear().type("Tell me about an outage you handled.")
+    user.find("criterion-0").clear().type("Capacity planning")
+    user.find("evidence-0").type("load test | load testing\nheadroom")
+    user.find("save-template").click()
+    await user.should_see("Site reliability engineer")
+    await user.should_see("version 1 · 2 questions · 1 criteria")
+
+
+async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:
+    await log_in(user)
+    await user.open("/admin/invites")
+    user.find("invite-name").type("Grace Hopper")
+    user.find("create-invite").click()
+    link = user.find("invite-link").elements.pop()
+    assert isinstance(link, ui.input)
+    path = "/i/" + str(link.value).rsplit("/i/", 1)[1]
+    await user.should_see("pending")
+
+    candidate = create_user()
+    await candidate.open(path)
+    await candidate.should_see("Before you start: what we record and why")
+    await candidate.should_see("no video leaves your computer")
+    candidate.find("consent").click()
+    candidate.find("start").click()
+    await candidate.should_see("Question 1 of 3")
+    await candidate.should_see("Tell me about a backend system you built or improved")
+
+    await user.open("/admin")
+    user.find("Grace Hopper").click()
+    await user.should_see("Scores (update as answers arrive)")
+    await user.should_see("Total 0.0 / 100")
+
+    candidate.find("answer").type(ANSWER)
+    candidate.find("next").click()
+    await candidate.should_see("Question 2 of 3")
+    await user.should_see(ANSWER)  # the admin's open page updated live
+    await user.should_not_see("Total 0.0 / 100")
+
+    await candidate.open(path)  # the same link in the same browser continues where it was
+    await candidate.should_see("Question 2 of 3")
+    candidate.find("next").click()
+    await candidate.should_see("Question 3 of 3")
+    candidate.find("answer").type("Profile first, then cache and scale out behind a load balancer.")
+    candidate.find("next").click()
+    await candidate.should_see("Thank you!")
+
+    await user.should_see("Download PDF")
+    await user.should_see("Status: finalized")
+    await user.should_see("“Redis”")  # evidence quoted from the transcript
+
+
+async def test_a_used_link_in_another_browser_gets_a_friendly_page(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    await log_in(user)
+    await user.open("/admin/invites")
+    user.find("invite-name").type("Alan Turing")
+    user.find("create-invite").click()
+    link = user.find("invite-link").elements.pop()
+    assert isinstance(link, ui.input)
+    path = "/i/" + str(link.value).rsplit("/i/", 1)[1]
+    first, second = create_user(), create_user()
+    await first.open(path)
+    await first.should_see("Before you start")
+    await second.open(path)
+    await second.should_see("already opened in another browser")
+    await second.open("/i/not-a-real-token-at-all-0000")
+    await second.should_see("This interview link is not valid")
