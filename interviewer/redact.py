@@ -20,6 +20,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_FILE_HANDLER = "interviewer-file"
+
+
 def redact(text: str) -> str:
     """Scrub tokens, bearer credentials and e-mail addresses from a log message."""
     for pattern, replacement in _PATTERNS:
@@ -39,18 +42,26 @@ class RedactingFilter(logging.Filter):
 
 
 def setup_logging(storage_dir: Path, level: str) -> None:
-    """Console + rotating file under STORAGE_DIR/logs, both behind the redaction filter."""
+    """Console + rotating file under STORAGE_DIR/logs, both behind the redaction filter.
+
+    Calling it again (tests start the app many times in one process) replaces the file handler.
+    """
     log_dir = storage_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    redactor = RedactingFilter()
-    file_handler = RotatingFileHandler(log_dir / "interviewer.log", maxBytes=5_000_000, backupCount=5)
-    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    for handler in [file_handler, *root.handlers]:
+    for handler in [h for h in root.handlers if h.get_name() == _FILE_HANDLER]:
+        root.removeHandler(handler)
+        handler.close()
+    file_handler = RotatingFileHandler(log_dir / "interviewer.log", maxBytes=5_000_000, backupCount=5)
+    file_handler.set_name(_FILE_HANDLER)
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(file_handler)
+    redactor = RedactingFilter()
+    for handler in root.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(redactor)
-    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
-        root.addHandler(file_handler)
     root.setLevel(level.upper())
     for name in ("uvicorn.access", "uvicorn.error", "nicegui"):
-        logging.getLogger(name).addFilter(redactor)
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(redactor)

@@ -83,9 +83,10 @@ class CandidateInterview:
 - **Who sees it:** the people at the company who run this interview. A person reviews every result.
 """
             ).mark("notice")
-        agree = ui.checkbox("I have read this and agree to take the interview.").mark("consent")
-        start = ui.button("Start the interview", on_click=self.consent).mark("start")
-        start.bind_enabled_from(agree, "value")
+        agree = ui.checkbox("I have read this and agree to take the interview.").mark("consent-box")
+        start = ui.button("Start the interview", on_click=self.consent).mark("start-interview")
+        start.disable()
+        agree.on_value_change(lambda e: start.set_enabled(e.value))
 
     def question(self, view: SessionView) -> None:
         question = view.current_question
@@ -96,7 +97,7 @@ class CandidateInterview:
         ui.label(question.text).classes("text-xl").mark("question")
         existing = view.answers.get(question.id)
         answer = ui.textarea("Your answer", value=existing.text if existing else "").props("autogrow outlined")
-        answer.classes("w-full").mark("answer")
+        answer.classes("w-full").mark("answer-box")
         started = view.session.question_started_at
         deadline = (as_utc(started).timestamp() if started else utc_now().timestamp()) + question.time_limit_s
         timer_label = ui.label().classes("text-sm text-gray-600").mark("timer")
@@ -111,7 +112,7 @@ class CandidateInterview:
 
         clock = ui.timer(1.0, tick)
         label = "Finish the interview" if view.is_last_question else "Next question"
-        ui.button(label, on_click=lambda: self.submit(question.id, answer.value or "")).mark("next")
+        ui.button(label, on_click=lambda: self.submit(question.id, answer.value or "")).mark("next-button")
 
     async def consent(self) -> None:
         await self.system.interview.consent(self.session_id)

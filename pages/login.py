@@ -30,6 +30,6 @@ def register(system: System) -> None:
             ui.label("Interviewer admin").classes("text-xl font-semibold")
             if expired:
                 ui.label("That login took too long; please try again.").classes("text-orange-700")
-            password = ui.input("Password", password=True, password_toggle_button=True).mark("password")
+            password = ui.input("Password", password=True, password_toggle_button=True).mark("password-input")
             password.classes("w-full").on("keydown.enter", try_login)
-            ui.button("Log in", on_click=try_login).classes("w-full").mark("login")
+            ui.button("Log in", on_click=try_login).classes("w-full").mark("login-button")

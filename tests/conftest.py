@@ -55,16 +55,17 @@ class AppProcess:
     def __init__(self, storage_dir: Path, **overrides: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, **app_environment(storage_dir, API_PORT=str(self.port), **overrides)}
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
+        self.env = {**inherited, **app_environment(storage_dir, API_PORT=str(self.port), **overrides)}
         self.log_path = storage_dir.parent / f"app-{self.port}.out"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> AppProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "main.py"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "main.py"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

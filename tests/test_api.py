@@ -66,11 +66,21 @@ def ws_connect(app: AppProcess, session_id: str, token: str, origin: str | None 
     return connect(url, additional_headers=headers, open_timeout=10)
 
 
+_unread: dict[int, list[dict[str, Any]]] = {}
+
+
 def receive_until(ws: ClientConnection, kind: str) -> dict[str, Any]:
+    """The next message of `kind`; messages of other kinds stay readable, in order, for later calls."""
+    unread = _unread.setdefault(id(ws), [])
+    for message in unread:
+        if message["type"] == kind:
+            unread.remove(message)
+            return message
     while True:
         message = json.loads(ws.recv(timeout=20))
         if message["type"] == kind:
             return dict(message)
+        unread.append(message)
 
 
 def answer_all(app: AppProcess, started: dict[str, Any], answers: list[str]) -> None:

@@ -57,8 +57,8 @@ def test_the_candidate_browser_stays_bound_across_a_restart(tmp_path: Path) -> N
         again = browser.get(f"{app.url}/i/{token}")
         assert again.url.path == "/interview"
         assert "Before you start" in again.text
-        stranger = app.client(follow_redirects=True).get(f"/i/{token}")
-        assert stranger.url.path == "/link-problem"
+        with app.client(follow_redirects=True) as stranger:
+            assert stranger.get(f"/i/{token}").url.path == "/link-problem"
     finally:
         browser.close()
         app.stop()

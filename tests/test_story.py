@@ -14,16 +14,16 @@ ANSWER = "I added a Redis cache and a database index, then I led the rollout. As
 
 async def log_in(user: User) -> None:
     await user.open("/login")
-    user.find("password").type(ADMIN_PASSWORD)
-    user.find("login").click()
+    user.find("password-input").type(ADMIN_PASSWORD)
+    user.find("login-button").click()
     await user.should_see("Sessions")
 
 
 async def test_admin_pages_need_a_login(user: User) -> None:
     await user.open("/admin/templates")
     await user.should_see("Interviewer admin")
-    user.find("password").type("wrong password")
-    user.find("login").click()
+    user.find("password-input").type("wrong password")
+    user.find("login-button").click()
     await user.should_see("Wrong password")
 
 
@@ -33,6 +33,7 @@ async def test_admin_writes_a_template_in_the_editor(user: User) -> None:
     user.find("template-name").clear().type("Site reliability engineer")
     user.find("question-0").clear().type("How do you plan capacity for a busy service?")
     user.find("add-question").click()
+    await user.should_see(marker="question-1")
     user.find("question-1").clear().type("Tell me about an outage you handled.")
     user.find("criterion-0").clear().type("Capacity planning")
     user.find("evidence-0").type("load test | load testing\nheadroom")
@@ -55,8 +56,8 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     await candidate.open(path)
     await candidate.should_see("Before you start: what we record and why")
     await candidate.should_see("no video leaves your computer")
-    candidate.find("consent").click()
-    candidate.find("start").click()
+    candidate.find("consent-box").click()
+    candidate.find("start-interview").click()
     await candidate.should_see("Question 1 of 3")
     await candidate.should_see("Tell me about a backend system you built or improved")
 
@@ -65,18 +66,18 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     await user.should_see("Scores (update as answers arrive)")
     await user.should_see("Total 0.0 / 100")
 
-    candidate.find("answer").type(ANSWER)
-    candidate.find("next").click()
+    candidate.find("answer-box").type(ANSWER)
+    candidate.find("next-button").click()
     await candidate.should_see("Question 2 of 3")
     await user.should_see(ANSWER)  # the admin's open page updated live
     await user.should_not_see("Total 0.0 / 100")
 
     await candidate.open(path)  # the same link in the same browser continues where it was
     await candidate.should_see("Question 2 of 3")
-    candidate.find("next").click()
+    candidate.find("next-button").click()
     await candidate.should_see("Question 3 of 3")
-    candidate.find("answer").type("Profile first, then cache and scale out behind a load balancer.")
-    candidate.find("next").click()
+    candidate.find("answer-box").type("Profile first, then cache and scale out behind a load balancer.")
+    candidate.find("next-button").click()
     await candidate.should_see("Thank you!")
 
     await user.should_see("Download PDF")
