@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import AppProcess  # noqa: E402
-from tests.test_api import ANSWER_2, TEMPLATE, create_template, receive_until, start, ws_connect  # noqa: E402
+from tests.conftest import AppProcess
+from tests.test_api import ANSWER_2, TEMPLATE, create_template, receive_until, start, ws_connect
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=40)
     args = parser.parse_args()
     questions = [{"id": f"q{i}", "text": f"Question number {i}?", "time_limit_s": 600} for i in range(args.answers)]
-    template = {**TEMPLATE, "questions": questions, "criteria": [{**c, "question_ids": []} for c in TEMPLATE["criteria"]]}
+    template = {**TEMPLATE, "questions": questions}
 
     with tempfile.TemporaryDirectory() as tmp:
         app = AppProcess(Path(tmp) / "storage").start()
@@ -69,7 +69,8 @@ def main() -> None:
     for name, values in (("answer acknowledged", ack_ms), ("score card pushed", score_ms)):
         median, p95 = statistics.median(values), percentile(values, 0.95)
         print(f"{name:<27} median {median:7.2f} ms  p95 {p95:7.2f} ms  ({median / base:5.1f}x baseline)")
-    print(f"finalize after last answer  {finalize_ms:7.2f} ms  ({finalize_ms / base:5.1f}x baseline, {args.answers} answers)")
+    ratio = finalize_ms / base
+    print(f"finalize after last answer  {finalize_ms:7.2f} ms  ({ratio:5.1f}x baseline, {args.answers} answers)")
 
 
 if __name__ == "__main__":

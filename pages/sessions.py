@@ -86,7 +86,7 @@ class SessionLiveView:
         view = self.system.interview.view(self.session_id)
         ui.label(f"Status: {view.session.status.value.replace('_', ' ')}").mark("session-status")
         ui.label(f"Template: {view.content.name}, version {view.template.version}")
-        ui.label(f"Question {view.session.current_index + 1} of {len(view.content.questions)}")
+        ui.label(f"Answered {len(view.answers)} of {len(view.content.questions)} questions")
         if view.invite.candidate_email:
             ui.label(view.invite.candidate_email).classes("text-sm text-gray-600")
         if self.system.reports.stored(self.session_id) is not None:

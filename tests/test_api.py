@@ -189,7 +189,10 @@ def test_one_sessions_token_never_reaches_another_session(app_process: AppProces
         download = client.get(f"/report/{second['session_id']}.json", headers=auth)
     assert finalize.status_code == 403
     assert download.status_code == 403
-    with pytest.raises(ConnectionClosed) as closed, ws_connect(app_process, second["session_id"], first["ws_token"]) as ws:
+    with (
+        pytest.raises(ConnectionClosed) as closed,
+        ws_connect(app_process, second["session_id"], first["ws_token"]) as ws,
+    ):
         ws.recv(timeout=10)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1008

@@ -1,0 +1,67 @@
+"""A real headless Chromium (Debian's chromium + chromedriver) driven by selenium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@contextmanager
+def chromium(profile_dir: Path, *extra_flags: str) -> Iterator[webdriver.Chrome]:
+    """Headless Chromium with a fresh profile; closed network chatter so only our server is contacted."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,900",
+        f"--user-data-dir={profile_dir}",
+        *extra_flags,
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for_text(driver: webdriver.Chrome, text: str, timeout: float = 15) -> WebElement:
+    """The first element whose visible text contains `text`, once it is there."""
+    contains = f"contains(normalize-space(.), {xpath_literal(text)})"
+    locator = (By.XPATH, f"//body//*[{contains} and not(*[{contains}])]")
+    return WebDriverWait(driver, timeout).until(expected_conditions.visibility_of_element_located(locator))
+
+
+def xpath_literal(text: str) -> str:
+    return f'"{text}"' if '"' not in text else "concat('" + text.replace("'", "', \"'\", '") + "')"
+
+
+def requested_urls(driver: webdriver.Chrome) -> list[str]:
+    """Every URL the page requested so far (from Chromium's performance log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
