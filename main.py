@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from nicegui import app, ui
+from nicegui import app, background_tasks, ui
 
 from interviewer.api.wiring import install
 from interviewer.config import InsecureSecretError, load_settings, resolve_session_secret
 from interviewer.redact import setup_logging
+from interviewer.retention import retention_loop
+from interviewer.stt.model import ModelNotAvailable
 from interviewer.system import System
 from pages import register_pages
 
@@ -22,6 +24,20 @@ def main() -> None:
         raise SystemExit(2) from error
     setup_logging(settings.storage_dir, settings.log_level)
     system = System.build(settings, secret)
+    transcriber = system.speech.transcriber
+    if transcriber.state == "loading":
+        try:
+            model_path = transcriber.check_available()
+        except ModelNotAvailable as error:
+            print(
+                f"Refusing to start: speech model {settings.whisper_model!r} is not available ({error}). "
+                "Set WHISPER_MODEL to 'base' (packaged), 'tiny.en', a model folder, or 'none' for typed answers only.",
+                file=sys.stderr,
+            )
+            raise SystemExit(2) from error
+        app.on_startup(lambda: background_tasks.create(transcriber.load(model_path), name="load whisper"))
+    app.on_startup(lambda: background_tasks.create(retention_loop(system), name="audio retention"))
+    app.on_shutdown(transcriber.close)
     generated_password = system.admin.ensure_password(settings.admin_password.get_secret_value())
     system.templates.ensure_example()
     install(app, system)

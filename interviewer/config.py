@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     openai_base_url: str = "https://api.openai.com/v1"
     openai_api_key: SecretStr = SecretStr("")
     tts_voice: str = "en-US-AriaNeural"
+    whisper_model: str = "base"
+    stt_workers: int = Field(default=2, ge=1, le=16)
+    stt_queue_limit: int = Field(default=8, ge=1, le=1000)
+    stt_max_body_bytes: int = Field(default=2_000_000, ge=10_000)
+    stt_segment_silence_ms: int = Field(default=600, ge=150, le=5000)
+    audio_retention_days: int = Field(default=7, ge=1)
 
     @model_validator(mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
@@ -61,7 +62,12 @@ class SessionView:
     def answers_for_scoring(self) -> list[AnswerForScoring]:
         """Answers in question order, ready for the rubric engine."""
         return [
-            AnswerForScoring(question_id=q.id, text=a.text, seconds_used=a.seconds_used)
+            AnswerForScoring(
+                question_id=q.id,
+                text=a.text,
+                seconds_used=a.seconds_used,
+                words_per_minute=(a.transcript or {}).get("words_per_minute"),
+            )
             for q in self.content.questions
             if (a := self.answers.get(q.id)) is not None
         ]
@@ -151,8 +157,18 @@ class InterviewService:
         await self._announce_question(view)
         return view
 
-    async def save_answer(self, session_id: str, question_id: str, text: str, source: str = "typed") -> Answer:
-        """Store (or replace) the answer to the current question; committed before this returns."""
+    async def save_answer(
+        self,
+        session_id: str,
+        question_id: str,
+        text: str,
+        source: str = "typed",
+        transcript: dict[str, Any] | None = None,
+    ) -> Answer:
+        """Store (or replace) the answer to the current question; committed before this returns.
+
+        A spoken answer comes with its `transcript` (words with times, speaking rate, pauses).
+        """
         if len(text) > self._max_answer_chars:
             raise Conflict(f"answer is longer than {self._max_answer_chars} characters")
         view = self.view(session_id)
@@ -166,6 +182,7 @@ class InterviewService:
                 select(Answer).where(Answer.session_id == session_id, Answer.question_id == question_id)
             ).first() or Answer(session_id=session_id, question_id=question_id, text="")
             answer.text, answer.source, answer.updated_at = text, source, utc_now()
+            answer.transcript = transcript
             answer.seconds_used = round(seconds_used, 1) if seconds_used is not None else None
             s.add(answer)
         log.info("session %s: answer to %s saved (%d chars)", session_id, question_id, len(text))

@@ -188,6 +188,7 @@ class Answer(SQLModel, table=True):
     text: str
     source: str = SQLField(default="typed", max_length=16)
     seconds_used: float | None = None
+    transcript: dict | None = SQLField(default=None, sa_column=Column(JSON, nullable=True))  # type: ignore[type-arg]
     updated_at: datetime = SQLField(default_factory=utc_now)
 
 

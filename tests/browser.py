@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -60,8 +61,18 @@ def xpath_literal(text: str) -> str:
 def requested_urls(driver: webdriver.Chrome) -> list[str]:
     """Every URL the page requested so far (from Chromium's performance log)."""
     urls = []
-    for entry in driver.get_log("performance"):
+    for entry in browser_log(driver, "performance"):
         message = json.loads(entry["message"])["message"]
         if message.get("method") == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
     return urls
+
+
+def browser_log(driver: webdriver.Chrome, kind: str = "browser") -> list[dict[str, Any]]:
+    """Chromium's log of `kind` ("browser" for the console, "performance" for network events)."""
+    entries: list[dict[str, Any]] = driver.get_log(kind)  # type: ignore[no-untyped-call]
+    return entries
+
+
+def console_errors(driver: webdriver.Chrome) -> list[str]:
+    return [str(e["message"]) for e in browser_log(driver) if e["level"] == "SEVERE"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from selenium.webdriver.common.by import By
 
-from tests.browser import chromium, requested_urls, wait_for_text
+from tests.browser import chromium, console_errors, requested_urls, wait_for_text
 from tests.conftest import ADMIN_PASSWORD, AppProcess
 from tests.test_api import ANSWER_1, ANSWER_2, create_template, invite
 
@@ -29,9 +29,9 @@ def test_a_candidate_interviews_and_the_admin_reads_the_report(app_process: AppP
         origin = link.split("/i/")[0]
         web = [u for u in requested_urls(browser) if u.startswith(("http:", "https:", "ws:", "wss:"))]
         foreign = [u for u in web if not u.startswith((origin, origin.replace("http", "ws", 1)))]
-        console_errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        errors = console_errors(browser)
     assert foreign == []
-    assert console_errors == []
+    assert errors == []
 
     with chromium(tmp_path / "admin") as browser:
         browser.get(f"{origin}/login")
@@ -42,5 +42,5 @@ def test_a_candidate_interviews_and_the_admin_reads_the_report(app_process: AppP
         wait_for_text(browser, "Download PDF")
         wait_for_text(browser, "Status: finalized")
         browser.save_screenshot(str(tmp_path / "admin-session.png"))
-        console_errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-    assert console_errors == []
+        errors = console_errors(browser)
+    assert errors == []

@@ -20,6 +20,7 @@ class StatusOut(BaseModel):
     database: Literal["ok", "error"]
     llm_provider: str
     stt: str
+    stt_detail: str
     tts: str
 
 
@@ -37,6 +38,7 @@ def status(system: SystemDep) -> StatusOut:
         version=__version__,
         database=database,
         llm_provider=system.settings.llm_provider.value,
-        stt="not_configured",
+        stt=system.speech.transcriber.state,
+        stt_detail=system.speech.transcriber.detail,
         tts="not_configured",
     )

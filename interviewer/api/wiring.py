@@ -7,9 +7,10 @@ from fastapi.responses import JSONResponse
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from interviewer.api import admin, interview, links, report, status
+from interviewer.api import admin, interview, links, report, status, stt
 from interviewer.errors import DomainError
 from interviewer.ratelimit import RateLimited
+from interviewer.stt.transcriber import Busy
 from interviewer.system import System
 
 # NiceGUI renders pages with inline scripts and compiles Vue templates at run time ('unsafe-eval');
@@ -63,10 +64,11 @@ class SecurityHeaders:
 def install(app: FastAPI, system: System) -> None:
     """Make `system` reachable from requests and register everything HTTP."""
     app.state.system = system
-    for router in (status.router, admin.router, interview.router, report.router, links.router):
+    for router in (status.router, admin.router, interview.router, report.router, stt.router, links.router):
         app.include_router(router)
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RateLimited, _rate_limited)  # type: ignore[arg-type]
+    app.add_exception_handler(Busy, _busy)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         CORSMiddleware,
@@ -85,5 +87,13 @@ async def _rate_limited(_request: Request, error: RateLimited) -> JSONResponse:
     return JSONResponse(
         {"detail": f"too many requests; retry after {error.retry_after_s} s"},
         status_code=429,
+        headers={"Retry-After": str(error.retry_after_s)},
+    )
+
+
+async def _busy(_request: Request, error: Busy) -> JSONResponse:
+    return JSONResponse(
+        {"detail": "speech recognition is busy, retrying", "retry_after_s": error.retry_after_s},
+        status_code=503,
         headers={"Retry-After": str(error.retry_after_s)},
     )

@@ -1,0 +1,99 @@
+"""`POST /stt/stream`: spoken answers in numbered chunks of 16 kHz mono PCM16 (raw or WAV)."""
+
+from __future__ import annotations
+
+import io
+import wave
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel
+
+from interviewer.api.deps import RateLimitedApi, SystemDep, session_of_bearer
+from interviewer.stt.vad import SAMPLE_RATE
+
+router = APIRouter(tags=["speech"], dependencies=[RateLimitedApi])
+
+RAW_TYPES = {"audio/l16", "application/octet-stream"}
+WAV_TYPES = {"audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"}
+
+
+class ChunkOut(BaseModel):
+    seq: int
+    partial: str
+    final: str | None
+    missing: list[int]
+    transcript: dict[str, Any] | None = None
+
+
+@router.post("/stt/stream", responses={413: {}, 415: {}, 503: {}})
+async def stream_chunk(
+    request: Request,
+    system: SystemDep,
+    session_id: Annotated[str, Query(pattern=r"^[0-9a-f-]{36}$")],
+    question_id: Annotated[str, Query(min_length=1, max_length=32)],
+    seq: Annotated[int, Query(ge=0, le=100_000)],
+    final: bool = False,
+) -> ChunkOut:
+    """Append one chunk of the answer to `question_id`; `final=true` on the last one ends the answer.
+
+    Idempotent per (answer, seq). `missing` lists sequence numbers not received yet: send them again.
+    `final` is null until the whole answer is in, then it is the final transcript.
+    """
+    owner = session_of_bearer(request, system)
+    if owner is None:
+        raise HTTPException(401, "a valid session token is required", headers={"WWW-Authenticate": "Bearer"})
+    if owner != session_id:
+        raise HTTPException(403, "this token belongs to another session")
+    pcm = decode_audio(
+        request.headers.get("content-type", ""), await read_body(request, system.settings.stt_max_body_bytes)
+    )
+    if not pcm and not final:
+        raise HTTPException(422, "empty chunk: send audio, or final=true to end the answer")
+    ack = await system.speech.receive(session_id, question_id, seq, pcm, final)  # Busy → 503 (see wiring)
+    return ChunkOut(
+        seq=ack.seq,
+        partial=ack.partial,
+        final=ack.final.text if ack.final else None,
+        missing=ack.missing,
+        transcript=ack.final.model_dump() if ack.final else None,
+    )
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) anything over `limit` bytes before reading it all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"chunk larger than {limit} bytes; send smaller chunks")
+    body = bytearray()
+    async for part in request.stream():
+        body.extend(part)
+        if len(body) > limit:
+            raise HTTPException(413, f"chunk larger than {limit} bytes; send smaller chunks")
+    return bytes(body)
+
+
+def decode_audio(content_type: str, body: bytes) -> bytes:
+    """PCM16 samples from a raw or WAV body; 415 for other formats, 422 for broken ones."""
+    media, _, params = content_type.partition(";")
+    media = media.strip().lower()
+    if media in RAW_TYPES:
+        rate = dict(p.strip().split("=", 1) for p in params.split(";") if "=" in p).get("rate", str(SAMPLE_RATE))
+        if media == "audio/l16" and rate.strip() != str(SAMPLE_RATE):
+            raise HTTPException(415, f"audio/L16 must be rate={SAMPLE_RATE} mono; resample before sending")
+        if len(body) % 2:
+            raise HTTPException(422, "PCM16 audio must have an even number of bytes")
+        return body
+    if media in WAV_TYPES:
+        try:
+            with wave.open(io.BytesIO(body)) as wav:
+                shape = (wav.getframerate(), wav.getnchannels(), wav.getsampwidth())
+                frames: bytes = wav.readframes(wav.getnframes())
+        except (wave.Error, EOFError) as error:
+            raise HTTPException(422, f"malformed WAV: {error}") from error
+        if shape != (SAMPLE_RATE, 1, 2):
+            raise HTTPException(
+                415, f"WAV must be {SAMPLE_RATE} Hz, mono, 16-bit; got {shape[0]} Hz, {shape[1]} ch, {8 * shape[2]}-bit"
+            )
+        return frames
+    raise HTTPException(415, "send audio/L16;rate=16000, application/octet-stream (raw PCM16 16 kHz mono) or audio/wav")

@@ -1,0 +1,106 @@
+"""Spoken answers: route chunks to their answer stream, publish partial transcripts, store the final one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import time
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+from interviewer.errors import Conflict
+from interviewer.events import Message, SessionEvents
+from interviewer.interview import InterviewService
+from interviewer.models import utc_now
+from interviewer.stt.stream import AnswerAudio, AnswerStream, ChunkAck
+from interviewer.stt.transcriber import Transcriber
+from interviewer.stt.vad import VadSegmenter
+
+log = logging.getLogger(__name__)
+
+
+class SpeechService:
+    def __init__(
+        self,
+        audio_root: Path,
+        transcriber: Transcriber,
+        interview: InterviewService,
+        events: SessionEvents,
+        segment_silence_ms: int = 600,
+    ) -> None:
+        self._audio_root = audio_root
+        self.transcriber = transcriber
+        self._interview = interview
+        self._events = events
+        self._segment_silence_ms = segment_silence_ms
+        self._streams: dict[tuple[str, str], AnswerStream] = {}
+        self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def receive(self, session_id: str, question_id: str, seq: int, pcm: bytes, final: bool) -> ChunkAck:
+        """Store one chunk (before returning), transcribe what is ready, and finish the answer on `final`."""
+        key = (session_id, question_id)
+        async with self._locks[key]:
+            stream = self._streams.get(key)
+            if stream is None:
+                self._require_current(session_id, question_id)
+                folder = self._audio_root / session_id
+                if not (folder / f"{question_id}.wav").exists():
+                    self.transcriber.admit_new_answer()  # raises Busy when the queue is full
+                vad = VadSegmenter(end_silence_ms=self._segment_silence_ms)
+                stream = self._streams[key] = AnswerStream(AnswerAudio(folder, question_id), self.transcriber, vad)
+            had_final = stream.final is not None
+            before = stream.partial
+            ack = await stream.add(seq, pcm, final)
+        if ack.final is not None and not had_final:
+            await self._interview.save_answer(
+                session_id, question_id, ack.final.text, source="voice", transcript=ack.final.model_dump()
+            )
+            await self._events.publish(
+                session_id, {"type": "transcript", "question_id": question_id, "final": ack.final.text}
+            )
+        elif ack.partial != before:
+            await self._events.publish(
+                session_id, {"type": "transcript", "question_id": question_id, "partial": ack.partial}
+            )
+        return ack
+
+    def _require_current(self, session_id: str, question_id: str) -> None:
+        view = self._interview.view(session_id)
+        current = view.current_question
+        if current is None:
+            raise Conflict(f"the interview is {view.session.status.value}, not in progress")
+        if current.id != question_id:
+            raise Conflict(f"question {question_id!r} is not the current question ({current.id!r})")
+
+    def forget(self, session_id: str) -> None:
+        """Drop in-memory streams of a session (after its audio was deleted)."""
+        for key in [k for k in self._streams if k[0] == session_id]:
+            del self._streams[key]
+            self._locks.pop(key, None)
+
+    def on_event(self, message: Message) -> None:
+        """A finalized report deleted the session's audio: forget its streams too."""
+        if message.get("type") == "report":
+            self.forget(str(message["session_id"]))
+
+    def purge_abandoned(self, days: int) -> int:
+        """Delete the audio of sessions not finalized and untouched for `days`; returns how many."""
+        cutoff = time.time() - timedelta(days=days).total_seconds()
+        purged = 0
+        if not self._audio_root.exists():
+            return 0
+        for folder in self._audio_root.iterdir():
+            newest = max((p.stat().st_mtime for p in folder.iterdir()), default=folder.stat().st_mtime)
+            if newest < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                self.forget(folder.name)
+                purged += 1
+        if purged:
+            log.info(
+                "retention: deleted the audio of %d abandoned sessions (older than %s)",
+                purged,
+                utc_now() - timedelta(days=days),
+            )
+        return purged

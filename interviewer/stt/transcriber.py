@@ -1,0 +1,137 @@
+"""The one faster-whisper model of the process, loaded once and shared by all sessions.
+
+Transcription runs in a small thread pool (never on the event loop). The number of segments waiting
+for a worker is bounded: past the bound, new answers are told to retry (`Busy`) instead of queueing
+without limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from interviewer.stt.model import ModelNotAvailable, resolve_model
+from interviewer.stt.vad import SAMPLE_RATE
+
+log = logging.getLogger(__name__)
+
+SttState = Literal["off", "loading", "ready", "error"]
+
+
+class Busy(Exception):
+    """Too many segments are waiting for a worker; retry after `retry_after_s`."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__("speech recognition is busy, retrying")
+        self.retry_after_s = retry_after_s
+
+
+@dataclass(frozen=True)
+class Word:
+    word: str
+    start: float  # seconds from the start of the answer
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class SegmentText:
+    """What Whisper heard in one speech segment, with times relative to the whole answer."""
+
+    text: str
+    start: float
+    end: float
+    words: list[Word] = field(default_factory=list)
+
+
+class Transcriber:
+    """Owns the model and the worker pool."""
+
+    def __init__(self, model_setting: str, workers: int = 2, queue_limit: int = 8, beam_size: int = 5) -> None:
+        self.model_setting = model_setting
+        self.state: SttState = "off" if model_setting == "none" else "loading"
+        self.detail = ""
+        self._workers = workers
+        self._queue_limit = queue_limit
+        self._beam_size = beam_size
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="whisper")
+        self._model: Any = None
+        self._pending = 0
+        self._ready = asyncio.Event()
+
+    def check_available(self) -> str:
+        """Resolve the model setting now (fast); raises `ModelNotAvailable` with what to set instead."""
+        try:
+            return resolve_model(self.model_setting)
+        except OSError as error:
+            raise ModelNotAvailable(str(error)) from error
+
+    async def load(self, model_path: str) -> None:
+        """Load and warm up the model in a worker thread; `state` says how far it got."""
+        started = time.perf_counter()
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._pool, self._load_blocking, model_path)
+        except Exception as error:  # a broken model must not take the app down: typed answers still work
+            self.state, self.detail = "error", f"{type(error).__name__}: {error}"
+            log.error("speech model failed to load: %s", self.detail)
+            return
+        self.state, self.detail = "ready", f"{self.model_setting} loaded in {time.perf_counter() - started:.1f} s"
+        self._ready.set()
+        log.info("speech model ready: %s", self.detail)
+
+    def _load_blocking(self, model_path: str) -> None:
+        from faster_whisper import WhisperModel
+
+        self._model = WhisperModel(model_path, device="cpu", compute_type="int8", num_workers=self._workers)
+        self._model.transcribe(np.zeros(SAMPLE_RATE, dtype=np.float32), beam_size=1)  # warm-up
+
+    @property
+    def busy(self) -> bool:
+        return self._pending >= self._queue_limit
+
+    def admit_new_answer(self) -> None:
+        """Raise `Busy` when the queue is full, so a new answer waits instead of piling up latency."""
+        if self.state != "ready":
+            raise Busy(2)
+        if self.busy:
+            raise Busy(1 + self._pending // max(1, self._workers))
+
+    async def transcribe(self, pcm: bytes, offset_s: float) -> SegmentText:
+        """Transcribe one segment of PCM16 audio; times are shifted by `offset_s`."""
+        await self._ready.wait()
+        self._pending += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._pool, self._transcribe_blocking, pcm, offset_s)
+        finally:
+            self._pending -= 1
+
+    def _transcribe_blocking(self, pcm: bytes, offset_s: float) -> SegmentText:
+        audio = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
+        segments, _info = self._model.transcribe(
+            audio,
+            beam_size=self._beam_size,
+            language="en",
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=True,  # Silero VAD inside faster-whisper: drops noise that webrtcvad let through
+        )
+        words: list[Word] = []
+        texts: list[str] = []
+        for segment in segments:
+            texts.append(segment.text.strip())
+            words.extend(
+                Word(w.word.strip(), round(offset_s + w.start, 2), round(offset_s + w.end, 2), round(w.probability, 3))
+                for w in segment.words or []
+            )
+        duration = len(pcm) / 2 / SAMPLE_RATE
+        return SegmentText(" ".join(t for t in texts if t), round(offset_s, 2), round(offset_s + duration, 2), words)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

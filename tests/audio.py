@@ -1,0 +1,63 @@
+"""Spoken test answers made with espeak-ng + sox, and word error rate."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+SENTENCES = [  # espeak-ng pronounces these clearly enough for Whisper base (checked one by one)
+    "I wrote tests for every change before we shipped it.",
+    "Our customers noticed that the website was much faster.",
+    "I talked to the users and then I changed the plan.",
+    "After that the pages loaded much faster and the team was happy.",
+]
+
+
+def speak(text: str, path: Path) -> Path:
+    """Synthesize `text` as 16 kHz mono 16-bit WAV."""
+    raw = path.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "145", "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(path)], check=True)
+    raw.unlink()
+    return path
+
+
+def spoken_answer(folder: Path, sentences: list[str] = SENTENCES, pause_s: float = 1.0) -> Path:
+    """Several sentences with a pause between them, as one WAV file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    parts = [speak(s, folder / f"s{i}.wav") for i, s in enumerate(sentences)]
+    silence = folder / "silence.wav"
+    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(silence), "trim", "0", str(pause_s)], check=True)
+    joined = [str(silence)]
+    for part in parts:
+        joined += [str(part), str(silence)]
+    out = folder / "answer.wav"
+    subprocess.run(["sox", *joined, str(out)], check=True)
+    return out
+
+
+def sox_make(path: Path, *effect: str, rate: int = 16000, seconds: float = 3.0) -> Path:
+    """A synthetic signal (e.g. `whitenoise`) or silence when no effect is given."""
+    args = ["sox", "-n", "-r", str(rate), "-c", "1", "-b", "16", str(path)]
+    if effect:
+        args += ["synth", str(seconds), *effect]
+    else:
+        args += ["trim", "0", str(seconds)]
+    subprocess.run(args, check=True)
+    return path
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """(substitutions + deletions + insertions) / reference words, by edit distance over words."""
+    ref, hyp = words(reference), words(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        previous, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (r != h))
+    return row[-1] / max(1, len(ref))

@@ -1,0 +1,160 @@
+"""Spoken answers through `/stt/stream` with the real Whisper model and synthesized speech."""
+
+from __future__ import annotations
+
+import json
+import time
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.audio import SENTENCES, sox_make, spoken_answer, word_error_rate
+from tests.conftest import AppProcess
+from tests.test_api import create_template, receive_until, start, ws_connect
+
+CHUNK_BYTES = 16_000  # 0.5 s of 16 kHz PCM16
+RAW = "audio/L16; rate=16000"
+
+
+@pytest.fixture(scope="module")
+def stt_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
+    """A running app whose speech model has finished loading."""
+    app = AppProcess(tmp_path_factory.mktemp("stt") / "storage").start()
+    deadline = time.monotonic() + 60
+    with app.client() as client:
+        while client.get("/status").json()["stt"] != "ready":
+            assert time.monotonic() < deadline, app.output()
+            time.sleep(0.2)
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return spoken_answer(tmp_path_factory.mktemp("speech"))
+
+
+def pcm_of(path: Path) -> bytes:
+    with wave.open(str(path)) as wav:
+        return wav.readframes(wav.getnframes())
+
+
+def chunks_of(pcm: bytes) -> list[bytes]:
+    return [pcm[i : i + CHUNK_BYTES] for i in range(0, len(pcm), CHUNK_BYTES)]
+
+
+def post(
+    client: httpx.Client,
+    started: dict[str, Any],
+    seq: int,
+    body: bytes,
+    *,
+    final: bool = False,
+    question: int = 0,
+    content_type: str = RAW,
+    token: str | None = None,
+) -> httpx.Response:
+    params = {
+        "session_id": started["session_id"],
+        "question_id": started["questions"][question]["id"],
+        "seq": seq,
+        "final": str(final).lower(),
+    }
+    headers = {"Authorization": f"Bearer {token or started['ws_token']}", "Content-Type": content_type}
+    return client.post("/stt/stream", params=params, content=body, headers=headers)
+
+
+def test_a_spoken_answer_is_transcribed_accurately(stt_app: AppProcess, answer_wav: Path) -> None:
+    with stt_app.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        with ws_connect(stt_app, started["session_id"], started["ws_token"]) as ws:
+            chunks = chunks_of(pcm_of(answer_wav))
+            partials = []
+            for seq, chunk in enumerate(chunks):
+                time.sleep(0.25)  # twice real time: earlier segments finish while later ones arrive
+                response = post(client, started, seq, chunk, final=seq == len(chunks) - 1)
+                assert response.status_code == 200, response.text
+                partials.append(response.json()["partial"])
+            body = response.json()
+            pushed = receive_until(ws, "transcript")
+    reference = " ".join(SENTENCES)
+    assert body["missing"] == []
+    assert word_error_rate(reference, body["final"]) <= 0.15, body["final"]
+    assert any(partials[:-1]), "earlier segments are transcribed while the answer goes on"
+    assert body["transcript"]["words_per_minute"] > 60
+    assert body["transcript"]["words"][0]["start"] >= 0.5  # the answer starts after 1 s of silence
+    assert "partial" in pushed or "final" in pushed
+
+
+def test_retries_reordering_and_gaps_lose_nothing(stt_app: AppProcess, answer_wav: Path) -> None:
+    chunks = chunks_of(pcm_of(answer_wav))
+    last = len(chunks) - 1
+    with stt_app.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        assert post(client, started, 0, chunks[0]).json()["missing"] == []
+        assert post(client, started, 0, chunks[0]).status_code == 200  # the same chunk again
+        assert post(client, started, 2, chunks[2]).json()["missing"] == [1]  # a gap is reported
+        for seq in range(last, 2, -1):  # the rest arrives backwards, the final first
+            response = post(client, started, seq, chunks[seq], final=seq == last)
+        assert response.json()["final"] is None
+        assert response.json()["missing"] == [1]
+        done = post(client, started, 1, chunks[1]).json()  # the lost chunk is re-sent
+        assert done["missing"] == []
+        assert word_error_rate(" ".join(SENTENCES), done["final"]) <= 0.15
+        again = post(client, started, last, chunks[last], final=True).json()
+    assert again["final"] == done["final"]
+    stored = Path(stt_app.env["STORAGE_DIR"]) / "audio" / started["session_id"] / "q-pipeline.wav"
+    assert pcm_of(stored) == pcm_of(answer_wav)[: len(b"".join(chunks))]
+
+
+def test_silence_and_noise_give_an_empty_transcript(stt_app: AppProcess, tmp_path: Path) -> None:
+    with stt_app.client() as client:
+        for signal in (sox_make(tmp_path / "silence.wav"), sox_make(tmp_path / "noise.wav", "whitenoise", "vol", "0.3")):
+            started = start(client, create_template(client)["family_id"])
+            body = post(client, started, 0, signal.read_bytes(), final=True, content_type="audio/wav").json()
+            assert body["final"] == ""
+            assert body["transcript"]["no_speech"] is True
+
+
+def test_bad_audio_gets_a_clear_error(stt_app: AppProcess, tmp_path: Path) -> None:
+    with stt_app.client() as client:
+        family_id = create_template(client)["family_id"]
+        started, other = start(client, family_id), start(client, family_id)
+        narrowband = sox_make(tmp_path / "8k.wav", "sine", "440", rate=8000).read_bytes()
+        cases = {
+            "8 kHz WAV": (post(client, started, 0, narrowband, content_type="audio/wav"), 415, "16000 Hz"),
+            "truncated WAV": (post(client, started, 0, narrowband[:30], content_type="audio/wav"), 422, "WAV"),
+            "webm": (post(client, started, 0, b"\x1aE\xdf\xa3", content_type="audio/webm"), 415, "audio/L16"),
+            "odd bytes": (post(client, started, 0, b"\x00" * 3), 422, "even"),
+            "50 MB": (post(client, started, 0, b"\x00" * 50_000_000), 413, "larger"),
+            "negative seq": (post(client, started, -1, b"\x00" * 2), 422, "seq"),
+            "another session": (post(client, other, 0, b"\x00" * 2, token=started["ws_token"]), 403, "another"),
+            "no token": (client.post("/stt/stream", params={"session_id": other["session_id"], "question_id": "q",
+                                                             "seq": 0}), 401, "token"),
+            "not the current question": (post(client, started, 0, b"\x00" * 2, question=1), 409, "current"),
+        }
+    for name, (response, status, words) in cases.items():
+        assert response.status_code == status, f"{name}: {response.status_code} {response.text}"
+        assert words in json.dumps(response.json()), f"{name}: {response.text}"
+
+
+def test_finalizing_deletes_the_audio_and_says_so(stt_app: AppProcess, answer_wav: Path) -> None:
+    with stt_app.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        chunks = chunks_of(pcm_of(answer_wav))
+        for seq, chunk in enumerate(chunks):
+            post(client, started, seq, chunk, final=seq == len(chunks) - 1)
+        folder = Path(stt_app.env["STORAGE_DIR"]) / "audio" / started["session_id"]
+        assert (folder / "q-pipeline.wav").exists()
+        report = client.post(
+            "/report/finalize", json={"session_id": started["session_id"]},
+            headers={"Authorization": f"Bearer {stt_app.env['ADMIN_API_KEY']}"},
+        ).json()["report"]
+    assert not folder.exists()
+    assert report["audio"] == {"deleted": True, "files_deleted": 2}
+    assert report["answers"][0]["source"] == "voice"
+    assert "website" in report["answers"][0]["answer"].lower()
