@@ -27,8 +27,7 @@ def spoken_answer(folder: Path, sentences: list[str] = SENTENCES, pause_s: float
     """Several sentences with a pause between them, as one WAV file."""
     folder.mkdir(parents=True, exist_ok=True)
     parts = [speak(s, folder / f"s{i}.wav") for i, s in enumerate(sentences)]
-    silence = folder / "silence.wav"
-    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(silence), "trim", "0", str(pause_s)], check=True)
+    silence = sox_make(folder / "silence.wav", seconds=pause_s)
     joined = [str(silence)]
     for part in parts:
         joined += [str(part), str(silence)]

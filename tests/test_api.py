@@ -201,9 +201,10 @@ def test_one_sessions_token_never_reaches_another_session(app_process: AppProces
 def test_the_socket_refuses_a_foreign_origin(app_process: AppProcess) -> None:
     with app_process.client() as client:
         started = start(client, create_template(client)["family_id"])
-    with pytest.raises(ConnectionClosed) as closed, ws_connect(
-        app_process, started["session_id"], started["ws_token"], origin="https://evil.example"
-    ) as ws:
+    with (
+        pytest.raises(ConnectionClosed) as closed,
+        ws_connect(app_process, started["session_id"], started["ws_token"], origin="https://evil.example") as ws,
+    ):
         ws.recv(timeout=10)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1008

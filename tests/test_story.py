@@ -85,9 +85,7 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     await user.should_see("“Redis”")  # evidence quoted from the transcript
 
 
-async def test_a_used_link_in_another_browser_gets_a_friendly_page(
-    user: User, create_user: Callable[[], User]
-) -> None:
+async def test_a_used_link_in_another_browser_gets_a_friendly_page(user: User, create_user: Callable[[], User]) -> None:
     await log_in(user)
     await user.open("/admin/invites")
     user.find("invite-name").type("Alan Turing")

@@ -113,7 +113,8 @@ def test_retries_reordering_and_gaps_lose_nothing(stt_app: AppProcess, answer_wa
 
 def test_silence_and_noise_give_an_empty_transcript(stt_app: AppProcess, tmp_path: Path) -> None:
     with stt_app.client() as client:
-        for signal in (sox_make(tmp_path / "silence.wav"), sox_make(tmp_path / "noise.wav", "whitenoise", "vol", "0.3")):
+        noise = sox_make(tmp_path / "noise.wav", "whitenoise", "vol", "0.3")
+        for signal in (sox_make(tmp_path / "silence.wav"), noise):
             started = start(client, create_template(client)["family_id"])
             body = post(client, started, 0, signal.read_bytes(), final=True, content_type="audio/wav").json()
             assert body["final"] == ""
@@ -133,8 +134,11 @@ def test_bad_audio_gets_a_clear_error(stt_app: AppProcess, tmp_path: Path) -> No
             "50 MB": (post(client, started, 0, b"\x00" * 50_000_000), 413, "larger"),
             "negative seq": (post(client, started, -1, b"\x00" * 2), 422, "seq"),
             "another session": (post(client, other, 0, b"\x00" * 2, token=started["ws_token"]), 403, "another"),
-            "no token": (client.post("/stt/stream", params={"session_id": other["session_id"], "question_id": "q",
-                                                             "seq": 0}), 401, "token"),
+            "no token": (
+                client.post("/stt/stream", params={"session_id": other["session_id"], "question_id": "q", "seq": 0}),
+                401,
+                "token",
+            ),
             "not the current question": (post(client, started, 0, b"\x00" * 2, question=1), 409, "current"),
         }
     for name, (response, status, words) in cases.items():
@@ -151,7 +155,8 @@ def test_finalizing_deletes_the_audio_and_says_so(stt_app: AppProcess, answer_wa
         folder = Path(stt_app.env["STORAGE_DIR"]) / "audio" / started["session_id"]
         assert (folder / "q-pipeline.wav").exists()
         report = client.post(
-            "/report/finalize", json={"session_id": started["session_id"]},
+            "/report/finalize",
+            json={"session_id": started["session_id"]},
             headers={"Authorization": f"Bearer {stt_app.env['ADMIN_API_KEY']}"},
         ).json()["report"]
     assert not folder.exists()
