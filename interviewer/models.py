@@ -94,6 +94,9 @@ class TemplateContent(BaseModel):
     role: str = Field(default="", max_length=120)
     questions: list[QuestionSpec] = Field(min_length=1, max_length=50)
     criteria: list[CriterionSpec] = Field(min_length=1, max_length=20)
+    silence_end_s: float = Field(
+        default=4.0, ge=1.0, le=30.0, description="A spoken answer ends after this much silence."
+    )
 
     @model_validator(mode="after")
     def _ids_consistent(self) -> TemplateContent:

@@ -6,6 +6,8 @@ so a reload, a reconnect or a server restart continues at the current question.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from nicegui import ui
 
@@ -15,6 +17,7 @@ from interviewer.invites import as_utc
 from interviewer.models import SessionStatus, utc_now
 from interviewer.security import CANDIDATE_COOKIE
 from interviewer.system import System
+from pages.elements.audio_capture import AudioCapture
 from pages.layout import candidate_frame
 
 LINK_PROBLEMS = {
@@ -95,35 +98,126 @@ class CandidateInterview:
         ui.label(f"Question {index + 1} of {count}").classes("text-sm text-gray-600").mark("progress")
         ui.linear_progress(index / count, show_value=False)
         ui.label(question.text).classes("text-xl").mark("question")
+        started = view.session.question_started_at
+        deadline = (as_utc(started).timestamp() if started else utc_now().timestamp()) + question.time_limit_s
+        voice = VoiceAnswer(self, view, question.id, deadline) if self.voice_enabled else None
         existing = view.answers.get(question.id)
         answer = ui.textarea("Your answer", value=existing.text if existing else "").props("autogrow outlined")
         answer.classes("w-full").mark("answer-box")
-        started = view.session.question_started_at
-        deadline = (as_utc(started).timestamp() if started else utc_now().timestamp()) + question.time_limit_s
         timer_label = ui.label().classes("text-sm text-gray-600").mark("timer")
+        label = "Finish the interview" if view.is_last_question else "Next question"
+        next_button = ui.button(label, on_click=lambda: self.submit(question.id, answer.value or "")).mark(
+            "next-button"
+        )
+        if voice is not None:
+            voice.connect(answer, next_button)
 
         async def tick() -> None:
             left = int(deadline - utc_now().timestamp())
             timer_label.set_text(f"Time left: {max(left, 0) // 60}:{max(left, 0) % 60:02d}")
-            if left <= 0:
-                clock.deactivate()
-                ui.notify("Time is up for this question; your answer was saved.")
-                await self.submit(question.id, answer.value or "")
+            if left > 0:
+                return
+            clock.deactivate()
+            if voice is not None and voice.recording:
+                voice.finish_then_submit()
+                return
+            ui.notify("Time is up for this question; your answer was saved.")
+            await self.submit(question.id, answer.value or "")
 
         clock = ui.timer(1.0, tick)
-        label = "Finish the interview" if view.is_last_question else "Next question"
-        ui.button(label, on_click=lambda: self.submit(question.id, answer.value or "")).mark("next-button")
+
+    @property
+    def voice_enabled(self) -> bool:
+        return self.system.speech.transcriber.state in ("loading", "ready")
 
     async def consent(self) -> None:
         await self.system.interview.consent(self.session_id)
         self.content.refresh()
 
     async def submit(self, question_id: str, text: str) -> None:
-        """Save the answer (if any), then go on; the last question finishes the interview."""
+        """Save the answer (if any, and unless it is the stored transcript), then go on."""
         try:
-            if text.strip():
+            stored = self.system.interview.view(self.session_id).answers.get(question_id)
+            if text.strip() and (stored is None or stored.text != text):
                 await self.system.interview.save_answer(self.session_id, question_id, text)
             await self.system.interview.next_question(self.session_id, from_question_id=question_id)
         except DomainError as error:
             ui.notify(error.detail, type="warning")
         self.content.refresh()
+
+
+VOICE_MESSAGES = {
+    "listening": "Listening… speak now. Pause for a few seconds or press Done when you have finished.",
+    "quiet": "We can't hear you. Check that your microphone is on and not muted — or type your answer below.",
+    "denied": "Microphone access was blocked, so please type your answer below. (You can allow the microphone "
+    "in your browser's address bar and reload to answer by voice.)",
+    "unavailable": "No microphone is available, so please type your answer below.",
+    "finishing": "Finishing your answer…",
+    "retrying": "The connection is unsteady; your answer is kept and sent again automatically.",
+    "error": "The recording could not be saved. Please type your answer below.",
+    "done": "Got it. You can correct the text below, then go on.",
+}
+
+
+class VoiceAnswer:
+    """The voice part of one question: start/done buttons, level meter, status and what was heard."""
+
+    def __init__(self, page: CandidateInterview, view: SessionView, question_id: str, deadline: float) -> None:
+        self.page = page
+        self.question_id = question_id
+        self.deadline = deadline
+        self.recording = False
+        self.submit_when_final = False
+        self.answer: ui.textarea | None = None
+        self.next_button: ui.button | None = None
+        token = page.system.signer.session_token(view.session.id)
+        with ui.card().classes("w-full"):
+            self.status = ui.label("Speak your answer, or type it below.").mark("voice-status")
+            self.capture = AudioCapture(
+                view.session.id,
+                token,
+                silence_end_s=view.content.silence_end_s,
+                on_state=self.on_state,
+                on_partial=self.on_partial,
+                on_final=self.on_final,
+            ).classes("w-full")
+            self.heard = ui.label().classes("italic text-gray-700").mark("heard")
+            with ui.row():
+                self.speak = ui.button("Answer by voice", icon="mic", on_click=self.start).mark("speak-button")
+                self.done = ui.button("Done", icon="stop", on_click=self.capture.finish).mark("done-button")
+                self.done.disable()
+
+    def connect(self, answer: ui.textarea, next_button: ui.button) -> None:
+        self.answer, self.next_button = answer, next_button
+
+    def start(self) -> None:
+        self.capture.start(self.question_id, max(1, int(self.deadline - utc_now().timestamp())))
+
+    def finish_then_submit(self) -> None:
+        """Time is up while speaking: end the recording and go on once the transcript is in."""
+        self.submit_when_final = True
+        self.capture.finish()
+
+    def on_state(self, event: dict[str, Any]) -> None:
+        state = str(event.get("state", ""))
+        self.status.set_text(VOICE_MESSAGES.get(state, state))
+        self.recording = state in ("listening", "quiet", "finishing", "retrying")
+        self.speak.set_enabled(not self.recording)
+        self.done.set_enabled(state in ("listening", "quiet"))
+        if self.next_button is not None:
+            self.next_button.set_enabled(not self.recording)
+        if state in ("denied", "unavailable"):
+            self.speak.set_visibility(False)
+            self.done.set_visibility(False)
+
+    def on_partial(self, event: dict[str, Any]) -> None:
+        if text := str(event.get("text", "")):
+            self.heard.set_text(f"We heard: {text}")
+
+    async def on_final(self, event: dict[str, Any]) -> None:
+        text = str(event.get("text", ""))
+        self.heard.set_text("" if text else "We heard no speech. Please try again or type your answer.")
+        if self.answer is not None and text:
+            self.answer.set_value(text)
+        if self.submit_when_final:
+            await self.page.submit(self.question_id, text)

@@ -32,6 +32,7 @@ def app_environment(storage_dir: Path, **overrides: str) -> dict[str, str]:
         "LOGIN_RATE_LIMIT_PER_MIN": "1000",
         "REDEEM_RATE_LIMIT_PER_MIN": "1000",
         "LOG_LEVEL": "INFO",
+        "WHISPER_MODEL": "none",  # typed answers only; speech tests ask for the real model
         **overrides,
     }
 
@@ -105,3 +106,16 @@ def app_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess
 
 def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_API_KEY}"}
+
+
+@pytest.fixture(scope="module")
+def stt_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
+    """A running app with the packaged Whisper base model, once the model has loaded."""
+    app = AppProcess(tmp_path_factory.mktemp("stt") / "storage", WHISPER_MODEL="base").start()
+    deadline = time.monotonic() + 60
+    with app.client() as client:
+        while client.get("/status").json()["stt"] != "ready":
+            assert time.monotonic() < deadline, app.output()
+            time.sleep(0.2)
+    yield app
+    app.stop()

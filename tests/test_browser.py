@@ -6,9 +6,10 @@ from pathlib import Path
 
 from selenium.webdriver.common.by import By
 
+from tests.audio import SENTENCES, spoken_answer, word_error_rate
 from tests.browser import chromium, console_errors, requested_urls, wait_for_text
 from tests.conftest import ADMIN_PASSWORD, AppProcess
-from tests.test_api import ANSWER_1, ANSWER_2, create_template, invite
+from tests.test_api import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite
 
 
 def test_a_candidate_interviews_and_the_admin_reads_the_report(app_process: AppProcess, tmp_path: Path) -> None:
@@ -44,3 +45,31 @@ def test_a_candidate_interviews_and_the_admin_reads_the_report(app_process: AppP
         browser.save_screenshot(str(tmp_path / "admin-session.png"))
         errors = console_errors(browser)
     assert errors == []
+
+
+def test_a_candidate_answers_by_voice_in_a_real_browser(stt_app: AppProcess, tmp_path: Path) -> None:
+    speech = spoken_answer(tmp_path / "speech")
+    one_question = {**TEMPLATE, "questions": TEMPLATE["questions"][:1], "silence_end_s": 2.0}
+    with stt_app.client() as client:
+        link = invite(client, create_template(client, one_question)["family_id"])["url"]
+
+    fake_media = (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={speech}%noloop",
+    )
+    with chromium(tmp_path / "voice", *fake_media) as browser:
+        browser.get(link)
+        wait_for_text(browser, "I have read this and agree").click()
+        wait_for_text(browser, "Start the interview").click()
+        wait_for_text(browser, "Answer by voice").click()
+        wait_for_text(browser, "Listening")
+        wait_for_text(browser, "We heard:", timeout=30)  # a partial transcript while the answer goes on
+        wait_for_text(browser, "Got it", timeout=60)  # silence ended the answer; the final transcript is in
+        transcript = browser.find_element(By.TAG_NAME, "textarea").get_attribute("value") or ""
+        browser.save_screenshot(str(tmp_path / "voice-answer.png"))
+        errors = console_errors(browser)
+        wait_for_text(browser, "Finish the interview").click()
+        wait_for_text(browser, "Thank you!")
+    assert errors == []
+    assert word_error_rate(" ".join(SENTENCES), transcript) <= 0.25, transcript

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +20,14 @@ RAW = "audio/L16; rate=16000"
 
 
 @pytest.fixture(scope="module")
-def stt_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
-    """A running app whose speech model has finished loading."""
-    app = AppProcess(tmp_path_factory.mktemp("stt") / "storage").start()
-    deadline = time.monotonic() + 60
-    with app.client() as client:
-        while client.get("/status").json()["stt"] != "ready":
-            assert time.monotonic() < deadline, app.output()
-            time.sleep(0.2)
-    yield app
-    app.stop()
-
-
-@pytest.fixture(scope="module")
 def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return spoken_answer(tmp_path_factory.mktemp("speech"))
 
 
 def pcm_of(path: Path) -> bytes:
     with wave.open(str(path)) as wav:
-        return wav.readframes(wav.getnframes())
+        frames: bytes = wav.readframes(wav.getnframes())
+    return frames
 
 
 def chunks_of(pcm: bytes) -> list[bytes]:
