@@ -67,7 +67,7 @@ def register(system: System) -> None:
                             "flat color=negative"
                         ).mark(f"revoke-{row.invite.id}")
 
-        with admin_frame("Invites"):
+        with admin_frame("Invites", system):
             with ui.card().classes("w-full"):
                 ui.label("Invite a candidate").classes("text-lg font-medium")
                 with ui.row().classes("w-full gap-4 items-end"):

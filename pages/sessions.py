@@ -21,7 +21,7 @@ def register(system: System) -> None:
     def sessions_page(request: Request) -> RedirectResponse | None:
         if (redirect := admin_redirect(request, system)) is not None:
             return redirect
-        with admin_frame("Sessions"):
+        with admin_frame("Sessions", system):
             views = system.interview.list_sessions()
             if not views:
                 ui.label("No interviews yet. Create an invite and open its link to try one.")
@@ -38,7 +38,7 @@ def register(system: System) -> None:
             view = system.interview.view(session_id)
         except NotFound:
             return RedirectResponse("/admin", status_code=303)
-        with admin_frame(f"Interview with {view.invite.candidate_name}"):
+        with admin_frame(f"Interview with {view.invite.candidate_name}", system):
             live = SessionLiveView(system, session_id)
             live.build()
             unsubscribe = system.events.subscribe(session_id, live.on_event)
@@ -69,6 +69,7 @@ class SessionLiveView:
     def __init__(self, system: System, session_id: str) -> None:
         self.system = system
         self.session_id = session_id
+        self.hearing: dict[str, str] = {}  # question id → partial transcript of an answer being spoken
 
     def build(self) -> None:
         with ui.row().classes("w-full items-start gap-6"):
@@ -103,9 +104,21 @@ class SessionLiveView:
             answer = view.answers.get(question.id)
             with ui.card().classes("w-full"):
                 ui.label(f"{index + 1}. {question.text}").classes("font-medium")
+                if answer is None and question.id in self.hearing:
+                    ui.label(f"(speaking) {self.hearing[question.id]}").classes("italic text-gray-700").mark(
+                        f"partial-{question.id}"
+                    )
+                    continue
                 ui.label(answer.text if answer else "(no answer yet)").classes("whitespace-pre-wrap").mark(
                     f"answer-{question.id}"
                 )
+                if answer is not None and answer.transcript:
+                    rate = answer.transcript.get("words_per_minute")
+                    ui.label(
+                        f"spoken · {answer.transcript.get('duration_s', 0):.0f} s"
+                        + (f" · {rate:.0f} words/min" if rate else "")
+                        + f" · {len(answer.transcript.get('pauses', []))} long pauses"
+                    ).classes("text-xs text-gray-500")
 
     async def finalize(self) -> None:
         await self.system.reports.finalize(self.session_id, allow_unfinished=True)
@@ -116,5 +129,9 @@ class SessionLiveView:
         self.answers.refresh()
         self.scores.show(self.system.interview.scores(self.session_id))
 
-    def on_event(self, _message: Message) -> None:
+    def on_event(self, message: Message) -> None:
+        if message.get("type") == "transcript" and "partial" in message:
+            self.hearing[str(message["question_id"])] = str(message["partial"])
+            self.answers.refresh()
+            return
         self.refresh()

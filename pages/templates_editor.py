@@ -22,7 +22,7 @@ def register(system: System) -> None:
     def templates_page(request: Request) -> RedirectResponse | None:
         if (redirect := admin_redirect(request, system)) is not None:
             return redirect
-        with admin_frame("Templates"):
+        with admin_frame("Templates", system):
             ui.button("New template", icon="add", on_click=lambda: ui.navigate.to("/admin/templates/new")).mark(
                 "new-template"
             )
@@ -54,7 +54,7 @@ def register(system: System) -> None:
                 return RedirectResponse("/admin/templates", status_code=303)
             draft = _draft(current.parsed())
         title = "New template" if family_id == "new" else f"Edit template (version {current.version})"
-        with admin_frame(title):
+        with admin_frame(title, system):
             TemplateEditor(draft, lambda content: _save(system, family_id, content)).build()
         return None
 
@@ -110,6 +110,9 @@ class TemplateEditor:
         with ui.row().classes("w-full gap-4"):
             ui.input("Name").bind_value(self.draft, "name").classes("grow").mark("template-name")
             ui.input("Role").bind_value(self.draft, "role").classes("grow").mark("template-role")
+            ui.number("Spoken answer ends after silence (s)", min=1, max=30, step=0.5).bind_value(
+                self.draft, "silence_end_s"
+            ).classes("w-64")
         ui.label("Questions (asked in this order)").classes("text-lg font-medium mt-2")
         self.questions()
         ui.button("Add question", icon="add", on_click=self.add_question).props("flat").mark("add-question")
