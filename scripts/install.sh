@@ -14,6 +14,8 @@ python_ok || apt_packages+=(python3 python3-venv python3-dev)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || apt_packages+=(ca-certificates)
 if [ "$with_test" = 1 ]; then
   command -v pdftoppm >/dev/null || apt_packages+=(poppler-utils)
+  command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)
+  command -v sox >/dev/null || apt_packages+=(sox)
   { command -v chromium && command -v chromedriver; } >/dev/null || apt_packages+=(chromium chromium-driver)
 fi
 
