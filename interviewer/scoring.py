@@ -1,12 +1,77 @@
-"""Deterministic rubric scoring (rules v1). TO BE WRITTEN — see the types below."""
+"""Deterministic rubric scoring, rules v1: a pure function of (answers, rubric criterion).
+
+For one criterion, the answers in scope are those of `criterion.question_ids` (all answers when empty).
+
+Features, each in 0..1:
+- coverage: share of evidence-phrase groups found. A group is one `evidence_phrases` item; its
+  alternatives (synonyms) are separated by "|". An alternative matches when its stemmed words occur
+  in a row among the stemmed words of an answer. Stemming strips the first of "ing", "ed", "ly", "es",
+  "s" that fits, then a final "e", keeping at least 3 letters ("scale", "scaled", "scaling", "scales" →
+  "scal").
+- structure (only with `structure_cues`): share of the four parts situation / task / action / result
+  whose cue phrases (see STRUCTURE_CUES) appear, matched whole-word on lowercased text.
+- length: per answer, 1 if its word count lies in [expected_words_min, expected_words_max], else
+  words/min below the range, max/words (at least 0.5) above it; averaged over the answers in scope.
+
+Score (0..5):
+  phrases and structure:  5 × (0.60·coverage + 0.25·structure + 0.15·length)
+  phrases only:           5 × (0.80·coverage + 0.20·length)
+  structure only:         5 × (0.70·structure + 0.30·length)
+  neither:                5 × length
+minus a filler penalty: filler rate (FILLERS per word) above 5 % → −0.5, above 10 % → −1.0;
+then clamped to 0..5 and rounded half-up to one decimal. No answer text in scope → 0, level 0.
+Speaking rate of spoken answers is reported as a rule (outside 100–180 words/min) without points.
+level = round-half-up(score), at least 1 when score > 0; the weighted total is
+round-half-up(Σ weight·score / Σ weight × 20, 1 decimal).
+"""
 
 from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel
 
 from interviewer.models import CriterionSpec, TemplateContent
 
 SCORING_VERSION = "rules-v1"
+
+WEIGHTS_BOTH = (0.60, 0.25, 0.15)
+WEIGHTS_PHRASES = (0.80, 0.20)
+WEIGHTS_STRUCTURE = (0.70, 0.30)
+FILLER_STEPS = ((0.10, -1.0), (0.05, -0.5))
+SPEAKING_RATE = (100.0, 180.0)
+MAX_SPANS_PER_GROUP = 3
+SUFFIXES = ("ing", "ed", "ly", "es", "s")
+FILLERS = ("um", "uh", "erm", "er", "hmm", "you know", "i mean", "sort of", "kind of", "basically")
+STRUCTURE_CUES: dict[str, tuple[str, ...]] = {
+    "situation": ("when i was", "at my previous", "in my last role", "the situation", "we had a", "context"),
+    "task": ("my task", "i was responsible", "my role was", "the goal", "i needed to", "we needed to"),
+    "action": (
+        "i decided",
+        "i built",
+        "i implemented",
+        "i designed",
+        "i led",
+        "i wrote",
+        "i created",
+        "i set up",
+        "i introduced",
+        "so i",
+    ),
+    "result": (
+        "as a result",
+        "resulted in",
+        "which led to",
+        "in the end",
+        "reduced",
+        "increased",
+        "improved",
+        "saved",
+        r"\d+(?:\.\d+)?\s*(?:%|percent)",
+    ),
+}
+_WORD = re.compile(r"[\w']+")
 
 
 class AnswerForScoring(BaseModel):
@@ -15,6 +80,7 @@ class AnswerForScoring(BaseModel):
     question_id: str
     text: str
     seconds_used: float | None = None
+    words_per_minute: float | None = None
 
 
 class EvidenceSpan(BaseModel):
@@ -59,9 +125,224 @@ class ScoreCard(BaseModel):
 
 def score_interview(answers: list[AnswerForScoring], content: TemplateContent) -> ScoreCard:
     """Score every criterion of `content` on `answers`. Pure and deterministic."""
-    raise NotImplementedError
+    criteria = [score_criterion(answers, criterion) for criterion in content.criteria]
+    weights = sum(c.weight for c in criteria)
+    total = sum(c.weight * c.score for c in criteria) / weights * 20 if weights else 0.0
+    return ScoreCard(total=round_half_up(total), criteria=criteria)
 
 
 def score_criterion(answers: list[AnswerForScoring], criterion: CriterionSpec) -> CriterionScore:
-    """Score one criterion."""
-    raise NotImplementedError
+    """Score one criterion on the answers in its scope."""
+    scope = [a for a in answers if not criterion.question_ids or a.question_id in criterion.question_ids]
+    scope = [a for a in scope if a.text.strip()]
+    if not scope:
+        return CriterionScore(
+            criterion_id=criterion.id,
+            name=criterion.name,
+            weight=criterion.weight,
+            score=0.0,
+            level=0,
+            level_description="No answer to score",
+            evidence=[],
+            rules=[RuleResult(rule="no_answer", fired=True, detail="no answer to score", points=0.0)],
+        )
+    evidence: list[EvidenceSpan] = []
+    rules: list[RuleResult] = []
+    groups = [[alt.strip() for alt in g.split("|") if alt.strip()] for g in criterion.evidence_phrases]
+    groups = [g for g in groups if g]
+    coverage = _phrase_coverage(scope, groups, evidence)
+    structure = _structure(scope, evidence) if criterion.structure_cues else 0.0
+    length, within = _length(scope, criterion)
+
+    parts: list[tuple[str, float, float, str]] = []  # rule, feature, weight, detail
+    if groups and criterion.structure_cues:
+        w_cov, w_str, w_len = WEIGHTS_BOTH
+    elif groups:
+        (w_cov, w_len), w_str = WEIGHTS_PHRASES, 0.0
+    elif criterion.structure_cues:
+        (w_str, w_len), w_cov = WEIGHTS_STRUCTURE, 0.0
+    else:
+        w_cov, w_str, w_len = 0.0, 0.0, 1.0
+    if groups:
+        found = round(coverage * len(groups))
+        parts.append(("evidence", coverage, w_cov, f"evidence: {found} of {len(groups)} phrase groups found"))
+    if criterion.structure_cues:
+        parts.append(
+            (
+                "structure",
+                structure,
+                w_str,
+                f"structure: {round(structure * 4)} of 4 parts (situation, task, action, result) present",
+            )
+        )
+    parts.append(
+        (
+            "length",
+            length,
+            w_len,
+            f"length: {within} of {len(scope)} answers within "
+            f"{criterion.expected_words_min}–{criterion.expected_words_max} words",
+        )
+    )
+    raw = 0.0
+    for rule, feature, weight, detail in parts:
+        points = 5 * weight * feature
+        raw += points
+        rules.append(RuleResult(rule=rule, fired=feature > 0, detail=detail, points=round_half_up(points, 2)))
+
+    rate, filler_spans = _fillers(scope)
+    penalty = next((p for threshold, p in FILLER_STEPS if rate > threshold), 0.0)
+    evidence.extend(filler_spans)
+    rules.append(RuleResult(rule="fillers", fired=penalty < 0, detail=f"fillers: {rate:.1%} of words", points=penalty))
+    rules.extend(_speaking_rate(scope))
+
+    score = round_half_up(min(5.0, max(0.0, raw + penalty)))
+    level = 0 if score == 0 else max(1, min(5, int(round_half_up(score, 0))))
+    return CriterionScore(
+        criterion_id=criterion.id,
+        name=criterion.name,
+        weight=criterion.weight,
+        score=score,
+        level=level,
+        level_description=criterion.levels[level - 1] if level else "Nothing that meets the rubric",
+        evidence=evidence,
+        rules=rules,
+    )
+
+
+def round_half_up(value: float, places: int = 1) -> float:
+    """Round like people do (2.25 → 2.3), not like Python's banker's rounding."""
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def stem(word: str) -> str:
+    """Strip one suffix of SUFFIXES, then a final "e" (keeping at least 3 letters)."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) >= 4 else word
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """(stem, start, end) of every word of `text`."""
+    return [(stem(m.group().lower()), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _phrase_coverage(scope: list[AnswerForScoring], groups: list[list[str]], evidence: list[EvidenceSpan]) -> float:
+    """Share of phrase groups found; records up to MAX_SPANS_PER_GROUP non-overlapping spans per answer."""
+    if not groups:
+        return 0.0
+    matched = 0
+    tokenized = [(a, _tokens(a.text)) for a in scope]
+    for group in groups:
+        needles = [[t[0] for t in _tokens(alternative)] for alternative in group]
+        found = False
+        for answer, tokens in tokenized:
+            taken: list[tuple[int, int]] = []
+            for start, end in _matches([t[0] for t in tokens], needles):
+                if len(taken) == MAX_SPANS_PER_GROUP or any(s < end and start < e for s, e in taken):
+                    continue
+                taken.append((start, end))
+                first, last = tokens[start][1], tokens[end - 1][2]
+                evidence.append(
+                    EvidenceSpan(
+                        question_id=answer.question_id,
+                        start=first,
+                        end=last,
+                        text=answer.text[first:last],
+                        rule=f"evidence:{group[0]}",
+                    )
+                )
+            found = found or bool(taken)
+        matched += found
+    return matched / len(groups)
+
+
+def _matches(stems: list[str], needles: list[list[str]]) -> list[tuple[int, int]]:
+    """Token ranges [start, end) where any needle occurs, in text order (longer needles first at a tie)."""
+    hits = [
+        (i, i + len(needle))
+        for needle in needles
+        if needle
+        for i in range(len(stems) - len(needle) + 1)
+        if stems[i : i + len(needle)] == needle
+    ]
+    return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
+
+
+def _structure(scope: list[AnswerForScoring], evidence: list[EvidenceSpan]) -> float:
+    present = 0
+    for part in STRUCTURE_CUES:
+        hit = next(((a, m) for a in scope if (m := _CUE_PATTERNS[part].search(a.text))), None)
+        if hit is not None:
+            answer, match = hit
+            evidence.append(
+                EvidenceSpan(
+                    question_id=answer.question_id,
+                    start=match.start(),
+                    end=match.end(),
+                    text=answer.text[match.start() : match.end()],
+                    rule=f"structure:{part}",
+                )
+            )
+            present += 1
+    return present / 4
+
+
+_CUE_PATTERNS = {
+    part: re.compile(
+        r"\b(?:"
+        + "|".join(c for c in cues if not c.startswith("\\"))
+        + r")\b"
+        + "".join(f"|{c}" for c in cues if c.startswith("\\")),
+        re.IGNORECASE,
+    )
+    for part, cues in STRUCTURE_CUES.items()
+}
+_FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(FILLERS) + r")\b", re.IGNORECASE)
+
+
+def _length(scope: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[float, int]:
+    low, high = criterion.expected_words_min, criterion.expected_words_max
+    credits, within = [], 0
+    for answer in scope:
+        words = len(_WORD.findall(answer.text))
+        if low <= words <= high:
+            credits.append(1.0)
+            within += 1
+        elif words < low:
+            credits.append(words / low)
+        else:
+            credits.append(max(0.5, high / words))
+    return sum(credits) / len(credits), within
+
+
+def _fillers(scope: list[AnswerForScoring]) -> tuple[float, list[EvidenceSpan]]:
+    words = sum(len(_WORD.findall(a.text)) for a in scope)
+    spans = [
+        EvidenceSpan(
+            question_id=a.question_id, start=m.start(), end=m.end(), text=a.text[m.start() : m.end()], rule="filler"
+        )
+        for a in scope
+        for m in _FILLER_PATTERN.finditer(a.text)
+    ]
+    return (len(spans) / words if words else 0.0), spans
+
+
+def _speaking_rate(scope: list[AnswerForScoring]) -> list[RuleResult]:
+    rates = [a.words_per_minute for a in scope if a.words_per_minute]
+    if not rates:
+        return []
+    rate = sum(rates) / len(rates)
+    low, high = SPEAKING_RATE
+    outside = not low <= rate <= high
+    return [
+        RuleResult(
+            rule="speaking_rate",
+            fired=outside,
+            points=0.0,
+            detail=f"speaking rate: {rate:.0f} words/min ({'outside' if outside else 'within'} "
+            f"{low:.0f}–{high:.0f}, for the reviewer)",
+        )
+    ]

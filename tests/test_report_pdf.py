@@ -1,0 +1,100 @@
+"""The PDF report: real reportlab output, read back with pypdf and rendered with pdftoppm."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
+from interviewer.report.pdf import highlighted, render_pdf
+from interviewer.report.schema import (
+    AttentionSection,
+    AudioRetention,
+    CandidateInfo,
+    QuestionAnswer,
+    Report,
+    TemplateRef,
+    Timings,
+)
+from interviewer.scoring import AnswerForScoring, EvidenceSpan, score_interview
+
+ANSWER = "Zoë added a Redis cache <&> and an index; as a result latency improved by 40% ✓"
+
+
+def sample_report() -> Report:
+    content = TemplateContent(
+        name="Platform engineer",
+        role="SRE",
+        questions=[QuestionSpec(id="q1", text="How did you speed things up?"), QuestionSpec(id="q2", text="And?")],
+        criteria=[
+            CriterionSpec(
+                id="c1",
+                name="Technical depth",
+                weight=2,
+                evidence_phrases=["cache | redis", "index"],
+                expected_words_min=5,
+            ),
+            CriterionSpec(id="c2", name="Results", structure_cues=True, expected_words_min=5),
+        ],
+    )
+    scores = score_interview([AnswerForScoring(question_id="q1", text=ANSWER)], content)
+    return Report(
+        session_id="00000000-0000-4000-8000-000000000000",
+        generated_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+        candidate=CandidateInfo(name="Zoë Naïve-Ørsted", email="zoe@example.org"),
+        template=TemplateRef(id=1, family_id="abcd1234", version=3, name=content.name, role=content.role),
+        answers=[
+            QuestionAnswer(
+                question_id="q1",
+                question="How did you speed things up?",
+                time_limit_s=180,
+                answer=ANSWER,
+                source="voice",
+                seconds_used=42.0,
+            ),
+            QuestionAnswer(question_id="q2", question="And?", time_limit_s=60, answer=""),
+        ],
+        scores=scores,
+        attention=AttentionSection(),
+        timings=Timings(started_at=None, finished_at=None, total_answer_seconds=42.0),
+        audio=AudioRetention(deleted=True, files_deleted=2),
+    )
+
+
+def test_the_pdf_shows_candidate_scores_and_evidence(tmp_path: Path) -> None:
+    report = sample_report()
+    pdf = render_pdf(report)
+    assert pdf.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    for expected in (
+        "Zoë Naïve-Ørsted",
+        "Platform engineer",
+        "version 3",
+        f"{report.scores.total:.1f} / 100",
+        "Redis cache <&>",
+        "(no answer)",
+        "Attention",
+        "was not enabled",
+        "page 1",
+    ):
+        assert expected in text, expected
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(path), str(tmp_path / "page")], check=True)
+    assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+def test_the_same_report_gives_the_same_bytes() -> None:
+    assert render_pdf(sample_report()) == render_pdf(sample_report())
+
+
+def test_overlapping_evidence_is_highlighted_once_and_escaped() -> None:
+    spans = [
+        EvidenceSpan(question_id="q", start=0, end=5, text="", rule="a"),
+        EvidenceSpan(question_id="q", start=3, end=9, text="", rule="b"),
+    ]
+    assert highlighted("a<b>cache & more", spans) == '<font backColor="#fde68a">a&lt;b&gt;cache</font> &amp; more'
