@@ -73,3 +73,18 @@ def test_a_candidate_answers_by_voice_in_a_real_browser(stt_app: AppProcess, tmp
         wait_for_text(browser, "Thank you!")
     assert errors == []
     assert word_error_rate(" ".join(SENTENCES), transcript) <= 0.25, transcript
+
+
+def test_without_a_microphone_the_candidate_is_told_to_type(stt_app: AppProcess, tmp_path: Path) -> None:
+    with stt_app.client() as client:
+        link = invite(client, create_template(client)["family_id"])["url"]
+    with chromium(tmp_path / "no-mic", "--deny-permission-prompts") as browser:
+        browser.get(link)
+        wait_for_text(browser, "I have read this and agree").click()
+        wait_for_text(browser, "Start the interview").click()
+        wait_for_text(browser, "Answer by voice").click()
+        message = wait_for_text(browser, "please type your answer below").text
+        browser.find_element(By.TAG_NAME, "textarea").send_keys(ANSWER_1)
+        wait_for_text(browser, "Next question").click()
+        wait_for_text(browser, "Question 2 of 2")
+    assert "microphone" in message.lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 import wave
 from pathlib import Path
@@ -96,6 +97,23 @@ def test_retries_reordering_and_gaps_lose_nothing(stt_app: AppProcess, answer_wa
     assert again["final"] == done["final"]
     stored = Path(stt_app.env["STORAGE_DIR"]) / "audio" / started["session_id"] / "q-pipeline.wav"
     assert pcm_of(stored) == pcm_of(answer_wav)[: len(b"".join(chunks))]
+
+
+def test_a_connection_dropped_mid_chunk_loses_nothing(stt_app: AppProcess, answer_wav: Path) -> None:
+    chunks = chunks_of(pcm_of(answer_wav))
+    with stt_app.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        query = f"session_id={started['session_id']}&question_id=q-pipeline&seq=0&final=false"
+        with socket.create_connection(("127.0.0.1", stt_app.port)) as raw:  # half a body, then hang up
+            raw.sendall(
+                f"POST /stt/stream?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: Bearer {started['ws_token']}\r\nContent-Type: {RAW}\r\n"
+                f"Content-Length: {len(chunks[0])}\r\n\r\n".encode()
+                + chunks[0][: len(chunks[0]) // 2]
+            )
+        for seq, chunk in enumerate(chunks):  # the client retries from the first unacknowledged chunk
+            body = post(client, started, seq, chunk, final=seq == len(chunks) - 1).json()
+    assert word_error_rate(" ".join(SENTENCES), body["final"]) <= 0.15
 
 
 def test_silence_and_noise_give_an_empty_transcript(stt_app: AppProcess, tmp_path: Path) -> None:
