@@ -10,6 +10,7 @@ COPY interviewer ./interviewer
 RUN bash scripts/install.sh && rm -rf /var/lib/apt/lists/* /root/.cache
 COPY main.py .env.sample ./
 COPY pages ./pages
+COPY js ./js
 
 RUN useradd --system --uid 10001 --home-dir /app interviewer \
     && mkdir -p /data && chown -R interviewer /data
@@ -19,6 +20,7 @@ ENV API_HOST=0.0.0.0 \
     API_PORT=8080 \
     STORAGE_DIR=/data \
     ENV_FILE= \
+    NICEGUI_STORAGE_PATH=/data/.nicegui \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]
 EXPOSE 8080

@@ -32,8 +32,9 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 extras=""
 [ "$with_test" = 1 ] && extras="[test]"
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-12)-$with_test"
-if [ ! -f "$stamp" ]; then
+deps_hash=$(sha256sum pyproject.toml | cut -c1-12)
+stamp=".venv/.installed-$deps_hash-$with_test"
+if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$deps_hash-1" ]; then  # the test install includes the app
   echo "Installing Python packages into .venv ..."
   .venv/bin/pip install --quiet --disable-pip-version-check -e ".${extras}"
   rm -f .venv/.installed-*
