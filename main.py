@@ -7,12 +7,27 @@ import sys
 from nicegui import app, background_tasks, ui
 
 from interviewer.api.wiring import install
-from interviewer.config import InsecureSecretError, load_settings, resolve_session_secret
+from interviewer.config import InsecureSecretError, LLMProviderName, Settings, load_settings, resolve_session_secret
+from interviewer.llm.http_providers import Ollama, OpenAICompatible
+from interviewer.llm.provider import LLMProvider, NoLLM
 from interviewer.redact import setup_logging
 from interviewer.retention import retention_loop
 from interviewer.stt.model import ModelNotAvailable
 from interviewer.system import System
 from pages import register_pages
+
+
+def choose_llm(settings: Settings) -> LLMProvider:
+    """The one place where LLM_PROVIDER picks a backend."""
+    retries = settings.llm_max_retries
+    match settings.llm_provider:
+        case LLMProviderName.OLLAMA:
+            return Ollama(settings.ollama_base_url, settings.ollama_model, retries)
+        case LLMProviderName.OPENAI | LLMProviderName.LLAMACPP:
+            key = settings.openai_api_key.get_secret_value()
+            headers = {"Authorization": f"Bearer {key}"} if key else {}
+            return OpenAICompatible(settings.openai_base_url, settings.openai_model, retries, headers)
+    return NoLLM()
 
 
 def main() -> None:
@@ -23,7 +38,7 @@ def main() -> None:
         print(f"Refusing to start: {error}", file=sys.stderr)
         raise SystemExit(2) from error
     setup_logging(settings.storage_dir, settings.log_level)
-    system = System.build(settings, secret)
+    system = System.build(settings, secret, choose_llm(settings))
     transcriber = system.speech.transcriber
     if transcriber.state == "loading":
         try:
@@ -38,6 +53,7 @@ def main() -> None:
         app.on_startup(lambda: background_tasks.create(transcriber.load(model_path), name="load whisper"))
     app.on_startup(lambda: background_tasks.create(retention_loop(system), name="audio retention"))
     app.on_shutdown(transcriber.close)
+    app.on_shutdown(system.llm.close)
     generated_password = system.admin.ensure_password(settings.admin_password.get_secret_value())
     system.templates.ensure_example()
     install(app, system)

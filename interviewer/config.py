@@ -48,8 +48,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     llm_provider: LLMProviderName = LLMProviderName.NONE
     ollama_model: str = "llama3.2"
+    ollama_base_url: str = "http://localhost:11434"
     openai_base_url: str = "https://api.openai.com/v1"
     openai_api_key: SecretStr = SecretStr("")
+    openai_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = Field(default=20.0, gt=0, le=300)
+    llm_followup_timeout_s: float = Field(default=4.0, gt=0, le=60)
+    llm_max_retries: int = Field(default=2, ge=0, le=5)
     tts_voice: str = "en-US-AriaNeural"
     whisper_model: str = "base"
     stt_workers: int = Field(default=2, ge=1, le=16)

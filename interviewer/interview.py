@@ -9,8 +9,10 @@ restart loses nothing that the candidate was told was saved.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +23,10 @@ from interviewer.db import Database
 from interviewer.errors import Conflict, LinkProblem, NotFound
 from interviewer.events import SessionEvents
 from interviewer.invites import InviteState, as_utc, invite_state
+from interviewer.llm.followup import FollowUpAsker
 from interviewer.models import (
     Answer,
+    FollowUp,
     InterviewSession,
     Invite,
     QuestionPublic,
@@ -32,7 +36,7 @@ from interviewer.models import (
     TemplateContent,
     utc_now,
 )
-from interviewer.scoring import AnswerForScoring, ScoreCard, score_interview
+from interviewer.scoring import AnswerForScoring, ScoreCard, score_criterion, score_interview
 from interviewer.security import hash_token
 
 log = logging.getLogger(__name__)
@@ -47,17 +51,41 @@ class SessionView:
     content: TemplateContent
     invite: Invite
     answers: dict[str, Answer] = field(default_factory=dict)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     @property
     def current_question(self) -> QuestionSpec | None:
-        """The question being asked, or None when the interview is not in progress."""
+        """The question being asked (perhaps a follow-up), or None when the interview is not in progress."""
         if self.session.status != SessionStatus.IN_PROGRESS:
             return None
+        question = self.content.questions[self.session.current_index]
+        if self.session.follow_up_number == 0:
+            return question
+        follow_up = next(f for f in self.follow_ups_of(question.id) if f.number == self.session.follow_up_number)
+        return QuestionSpec(id=follow_up.answer_id, text=follow_up.text, time_limit_s=question.time_limit_s)
+
+    @property
+    def current_parent(self) -> QuestionSpec:
+        """The template question being asked, or whose follow-up is."""
         return self.content.questions[self.session.current_index]
 
     @property
     def is_last_question(self) -> bool:
         return self.session.current_index >= len(self.content.questions) - 1
+
+    def follow_ups_of(self, question_id: str) -> list[FollowUp]:
+        return [f for f in self.follow_ups if f.question_id == question_id]
+
+    def asked(self) -> list[tuple[QuestionSpec, str | None]]:
+        """Every question asked so far, follow-ups after their question: (question, id it follows or None)."""
+        asked: list[tuple[QuestionSpec, str | None]] = []
+        for question in self.content.questions:
+            asked.append((question, None))
+            for f in self.follow_ups_of(question.id):
+                asked.append(
+                    (QuestionSpec(id=f.answer_id, text=f.text, time_limit_s=question.time_limit_s), question.id)
+                )
+        return asked
 
     def answers_for_scoring(self) -> list[AnswerForScoring]:
         """Answers in question order, ready for the rubric engine."""
@@ -67,8 +95,9 @@ class SessionView:
                 text=a.text,
                 seconds_used=a.seconds_used,
                 words_per_minute=(a.transcript or {}).get("words_per_minute"),
+                scope_id=parent,
             )
-            for q in self.content.questions
+            for q, parent in self.asked()
             if (a := self.answers.get(q.id)) is not None
         ]
 
@@ -79,10 +108,14 @@ class SessionView:
 class InterviewService:
     """Opens invites into sessions and moves sessions through their states."""
 
-    def __init__(self, db: Database, events: SessionEvents, max_answer_chars: int) -> None:
+    def __init__(
+        self, db: Database, events: SessionEvents, max_answer_chars: int, follow_ups: FollowUpAsker | None = None
+    ) -> None:
         self._db = db
         self._events = events
         self._max_answer_chars = max_answer_chars
+        self._follow_ups = follow_ups
+        self._moving: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # ------------------------------------------------------------ reading
 
@@ -94,9 +127,13 @@ class InterviewService:
             template = s.get(Template, session.template_id)
             invite = s.get(Invite, session.invite_id)
             answers = s.exec(select(Answer).where(Answer.session_id == session_id)).all()
+            follow_ups = s.exec(
+                select(FollowUp).where(FollowUp.session_id == session_id).order_by(col(FollowUp.number))
+            ).all()
         if template is None or invite is None:
             raise NotFound("session data incomplete")
-        return SessionView(session, template, template.parsed(), invite, {a.question_id: a for a in answers})
+        by_id = {a.question_id: a for a in answers}
+        return SessionView(session, template, template.parsed(), invite, by_id, list(follow_ups))
 
     def list_sessions(self) -> list[SessionView]:
         """All sessions, newest first."""
@@ -191,24 +228,55 @@ class InterviewService:
         return answer
 
     async def next_question(self, session_id: str, from_question_id: str | None = None) -> SessionView:
-        """Move on; after the last question this finishes the interview.
+        """Move on: to a follow-up if the language model proposes one, else to the next question; after the
+        last question this finishes the interview.
 
         With `from_question_id`, only moves if that is still the current question (a double click moves once).
         """
-        view = self.view(session_id)
-        current = self._require_in_progress(view)
-        if from_question_id is not None and from_question_id != current.id:
-            raise Conflict("that question was already left")
-        if view.is_last_question:
-            return await self.finish(session_id)
-        with self._db.session() as s:
-            session = self._locked(s, session_id)
-            session.current_index += 1
-            session.question_started_at = utc_now()
-            s.add(session)
-        view = self.view(session_id)
+        async with self._moving[session_id]:
+            view = self.view(session_id)
+            current = self._require_in_progress(view)
+            if from_question_id is not None and from_question_id != current.id:
+                raise Conflict("that question was already left")
+            follow_up = await self._propose_follow_up(view, current)
+            if follow_up is None and view.is_last_question:
+                return await self.finish(session_id)
+            with self._db.session() as s:
+                session = self._locked(s, session_id)
+                if follow_up is not None:
+                    session.follow_up_number += 1
+                    s.add(
+                        FollowUp(
+                            session_id=session_id,
+                            question_id=view.current_parent.id,
+                            number=session.follow_up_number,
+                            text=follow_up,
+                        )
+                    )
+                else:
+                    session.current_index, session.follow_up_number = session.current_index + 1, 0
+                session.question_started_at = utc_now()
+                s.add(session)
+            view = self.view(session_id)
         await self._announce_question(view)
         return view
+
+    async def _propose_follow_up(self, view: SessionView, current: QuestionSpec) -> str | None:
+        """A follow-up text if the template allows one more and the model has one (never raises)."""
+        parent = view.current_parent
+        answer = view.answers.get(current.id)
+        if self._follow_ups is None or answer is None or view.session.follow_up_number >= parent.max_follow_ups:
+            return None
+        scoped = [a for a in view.answers_for_scoring() if (a.scope_id or a.question_id) == parent.id]
+        missing = [
+            c
+            for c in view.content.criteria
+            if not c.question_ids or parent.id in c.question_ids
+            if not [e for e in score_criterion(scoped, c).evidence if not e.rule.startswith(("filler", "model"))]
+        ]
+        text = await self._follow_ups.propose(parent, answer.text, missing)
+        log.info("session %s: follow-up after %s %s", view.session.id, current.id, "asked" if text else "skipped")
+        return text
 
     async def finish(self, session_id: str) -> SessionView:
         """The candidate is done (or the admin ends the interview). Idempotent once finished."""
@@ -254,8 +322,9 @@ class InterviewService:
                 "type": "question",
                 "index": view.session.current_index,
                 "count": len(view.content.questions),
-                "question": QuestionPublic(id=question.id, text=question.text, time_limit_s=question.time_limit_s)
-                .model_dump(),
+                "question": QuestionPublic(
+                    id=question.id, text=question.text, time_limit_s=question.time_limit_s
+                ).model_dump(),
             },
         )
 

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,27}$"  # ≤ 28 chars: follow-up ids append "-f1"
 
 
 def utc_now() -> datetime:
@@ -40,6 +40,9 @@ class QuestionSpec(BaseModel):
     id: str = Field(default_factory=lambda: new_short_id("q"), pattern=_ID_PATTERN)
     text: str = Field(min_length=3, max_length=2000)
     time_limit_s: int = Field(default=180, ge=10, le=3600, description="Seconds the candidate has to answer.")
+    max_follow_ups: int = Field(
+        default=0, ge=0, le=2, description="Follow-up questions the language model may ask (needs LLM_PROVIDER)."
+    )
 
 
 class CriterionSpec(BaseModel):
@@ -68,6 +71,13 @@ class CriterionSpec(BaseModel):
     expected_words_max: int = Field(default=300, ge=1, le=10000)
     question_ids: list[str] = Field(
         default_factory=list, description="Questions this criterion scores; empty means all questions."
+    )
+    llm_weight: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of the score taken from the language model's rating, when one is configured "
+        "(0: rules only).",
     )
 
     @field_validator("evidence_phrases")
@@ -173,6 +183,7 @@ class InterviewSession(SQLModel, table=True):
     template_id: int = SQLField(foreign_key="template.id")
     status: SessionStatus = SessionStatus.CONSENT
     current_index: int = 0
+    follow_up_number: int = 0  # 0: the question itself is being asked; n: its n-th follow-up
     question_started_at: datetime | None = None
     created_at: datetime = SQLField(default_factory=utc_now)
     consented_at: datetime | None = None
@@ -193,6 +204,31 @@ class Answer(SQLModel, table=True):
     seconds_used: float | None = None
     transcript: dict | None = SQLField(default=None, sa_column=Column(JSON, nullable=True))  # type: ignore[type-arg]
     updated_at: datetime = SQLField(default_factory=utc_now)
+
+
+class FollowUp(SQLModel, table=True):
+    """A follow-up question the language model asked after an answer; answered like any question."""
+
+    __table_args__ = (UniqueConstraint("session_id", "question_id", "number"),)
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    session_id: str = SQLField(foreign_key="interviewsession.id", index=True, max_length=36)
+    question_id: str = SQLField(max_length=32)  # the question it follows
+    number: int
+    text: str
+
+    @property
+    def answer_id(self) -> str:
+        """The id its answer is stored under."""
+        return f"{self.question_id}-f{self.number}"
+
+
+class CachedRating(SQLModel, table=True):
+    """A verified model rating of one (answer, criterion), keyed by everything that could change it."""
+
+    key: str = SQLField(primary_key=True, max_length=64)
+    rating_json: str
+    created_at: datetime = SQLField(default_factory=utc_now)
 
 
 class StoredReport(SQLModel, table=True):
@@ -250,3 +286,4 @@ class QuestionPublic(BaseModel):
     id: str
     text: str
     time_limit_s: int
+    follow_up_of: str | None = None

@@ -21,6 +21,11 @@ Score (0..5):
 minus a filler penalty: filler rate (FILLERS per word) above 5 % → −0.5, above 10 % → −1.0;
 then clamped to 0..5 and rounded half-up to one decimal. No answer text in scope → 0, level 0.
 Speaking rate of spoken answers is reported as a rule (outside 100–180 words/min) without points.
+
+Model ratings (only with a language model configured and `llm_weight` w > 0 on the criterion): the
+mean level m (1–5) of the verified model ratings of the answers in scope is blended in as
+score = (1 − w) · rule score + w · m, before rounding. Quotes the model gave that are not in the
+transcript were dropped before this (see `interviewer.llm.ratings`); kept quotes show as evidence.
 level = round-half-up(score), at least 1 when score > 0; the weighted total is
 round-half-up(Σ weight·score / Σ weight × 20, 1 decimal).
 """
@@ -28,6 +33,7 @@ round-half-up(Σ weight·score / Σ weight × 20, 1 decimal).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel
@@ -75,12 +81,26 @@ _WORD = re.compile(r"[\w']+")
 
 
 class AnswerForScoring(BaseModel):
-    """One answer as the scorer sees it."""
+    """One answer as the scorer sees it; a follow-up's answer has `scope_id` = the question it follows."""
 
     question_id: str
     text: str
     seconds_used: float | None = None
     words_per_minute: float | None = None
+    scope_id: str | None = None
+
+
+class ModelRating(BaseModel):
+    """A language model's verified rating of one answer on one criterion (cached; see `llm.ratings`)."""
+
+    question_id: str
+    criterion_id: str
+    level: int
+    quotes: list[str]
+    dropped_quotes: int
+    reason: str
+    model: str
+    prompt_version: str
 
 
 class EvidenceSpan(BaseModel):
@@ -123,18 +143,26 @@ class ScoreCard(BaseModel):
     criteria: list[CriterionScore]
 
 
-def score_interview(answers: list[AnswerForScoring], content: TemplateContent) -> ScoreCard:
-    """Score every criterion of `content` on `answers`. Pure and deterministic."""
-    criteria = [score_criterion(answers, criterion) for criterion in content.criteria]
+def score_interview(
+    answers: list[AnswerForScoring], content: TemplateContent, ratings: Sequence[ModelRating] = ()
+) -> ScoreCard:
+    """Score every criterion of `content` on `answers` (and cached model ratings). Pure and deterministic."""
+    criteria = [score_criterion(answers, criterion, ratings) for criterion in content.criteria]
     weights = sum(c.weight for c in criteria)
     total = sum(c.weight * c.score for c in criteria) / weights * 20 if weights else 0.0
     return ScoreCard(total=round_half_up(total), criteria=criteria)
 
 
-def score_criterion(answers: list[AnswerForScoring], criterion: CriterionSpec) -> CriterionScore:
+def in_scope(answer: AnswerForScoring, criterion: CriterionSpec) -> bool:
+    """Whether the criterion scores this answer (a follow-up counts for the question it follows)."""
+    return not criterion.question_ids or (answer.scope_id or answer.question_id) in criterion.question_ids
+
+
+def score_criterion(
+    answers: list[AnswerForScoring], criterion: CriterionSpec, ratings: Sequence[ModelRating] = ()
+) -> CriterionScore:
     """Score one criterion on the answers in its scope."""
-    scope = [a for a in answers if not criterion.question_ids or a.question_id in criterion.question_ids]
-    scope = [a for a in scope if a.text.strip()]
+    scope = [a for a in answers if in_scope(a, criterion) and a.text.strip()]
     if not scope:
         return CriterionScore(
             criterion_id=criterion.id,
@@ -195,8 +223,8 @@ def score_criterion(answers: list[AnswerForScoring], criterion: CriterionSpec) -
     evidence.extend(filler_spans)
     rules.append(RuleResult(rule="fillers", fired=penalty < 0, detail=f"fillers: {rate:.1%} of words", points=penalty))
     rules.extend(_speaking_rate(scope))
-
-    score = round_half_up(min(5.0, max(0.0, raw + penalty)))
+    rule_score = min(5.0, max(0.0, raw + penalty))
+    score = round_half_up(_blend_model(rule_score, scope, criterion, ratings, rules, evidence))
     level = 0 if score == 0 else max(1, min(5, int(round_half_up(score, 0))))
     return CriterionScore(
         criterion_id=criterion.id,
@@ -208,6 +236,45 @@ def score_criterion(answers: list[AnswerForScoring], criterion: CriterionSpec) -
         evidence=evidence,
         rules=rules,
     )
+
+
+def _blend_model(
+    rule_score: float,
+    scope: list[AnswerForScoring],
+    criterion: CriterionSpec,
+    ratings: Sequence[ModelRating],
+    rules: list[RuleResult],
+    evidence: list[EvidenceSpan],
+) -> float:
+    """Mix in the model's mean level with the criterion's `llm_weight`; its quotes become evidence."""
+    texts = {a.question_id: a.text for a in scope}
+    mine = [r for r in ratings if r.criterion_id == criterion.id and r.question_id in texts]
+    if criterion.llm_weight <= 0 or not mine:
+        return rule_score
+    level = sum(r.level for r in mine) / len(mine)
+    blended = (1 - criterion.llm_weight) * rule_score + criterion.llm_weight * level
+    kept, dropped = sum(len(r.quotes) for r in mine), sum(r.dropped_quotes for r in mine)
+    rules.append(
+        RuleResult(
+            rule="model_rating",
+            fired=True,
+            detail=f"model rating: level {level:.1f} on {len(mine)} answers, weight {criterion.llm_weight:g} "
+            f"({kept} quotes verified, {dropped} not in the transcript and dropped; {mine[0].model})",
+            points=round_half_up(blended - rule_score, 2),
+        )
+    )
+    for rating in mine:
+        text = texts[rating.question_id]
+        for quote in rating.quotes:
+            start = text.lower().find(quote.lower())
+            if start >= 0:
+                end = start + len(quote)
+                evidence.append(
+                    EvidenceSpan(
+                        question_id=rating.question_id, start=start, end=end, text=text[start:end], rule="model:quote"
+                    )
+                )
+    return blended
 
 
 def round_half_up(value: float, places: int = 1) -> float:

@@ -10,6 +10,9 @@ from interviewer.db import Database
 from interviewer.events import SessionEvents
 from interviewer.interview import InterviewService
 from interviewer.invites import InviteService
+from interviewer.llm.followup import FollowUpAsker
+from interviewer.llm.provider import LLMProvider
+from interviewer.llm.ratings import RatingService
 from interviewer.ratelimit import RateLimiter
 from interviewer.report.service import ReportService
 from interviewer.security import Signer
@@ -31,17 +34,21 @@ class System:
     interview: InterviewService
     reports: ReportService
     speech: SpeechService
+    llm: LLMProvider
 
     @classmethod
-    def build(cls, settings: Settings, session_secret: str) -> System:
-        """Wire the services from settings (no I/O beyond opening the database)."""
+    def build(cls, settings: Settings, session_secret: str, llm: LLMProvider) -> System:
+        """Wire the services from settings and the chosen language model (no I/O beyond opening the database)."""
         settings.storage_dir.mkdir(parents=True, exist_ok=True)
         db = Database(settings.sqlalchemy_url)
         db.create_tables()
         events = SessionEvents()
         templates = TemplateService(db)
-        interview = InterviewService(db, events, settings.max_answer_chars)
-        reports = ReportService(db, interview, events, settings.storage_dir)
+        interview = InterviewService(
+            db, events, settings.max_answer_chars, FollowUpAsker(llm, settings.llm_followup_timeout_s)
+        )
+        ratings = RatingService(db, llm, settings.llm_timeout_s)
+        reports = ReportService(db, interview, events, settings.storage_dir, ratings)
         events.subscribe(SessionEvents.ALL, reports.on_event)
         transcriber = Transcriber(settings.whisper_model, settings.stt_workers, settings.stt_queue_limit)
         speech = SpeechService(
@@ -66,4 +73,5 @@ class System:
             interview=interview,
             reports=reports,
             speech=speech,
+            llm=llm,
         )

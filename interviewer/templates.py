@@ -39,9 +39,7 @@ class TemplateService:
     def current(self, family_id: str) -> Template:
         """The newest version of a template."""
         with self._db.session() as s:
-            template = s.exec(
-                select(Template).where(Template.family_id == family_id, col(Template.is_current))
-            ).first()
+            template = s.exec(select(Template).where(Template.family_id == family_id, col(Template.is_current))).first()
         if template is None:
             raise NotFound(f"template {family_id!r} not found")
         return template
@@ -61,9 +59,7 @@ class TemplateService:
     def update(self, family_id: str, content: TemplateContent) -> Template:
         """Save an edit. A version that a session already used stays as it was; the edit becomes version N+1."""
         with self._db.session() as s:
-            current = s.exec(
-                select(Template).where(Template.family_id == family_id, col(Template.is_current))
-            ).first()
+            current = s.exec(select(Template).where(Template.family_id == family_id, col(Template.is_current))).first()
             if current is None:
                 raise NotFound(f"template {family_id!r} not found")
             used = s.exec(select(InterviewSession.id).where(InterviewSession.template_id == current.id)).first()

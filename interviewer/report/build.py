@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from interviewer.interview import SessionView
@@ -9,27 +10,36 @@ from interviewer.report.schema import (
     AttentionSection,
     AudioRetention,
     CandidateInfo,
+    LLMContribution,
     QuestionAnswer,
     Report,
     TemplateRef,
     Timings,
 )
-from interviewer.scoring import score_interview
+from interviewer.scoring import ModelRating, score_interview
 
 
-def build_report(view: SessionView, audio: AudioRetention, generated_at: datetime) -> Report:
-    """Score the session with its own template version and assemble the report."""
+def build_report(
+    view: SessionView,
+    audio: AudioRetention,
+    generated_at: datetime,
+    ratings: Sequence[ModelRating] = (),
+    llm: tuple[str, str] = ("none", ""),
+) -> Report:
+    """Score the session with its own template version (and the cached model ratings) and assemble the report."""
     answers = [
         QuestionAnswer(
             question_id=q.id,
+            follow_up_of=parent,
             question=q.text,
             time_limit_s=q.time_limit_s,
             answer=a.text if (a := view.answers.get(q.id)) else "",
             source=a.source if a else None,
             seconds_used=a.seconds_used if a else None,
         )
-        for q in view.content.questions
+        for q, parent in view.asked()
     ]
+    kept, dropped = sum(len(r.quotes) for r in ratings), sum(r.dropped_quotes for r in ratings)
     used = [a.seconds_used for a in answers if a.seconds_used is not None]
     return Report(
         session_id=view.session.id,
@@ -43,8 +53,18 @@ def build_report(view: SessionView, audio: AudioRetention, generated_at: datetim
             role=view.content.role,
         ),
         answers=answers,
-        scores=score_interview(view.answers_for_scoring(), view.content),
+        scores=score_interview(view.answers_for_scoring(), view.content, ratings),
         attention=AttentionSection(),
+        llm=LLMContribution(
+            provider=llm[0],
+            model=llm[1] or None,
+            follow_ups_asked=len(view.follow_ups),
+            ratings_used=len(ratings),
+            quotes_kept=kept,
+            quotes_dropped=dropped,
+            hallucination_rate=round(dropped / (kept + dropped), 3) if kept + dropped else None,
+            prompt_versions=sorted({r.prompt_version for r in ratings}),
+        ),
         timings=Timings(
             started_at=view.session.consented_at,
             finished_at=view.session.finished_at,

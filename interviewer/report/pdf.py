@@ -71,6 +71,7 @@ def render_pdf(report: Report) -> bytes:
         *_overall(report, styles),
         *_criteria(report, styles),
         *_answers(report, styles),
+        *_language_model(report, styles),
         *_attention(report, styles),
     ]
     footer = f"audio {'deleted' if report.audio.deleted else 'kept'} ({report.audio.files_deleted} files)"
@@ -164,13 +165,24 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 def _answers(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     spans = [span for c in report.scores.criteria for span in c.evidence]
-    flow: list[Flowable] = [Paragraph("Answers (evidence highlighted)", s["h2"])]
-    for number, qa in enumerate(report.answers, 1):
-        flow.append(Paragraph(f"{number}. {escape(qa.question)}", s["h3"]))
+    rule_spans = [x for x in spans if not x.rule.startswith("model:")]
+    flow: list[Flowable] = [Paragraph("Answers (rule evidence highlighted)", s["h2"])]
+    number = 0
+    for qa in report.answers:
+        if qa.follow_up_of is None:
+            number += 1
+        label = f"↳ Follow-up: {escape(qa.question)}" if qa.follow_up_of else f"{number}. {escape(qa.question)}"
+        flow.append(Paragraph(label, s["h3"]))
         if not qa.answer.strip():
             flow.append(Paragraph("<i>(no answer)</i>", s["body"]))
             continue
-        flow.append(Paragraph(highlighted(qa.answer, [x for x in spans if x.question_id == qa.question_id]), s["body"]))
+        mine = [x for x in rule_spans if x.question_id == qa.question_id]
+        flow.append(Paragraph(highlighted(qa.answer, mine), s["body"]))
+        quotes = sorted({x.text for x in spans if x.rule == "model:quote" and x.question_id == qa.question_id})
+        if quotes:
+            flow.append(
+                Paragraph("Model quotes (verified): " + " · ".join(f"“{escape(q)}”" for q in quotes), s["small"])
+            )
         facts = [qa.source or "", f"{qa.seconds_used:.0f} s used of {qa.time_limit_s} s" if qa.seconds_used else ""]
         if any(facts):
             flow.append(Paragraph(" · ".join(f for f in facts if f), s["small"]))
@@ -192,6 +204,26 @@ def highlighted(text: str, spans: list[EvidenceSpan]) -> str:
         cursor = end
     parts.append(escape(text[cursor:]))
     return "".join(parts).replace("\n", "<br/>")
+
+
+def _language_model(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    llm = report.llm
+    if llm.provider == "none":
+        return [
+            Paragraph("Language model", s["h2"]),
+            Paragraph("None configured: scores come from the rules alone.", s["body"]),
+        ]
+    rate = f"{llm.hallucination_rate:.0%}" if llm.hallucination_rate is not None else "n/a"
+    return [
+        Paragraph("Language model", s["h2"]),
+        Paragraph(
+            f"{escape(llm.provider)} {escape(llm.model or '')}: {llm.follow_ups_asked} follow-up questions, "
+            f"{llm.ratings_used} ratings used ({', '.join(llm.prompt_versions) or 'no prompts'}); "
+            f"{llm.quotes_kept} quotes verified, {llm.quotes_dropped} dropped as not in the transcript "
+            f"(hallucination rate {rate}).",
+            s["body"],
+        ),
+    ]
 
 
 def _attention(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:

@@ -29,6 +29,7 @@ class TemplateRef(BaseModel):
 
 class QuestionAnswer(BaseModel):
     question_id: str
+    follow_up_of: str | None = None  # set for a follow-up the language model asked
     question: str
     time_limit_s: int
     answer: str  # "" when the candidate gave none
@@ -42,6 +43,19 @@ class AttentionSection(BaseModel):
     monitored: bool = False
     events: list[dict[str, object]] = []
     note: str = "Attention monitoring was not enabled for this interview."
+
+
+class LLMContribution(BaseModel):
+    """What the language model added to this report (nothing with LLM_PROVIDER=none)."""
+
+    provider: str
+    model: str | None
+    follow_ups_asked: int
+    ratings_used: int
+    quotes_kept: int
+    quotes_dropped: int
+    hallucination_rate: float | None  # dropped / all quotes the model gave
+    prompt_versions: list[str]
 
 
 class Timings(BaseModel):
@@ -64,5 +78,6 @@ class Report(BaseModel):
     answers: list[QuestionAnswer]
     scores: ScoreCard
     attention: AttentionSection
+    llm: LLMContribution
     timings: Timings
     audio: AudioRetention

@@ -11,6 +11,7 @@ from interviewer.db import Database
 from interviewer.errors import Conflict
 from interviewer.events import Message, SessionEvents
 from interviewer.interview import InterviewService
+from interviewer.llm.ratings import RatingService
 from interviewer.models import SessionStatus, StoredReport, utc_now
 from interviewer.report.build import build_report
 from interviewer.report.pdf import render_pdf
@@ -20,10 +21,18 @@ log = logging.getLogger(__name__)
 
 
 class ReportService:
-    def __init__(self, db: Database, interview: InterviewService, events: SessionEvents, storage_dir: Path) -> None:
+    def __init__(
+        self,
+        db: Database,
+        interview: InterviewService,
+        events: SessionEvents,
+        storage_dir: Path,
+        ratings: RatingService,
+    ) -> None:
         self._db = db
         self._interview = interview
         self._events = events
+        self._ratings = ratings
         self._audio_root = storage_dir / "audio"
         self._lock = asyncio.Lock()
 
@@ -47,7 +56,12 @@ class ReportService:
                 return Report.model_validate_json(existing.report_json)
             view = self._interview.view(session_id)
             audio = await asyncio.to_thread(self._delete_audio, session_id)
-            report = build_report(view, audio, generated_at=utc_now())
+            provider = self._ratings.provider
+            questions = {q.id: q.text for q, _ in view.asked()}
+            ratings = await self._ratings.rate(
+                view.template.id or 0, questions, view.answers_for_scoring(), view.content.criteria
+            )
+            report = build_report(view, audio, utc_now(), ratings, (provider.name, provider.model))
             pdf = await asyncio.to_thread(render_pdf, report)
             with self._db.session() as s:
                 s.add(StoredReport(session_id=session_id, report_json=report.model_dump_json(indent=2), pdf=pdf))
