@@ -73,6 +73,16 @@ class SessionView:
     def is_last_question(self) -> bool:
         return self.session.current_index >= len(self.content.questions) - 1
 
+    def current_public(self) -> QuestionPublic | None:
+        """The current question as clients see it (a follow-up names the question it follows)."""
+        question = self.current_question
+        if question is None:
+            return None
+        follow_up_of = self.current_parent.id if self.session.follow_up_number else None
+        return QuestionPublic(
+            id=question.id, text=question.text, time_limit_s=question.time_limit_s, follow_up_of=follow_up_of
+        )
+
     def follow_ups_of(self, question_id: str) -> list[FollowUp]:
         return [f for f in self.follow_ups if f.question_id == question_id]
 
@@ -313,7 +323,7 @@ class InterviewService:
         return question
 
     async def _announce_question(self, view: SessionView) -> None:
-        question = view.current_question
+        question = view.current_public()
         if question is None:
             return
         await self._events.publish(
@@ -322,9 +332,7 @@ class InterviewService:
                 "type": "question",
                 "index": view.session.current_index,
                 "count": len(view.content.questions),
-                "question": QuestionPublic(
-                    id=question.id, text=question.text, time_limit_s=question.time_limit_s
-                ).model_dump(),
+                "question": question.model_dump(),
             },
         )
 

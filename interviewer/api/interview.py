@@ -85,13 +85,13 @@ _client_message = TypeAdapter(ClientMessage)
 
 def state_message(view: SessionView) -> Message:
     """Where the session stands, sent on connect so a reconnecting client can resume."""
-    question = view.current_question
+    question = view.current_public()
     return {
         "type": "state",
         "status": view.session.status.value,
         "index": view.session.current_index,
         "count": len(view.content.questions),
-        "question": QuestionPublic(**question.model_dump()).model_dump() if question else None,
+        "question": question.model_dump() if question else None,
         "answered": sorted(view.answers),
     }
 
