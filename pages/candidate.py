@@ -78,8 +78,11 @@ class CandidateInterview:
 - **What is recorded:** your answers to {len(view.content.questions)} questions (typed, or spoken and
   transcribed), and how long each answer took.
 - **Where it is analysed:** on this company's own server. Answers are scored by fixed rules that the
-  interviewer wrote; {"no outside AI service is used" if llm == "none" else
-  "a language model the company configured may suggest follow-up questions"}.
+  interviewer wrote; {
+                    "no outside AI service is used"
+                    if llm == "none"
+                    else "a language model the company configured may suggest follow-up questions"
+                }.
   If your camera is used, it is analysed in your browser only: no video leaves your computer.
 - **How long it is kept:** any audio is deleted as soon as your report is made. Your answers and the
   report stay with the company until they delete them.
@@ -97,6 +100,8 @@ class CandidateInterview:
         index, count = view.session.current_index, len(view.content.questions)
         ui.label(f"Question {index + 1} of {count}").classes("text-sm text-gray-600").mark("progress")
         ui.linear_progress(index / count, show_value=False)
+        if view.session.follow_up_number:
+            ui.label("A follow-up question").classes("text-sm font-medium text-blue-700").mark("follow-up")
         ui.label(question.text).classes("text-xl").mark("question")
         started = view.session.question_started_at
         deadline = (as_utc(started).timestamp() if started else utc_now().timestamp()) + question.time_limit_s

@@ -57,9 +57,9 @@ def register(system: System) -> None:
                 with ui.card().classes("w-full"), ui.row().classes("w-full items-center"):
                     with ui.column().classes("gap-0"):
                         ui.label(row.invite.candidate_name).classes("font-medium")
-                        ui.label(
-                            f"{row.template_name} · expires {row.invite.expires_at:%Y-%m-%d %H:%M} UTC"
-                        ).classes("text-sm text-gray-600")
+                        ui.label(f"{row.template_name} · expires {row.invite.expires_at:%Y-%m-%d %H:%M} UTC").classes(
+                            "text-sm text-gray-600"
+                        )
                     ui.space()
                     ui.badge(row.state.value).mark(f"invite-state-{row.invite.id}")
                     if row.state == InviteState.PENDING:

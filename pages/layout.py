@@ -12,7 +12,12 @@ from nicegui import ui
 from interviewer.security import ADMIN_COOKIE
 from interviewer.system import System
 
-NAV = [("Sessions", "/admin"), ("Templates", "/admin/templates"), ("Invites", "/admin/invites")]
+NAV = [
+    ("Sessions", "/admin"),
+    ("Templates", "/admin/templates"),
+    ("Invites", "/admin/invites"),
+    ("Settings", "/admin/settings"),
+]
 
 
 def admin_redirect(request: Request, system: System) -> RedirectResponse | None:

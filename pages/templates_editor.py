@@ -133,6 +133,11 @@ class TemplateEditor:
                 ui.number("Time limit (s)", min=10, max=3600, step=10, format="%d").bind_value(
                     question, "time_limit_s", forward=lambda v: int(v or 0)
                 ).classes("w-32").mark(f"time-limit-{index}")
+                ui.number("Follow-ups (0–2)", min=0, max=2, step=1, format="%d").bind_value(
+                    question, "max_follow_ups", forward=lambda v: int(v or 0)
+                ).classes("w-32").tooltip(
+                    "How many follow-up questions the language model may ask (needs LLM_PROVIDER)"
+                )
                 with ui.column().classes("gap-0"):
                     ui.button(icon="arrow_upward", on_click=lambda i=index: self.move(items, i, -1)).props(
                         "flat dense"
@@ -175,9 +180,10 @@ class TemplateEditor:
                     ui.number("to", min=1, format="%d").bind_value(
                         criterion, "expected_words_max", forward=lambda v: int(v or 0)
                     ).classes("w-32")
-                    ui.checkbox("Reward situation/task/action/result structure").bind_value(
-                        criterion, "structure_cues"
-                    )
+                    ui.checkbox("Reward situation/task/action/result structure").bind_value(criterion, "structure_cues")
+                    ui.number("Model weight (0–1)", min=0, max=1, step=0.1).bind_value(
+                        criterion, "llm_weight", forward=lambda v: float(v or 0)
+                    ).classes("w-40").tooltip("Share of the score from the language model's rating, if configured")
                 ui.select(
                     question_options, multiple=True, label="Scores these questions (none selected: all)"
                 ).bind_value(criterion, "question_ids").classes("w-full")

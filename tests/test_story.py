@@ -100,3 +100,12 @@ async def test_a_used_link_in_another_browser_gets_a_friendly_page(user: User, c
     await second.should_see("already opened in another browser")
     await second.open("/i/not-a-real-token-at-all-0000")
     await second.should_see("This interview link is not valid")
+
+
+async def test_the_settings_page_shows_the_provider_and_checks_it(user: User) -> None:
+    await log_in(user)
+    await user.open("/admin/settings")
+    await user.should_see("Provider (LLM_PROVIDER):")
+    await user.should_see(marker="setting-provider")
+    user.find("test-llm").click()
+    await user.should_see("OK: no language model configured; scoring is rule-based")

@@ -83,6 +83,9 @@ class HttpChatProvider:
     def _reply_text(self, body: Any) -> str:
         raise NotImplementedError
 
+    async def health(self) -> str:
+        raise NotImplementedError
+
     async def close(self) -> None:
         await self._client.aclose()
 

@@ -1,0 +1,53 @@
+"""Settings: what this instance is configured with (read-only; set through the environment), and a live
+check of the language model provider."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from interviewer.llm.provider import LLMUnavailable
+from interviewer.system import System
+from pages.layout import admin_frame, admin_redirect
+
+
+def register(system: System) -> None:
+    @ui.page("/admin/settings")
+    def settings_page(request: Request) -> RedirectResponse | None:
+        if (redirect := admin_redirect(request, system)) is not None:
+            return redirect
+        settings, llm = system.settings, system.llm
+
+        async def test_connection() -> None:
+            result.set_text("Checking…")
+            try:
+                result.set_text(f"OK: {await llm.health()}")
+            except LLMUnavailable as error:
+                result.set_text(f"Not reachable: {error}")
+
+        with admin_frame("Settings", system):
+            with ui.card().classes("w-full"):
+                ui.label("Language model").classes("text-lg font-medium")
+                base_url = {"ollama": settings.ollama_base_url}.get(llm.name, settings.openai_base_url)
+                rows = [("Provider (LLM_PROVIDER)", llm.name)]
+                if llm.enabled:
+                    rows += [("Model", llm.model), ("Endpoint", base_url)]
+                    key = settings.openai_api_key.get_secret_value()
+                    if llm.name == "openai":
+                        rows.append(("API key", "set (hidden)" if key else "not set"))
+                for label, value in rows:
+                    with ui.row().classes("gap-2"):
+                        ui.label(f"{label}:").classes("font-medium")
+                        ui.label(value).mark(f"setting-{label.split()[0].lower()}")
+                ui.button("Test connection", on_click=test_connection).mark("test-llm")
+                result = ui.label().mark("llm-health")
+            with ui.card().classes("w-full"):
+                ui.label("Speech").classes("text-lg font-medium")
+                transcriber = system.speech.transcriber
+                ui.label(f"Speech-to-text model (WHISPER_MODEL): {settings.whisper_model} — {transcriber.state}")
+                ui.label(f"Audio is kept at most {settings.audio_retention_days} days for unfinished interviews.")
+            ui.label("Change settings through environment variables or .env; see .env.sample.").classes(
+                "text-sm text-gray-600"
+            )
+        return None
