@@ -42,15 +42,20 @@ async def test_admin_writes_a_template_in_the_editor(user: User) -> None:
     await user.should_see("version 1 · 2 questions · 1 criteria")
 
 
-async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:
-    await log_in(user)
+async def invite_link(user: User, name: str) -> str:
+    """Create an invite on the admin's invites page; returns the link's path."""
     await user.open("/admin/invites")
-    user.find("invite-name").type("Grace Hopper")
+    user.find("invite-name").type(name)
     user.find("create-invite").click()
     link = user.find("invite-link").elements.pop()
     assert isinstance(link, ui.input)
-    path = "/i/" + str(link.value).rsplit("/i/", 1)[1]
     await user.should_see("pending")
+    return "/i/" + str(link.value).rsplit("/i/", 1)[1]
+
+
+async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:
+    await log_in(user)
+    path = await invite_link(user, "Grace Hopper")
 
     candidate = create_user()
     await candidate.open(path)
@@ -87,12 +92,7 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
 
 async def test_a_used_link_in_another_browser_gets_a_friendly_page(user: User, create_user: Callable[[], User]) -> None:
     await log_in(user)
-    await user.open("/admin/invites")
-    user.find("invite-name").type("Alan Turing")
-    user.find("create-invite").click()
-    link = user.find("invite-link").elements.pop()
-    assert isinstance(link, ui.input)
-    path = "/i/" + str(link.value).rsplit("/i/", 1)[1]
+    path = await invite_link(user, "Alan Turing")
     first, second = create_user(), create_user()
     await first.open(path)
     await first.should_see("Before you start")

@@ -55,18 +55,16 @@ StoredDep = Annotated[StoredReport, Depends(_stored)]
 @router.get("/report/{session_id}.json")
 def report_json(stored: StoredDep) -> Response:
     """The report document (schema version in `schema_version`)."""
-    return Response(
-        stored.report_json,
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="report-{stored.session_id}.json"'},
-    )
+    return _attachment(stored.report_json.encode(), "application/json", f"report-{stored.session_id}.json")
 
 
 @router.get("/report/{session_id}.pdf")
 def report_pdf(stored: StoredDep) -> Response:
     """The report as PDF."""
+    return _attachment(stored.pdf, "application/pdf", f"report-{stored.session_id}.pdf")
+
+
+def _attachment(content: bytes, media_type: str, filename: str) -> Response:
     return Response(
-        stored.pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="report-{stored.session_id}.pdf"'},
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

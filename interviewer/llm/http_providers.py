@@ -86,6 +86,16 @@ class HttpChatProvider:
     async def health(self) -> str:
         raise NotImplementedError
 
+    async def _probe(self, path: str) -> tuple[Any, float]:
+        """GET a cheap endpoint: (JSON body, milliseconds), or `LLMUnavailable`."""
+        started = time.perf_counter()
+        try:
+            response = await self._client.get(f"{self.base_url}{path}", timeout=5)
+            response.raise_for_status()
+            return response.json(), (time.perf_counter() - started) * 1000
+        except (httpx.HTTPError, ValueError) as error:
+            raise LLMUnavailable(f"{self.base_url}: {type(error).__name__}") from error
+
     async def close(self) -> None:
         await self._client.aclose()
 
@@ -108,13 +118,8 @@ class OpenAICompatible(HttpChatProvider):
         return str(body["choices"][0]["message"]["content"])
 
     async def health(self) -> str:
-        started = time.perf_counter()
-        try:
-            response = await self._client.get(f"{self.base_url}/models", timeout=5)
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise LLMUnavailable(f"{self.base_url}: {type(error).__name__}") from error
-        return f"reachable in {(time.perf_counter() - started) * 1000:.0f} ms, model {self.model}"
+        _body, took_ms = await self._probe("/models")
+        return f"reachable in {took_ms:.0f} ms, model {self.model}"
 
 
 class Ollama(HttpChatProvider):
@@ -137,12 +142,7 @@ class Ollama(HttpChatProvider):
         return str(body["message"]["content"])
 
     async def health(self) -> str:
-        started = time.perf_counter()
-        try:
-            response = await self._client.get(f"{self.base_url}/api/tags", timeout=5)
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise LLMUnavailable(f"{self.base_url}: {type(error).__name__}") from error
-        models = [m.get("name", "") for m in response.json().get("models", [])]
+        body, took_ms = await self._probe("/api/tags")
+        models = [m.get("name", "") for m in body.get("models", [])]
         have = "available" if any(m.split(":")[0] == self.model.split(":")[0] for m in models) else "NOT pulled"
-        return f"reachable in {(time.perf_counter() - started) * 1000:.0f} ms, model {self.model} {have}"
+        return f"reachable in {took_ms:.0f} ms, model {self.model} {have}"
