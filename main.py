@@ -7,13 +7,25 @@ import sys
 from nicegui import app, background_tasks, ui
 
 from interviewer.api.wiring import install
-from interviewer.config import InsecureSecretError, LLMProviderName, Settings, load_settings, resolve_session_secret
+from interviewer.config import (
+    InsecureSecretError,
+    LLMProviderName,
+    Settings,
+    TtsProviderName,
+    load_settings,
+    resolve_session_secret,
+)
 from interviewer.llm.http_providers import Ollama, OpenAICompatible
 from interviewer.llm.provider import LLMProvider, NoLLM
 from interviewer.redact import setup_logging
 from interviewer.retention import retention_loop
 from interviewer.stt.model import ModelNotAvailable
 from interviewer.system import System
+from interviewer.tts.base import TtsProvider
+from interviewer.tts.edge import EdgeTts
+from interviewer.tts.espeak import EspeakTts
+from interviewer.tts.fallback import BrowserTts, FallbackTts
+from interviewer.tts.piper_voice import PiperTts
 from pages import register_pages
 
 
@@ -30,6 +42,20 @@ def choose_llm(settings: Settings) -> LLMProvider:
     return NoLLM()
 
 
+def choose_tts(settings: Settings) -> TtsProvider:
+    """The one place where TTS_PROVIDER picks the interviewer's voice (piper by default: offline)."""
+    match settings.tts_provider:
+        case TtsProviderName.EDGE:
+            return EdgeTts(settings.tts_voice)
+        case TtsProviderName.AUTO:
+            return FallbackTts(EdgeTts(settings.tts_voice), PiperTts())
+        case TtsProviderName.ESPEAK:
+            return EspeakTts()
+        case TtsProviderName.BROWSER:
+            return BrowserTts()
+    return PiperTts()
+
+
 def main() -> None:
     settings = load_settings()
     try:
@@ -38,7 +64,7 @@ def main() -> None:
         print(f"Refusing to start: {error}", file=sys.stderr)
         raise SystemExit(2) from error
     setup_logging(settings.storage_dir, settings.log_level)
-    system = System.build(settings, secret, choose_llm(settings))
+    system = System.build(settings, secret, choose_llm(settings), choose_tts(settings))
     transcriber = system.speech.transcriber
     if transcriber.state == "loading":
         try:

@@ -24,6 +24,14 @@ class LLMProviderName(StrEnum):
     LLAMACPP = "llamacpp"
 
 
+class TtsProviderName(StrEnum):
+    AUTO = "auto"
+    EDGE = "edge"
+    PIPER = "piper"
+    ESPEAK = "espeak"
+    BROWSER = "browser"
+
+
 class Settings(BaseSettings):
     """Runtime configuration; documented one by one in `.env.sample`."""
 
@@ -56,6 +64,7 @@ class Settings(BaseSettings):
     llm_followup_timeout_s: float = Field(default=4.0, gt=0, le=60)
     llm_max_retries: int = Field(default=2, ge=0, le=5)
     tts_voice: str = "en-US-AriaNeural"
+    tts_provider: TtsProviderName = TtsProviderName.PIPER
     whisper_model: str = "base"
     stt_workers: int = Field(default=2, ge=1, le=16)
     stt_queue_limit: int = Field(default=8, ge=1, le=1000)

@@ -179,7 +179,7 @@ class InterviewService:
             invite.used_at = now
             session = InterviewSession(id=str(uuid.uuid4()), invite_id=invite.id or 0, template_id=template.id or 0)
             if consented:
-                session.status, session.consented_at, session.question_started_at = SessionStatus.IN_PROGRESS, now, now
+                session.status, session.consented_at = SessionStatus.IN_PROGRESS, now
             s.add(invite)
             s.add(session)
         log.info("invite %s opened as session %s", invite.id, session.id)
@@ -198,11 +198,23 @@ class InterviewService:
         with self._db.session() as s:
             session = self._locked(s, session_id)
             if session.status == SessionStatus.CONSENT:
-                session.status, session.consented_at, session.question_started_at = SessionStatus.IN_PROGRESS, now, now
+                session.status, session.consented_at = SessionStatus.IN_PROGRESS, now
                 s.add(session)
         view = self.view(session_id)
         await self._announce_question(view)
         return view
+
+    def start_answer_clock(self, session_id: str, question_id: str) -> SessionView:
+        """The candidate heard the question: its time limit runs from now (once; a reload does not reset it)."""
+        view = self.view(session_id)
+        current = view.current_question
+        if current is None or current.id != question_id or view.session.question_started_at is not None:
+            return view
+        with self._db.session() as s:
+            session = self._locked(s, session_id)
+            session.question_started_at = session.question_started_at or utc_now()
+            s.add(session)
+        return self.view(session_id)
 
     async def save_answer(
         self,
@@ -265,7 +277,7 @@ class InterviewService:
                     )
                 else:
                     session.current_index, session.follow_up_number = session.current_index + 1, 0
-                session.question_started_at = utc_now()
+                session.question_started_at = None  # the answer clock starts once the question was heard
                 s.add(session)
             view = self.view(session_id)
         await self._announce_question(view)

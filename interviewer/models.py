@@ -184,7 +184,7 @@ class InterviewSession(SQLModel, table=True):
     status: SessionStatus = SessionStatus.CONSENT
     current_index: int = 0
     follow_up_number: int = 0  # 0: the question itself is being asked; n: its n-th follow-up
-    question_started_at: datetime | None = None
+    question_started_at: datetime | None = None  # when the answer clock started (after the question was heard)
     created_at: datetime = SQLField(default_factory=utc_now)
     consented_at: datetime | None = None
     finished_at: datetime | None = None
@@ -287,3 +287,5 @@ class QuestionPublic(BaseModel):
     text: str
     time_limit_s: int
     follow_up_of: str | None = None
+    audio_url: str | None = Field(default=None, description="The question spoken (session token or cookie).")
+    timings: list[dict[str, int | str]] = Field(default_factory=list, description="Word, start_ms, end_ms.")

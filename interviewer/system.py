@@ -19,6 +19,9 @@ from interviewer.security import Signer
 from interviewer.stt.service import SpeechService
 from interviewer.stt.transcriber import Transcriber
 from interviewer.templates import TemplateService
+from interviewer.tts.base import TtsProvider
+from interviewer.tts.cache import SpeechCache
+from interviewer.tts.service import VoiceService
 
 
 @dataclass(frozen=True)
@@ -35,15 +38,17 @@ class System:
     reports: ReportService
     speech: SpeechService
     llm: LLMProvider
+    voice: VoiceService
 
     @classmethod
-    def build(cls, settings: Settings, session_secret: str, llm: LLMProvider) -> System:
+    def build(cls, settings: Settings, session_secret: str, llm: LLMProvider, tts: TtsProvider) -> System:
         """Wire the services from settings and the chosen language model (no I/O beyond opening the database)."""
         settings.storage_dir.mkdir(parents=True, exist_ok=True)
         db = Database(settings.sqlalchemy_url)
         db.create_tables()
         events = SessionEvents()
-        templates = TemplateService(db)
+        voice = VoiceService(SpeechCache(settings.storage_dir / "tts", tts, settings.tts_voice))
+        templates = TemplateService(db, lambda content: voice.prepare_soon([q.text for q in content.questions]))
         interview = InterviewService(
             db, events, settings.max_answer_chars, FollowUpAsker(llm, settings.llm_followup_timeout_s)
         )
@@ -74,4 +79,5 @@ class System:
             reports=reports,
             speech=speech,
             llm=llm,
+            voice=voice,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from sqlmodel import col, select
 
@@ -19,10 +20,11 @@ from interviewer.models import (
 
 
 class TemplateService:
-    """The one place that writes templates."""
+    """The one place that writes templates. `on_saved` hears of every saved content (to pre-synthesize)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, on_saved: Callable[[TemplateContent], None] | None = None) -> None:
         self._db = db
+        self._on_saved = on_saved or (lambda _content: None)
 
     def list_current(self) -> list[Template]:
         """The newest version of every template, oldest template first."""
@@ -54,6 +56,7 @@ class TemplateService:
         )
         with self._db.session() as s:
             s.add(template)
+        self._on_saved(content)
         return template
 
     def update(self, family_id: str, content: TemplateContent) -> Template:
@@ -67,18 +70,20 @@ class TemplateService:
                 current.name, current.role = content.name, content.role
                 current.content = content.model_dump(mode="json")
                 s.add(current)
-                return current
-            current.is_current = False
-            s.add(current)
-            new_version = Template(
-                family_id=family_id,
-                version=current.version + 1,
-                name=content.name,
-                role=content.role,
-                content=content.model_dump(mode="json"),
-            )
-            s.add(new_version)
-            return new_version
+                saved = current
+            else:
+                current.is_current = False
+                s.add(current)
+                saved = Template(
+                    family_id=family_id,
+                    version=current.version + 1,
+                    name=content.name,
+                    role=content.role,
+                    content=content.model_dump(mode="json"),
+                )
+                s.add(saved)
+        self._on_saved(content)
+        return saved
 
     def ensure_example(self) -> None:
         """On an empty database, add one ready-to-use template so a new user can try the whole flow."""

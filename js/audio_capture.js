@@ -61,10 +61,12 @@ export default {
   },
   methods: {
     async start(question_id, max_seconds) {
-      this.release();
+      if (this.starting || this.node || this.question_id === question_id) return; // one recording per answer
+      this.starting = true;
       Object.assign(this, { question_id, seq: 0, unacked: new Map(), sending: false, finishing: false });
       this.lastPartial = "";
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+        this.starting = false;
         return this.$emit("state", { state: "unavailable", detail: "This browser cannot record audio here." });
       }
       try {
@@ -72,6 +74,7 @@ export default {
           audio: { echoCancellation: true, noiseSuppression: true, channelCount: 1 },
         });
       } catch (error) {
+        this.starting = false;
         const state = error.name === "NotAllowedError" ? "denied" : "unavailable";
         return this.$emit("state", { state, detail: error.message });
       }
@@ -91,6 +94,7 @@ export default {
       this.lastVoiceAt = null;
       this.hinted = false;
       this.deadline = max_seconds ? setTimeout(() => this.finish(), max_seconds * 1000) : null;
+      this.starting = false;
       this.$emit("state", { state: "listening" });
     },
     onWorklet(message) {

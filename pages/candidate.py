@@ -6,6 +6,7 @@ so a reload, a reconnect or a server restart continues at the current question.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -18,6 +19,7 @@ from interviewer.models import SessionStatus, utc_now
 from interviewer.security import CANDIDATE_COOKIE
 from interviewer.system import System
 from pages.elements.audio_capture import AudioCapture
+from pages.elements.avatar import Avatar
 from pages.layout import candidate_frame
 
 LINK_PROBLEMS = {
@@ -38,7 +40,7 @@ def register(system: System) -> None:
             ui.label(LINK_PROBLEMS.get(reason, LINK_PROBLEMS["invalid"])).mark("link-problem")
 
     @ui.page("/interview")
-    def interview_page(request: Request) -> None:
+    async def interview_page(request: Request) -> None:
         session_id = system.signer.candidate_session(request.cookies.get(CANDIDATE_COOKIE))
         try:
             view = system.interview.view(session_id or "")
@@ -46,7 +48,7 @@ def register(system: System) -> None:
             link_problem_page("no-session")
             return
         with candidate_frame(f"Interview: {view.content.name}"):
-            CandidateInterview(system, view.session.id).content()
+            await CandidateInterview(system, view.session.id).content()
 
 
 class CandidateInterview:
@@ -57,12 +59,12 @@ class CandidateInterview:
         self.session_id = session_id
 
     @ui.refreshable_method
-    def content(self) -> None:
+    async def content(self) -> None:
         view = self.system.interview.view(self.session_id)
         if view.session.status == SessionStatus.CONSENT:
             self.notice(view)
         elif view.session.status == SessionStatus.IN_PROGRESS:
-            self.question(view)
+            await self.question(view)
         else:
             ui.label("Thank you!").classes("text-2xl font-semibold").mark("thanks")
             ui.label("Your answers are saved and the interview is complete. You can close this window.")
@@ -94,7 +96,7 @@ class CandidateInterview:
         start.disable()
         agree.on_value_change(lambda e: start.set_enabled(e.value))
 
-    def question(self, view: SessionView) -> None:
+    async def question(self, view: SessionView) -> None:
         question = view.current_question
         assert question is not None
         index, count = view.session.current_index, len(view.content.questions)
@@ -102,34 +104,50 @@ class CandidateInterview:
         ui.linear_progress(index / count, show_value=False)
         if view.session.follow_up_number:
             ui.label("A follow-up question").classes("text-sm font-medium text-blue-700").mark("follow-up")
-        ui.label(question.text).classes("text-xl").mark("question")
-        started = view.session.question_started_at
-        deadline = (as_utc(started).timestamp() if started else utc_now().timestamp()) + question.time_limit_s
-        voice = VoiceAnswer(self, view, question.id, deadline) if self.voice_enabled else None
+        voiced = await self.system.voice.speak(question.text)
+        spoken = voiced[0] if voiced else None
+        audio_url = f"/interview/{self.session_id}/audio/{question.id}" if spoken and spoken.media_type else ""
+        Avatar(question.text, audio_url, spoken, on_ended=lambda: heard()).classes("w-full").mark("avatar")
+        ui.label(question.text).classes("sr-only").mark("question")  # the captions show it; screen readers too
+        voice = VoiceAnswer(self, view, question.id) if self.voice_enabled else None
         existing = view.answers.get(question.id)
         answer = ui.textarea("Your answer", value=existing.text if existing else "").props("autogrow outlined")
         answer.classes("w-full").mark("answer-box")
         timer_label = ui.label().classes("text-sm text-gray-600").mark("timer")
         label = "Finish the interview" if view.is_last_question else "Next question"
-        next_button = ui.button(label, on_click=lambda: self.submit(question.id, answer.value or "")).mark(
-            "next-button"
-        )
+        ui.button(label, on_click=lambda: self.next(question.id, answer.value or "", voice)).mark("next-button")
         if voice is not None:
-            voice.connect(answer, next_button)
+            voice.answer = answer
+        clock = AnswerClock(view.session.question_started_at, question.time_limit_s)
+
+        def heard() -> None:
+            """The question was read out: the time limit starts, and so does listening (or typing)."""
+            clock.started(self.system.interview.start_answer_clock(self.session_id, question.id))
+            if voice is not None:
+                voice.start(clock.deadline)
+            else:
+                answer.run_method("focus")
 
         async def tick() -> None:
-            left = int(deadline - utc_now().timestamp())
+            left = clock.seconds_left()
+            if left is None:
+                timer_label.set_text("The time starts when the question has been read out.")
+                return
             timer_label.set_text(f"Time left: {max(left, 0) // 60}:{max(left, 0) % 60:02d}")
             if left > 0:
                 return
-            clock.deactivate()
-            if voice is not None and voice.recording:
-                voice.finish_then_submit()
-                return
+            ticker.deactivate()
             ui.notify("Time is up for this question; your answer was saved.")
-            await self.submit(question.id, answer.value or "")
+            await self.next(question.id, answer.value or "", voice)
 
-        clock = ui.timer(1.0, tick)
+        ticker = ui.timer(1.0, tick)
+
+    async def next(self, question_id: str, text: str, voice: VoiceAnswer | None) -> None:
+        """Go on; a recording still running is finished first and submitted with its transcript."""
+        if voice is not None and voice.recording:
+            voice.finish_then_submit()
+            return
+        await self.submit(question_id, text)
 
     @property
     def voice_enabled(self) -> bool:
@@ -164,17 +182,34 @@ VOICE_MESSAGES = {
 }
 
 
+class AnswerClock:
+    """The time limit of one answer, which runs from when the question was heard."""
+
+    def __init__(self, started_at: datetime | None, limit_s: int) -> None:
+        self.limit_s = limit_s
+        self.deadline = as_utc(started_at).timestamp() + limit_s if started_at else None
+
+    def started(self, view: SessionView) -> None:
+        self.deadline = self.deadline or (
+            as_utc(view.session.question_started_at).timestamp() + self.limit_s
+            if view.session.question_started_at
+            else None
+        )
+
+    def seconds_left(self) -> int | None:
+        return None if self.deadline is None else int(self.deadline - utc_now().timestamp())
+
+
 class VoiceAnswer:
     """The voice part of one question: start/done buttons, level meter, status and what was heard."""
 
-    def __init__(self, page: CandidateInterview, view: SessionView, question_id: str, deadline: float) -> None:
+    def __init__(self, page: CandidateInterview, view: SessionView, question_id: str) -> None:
         self.page = page
         self.question_id = question_id
-        self.deadline = deadline
+        self.deadline: float | None = None
         self.recording = False
         self.submit_when_final = False
         self.answer: ui.textarea | None = None
-        self.next_button: ui.button | None = None
         token = page.system.signer.session_token(view.session.id)
         with ui.card().classes("w-full"):
             self.status = ui.label("Speak your answer, or type it below.").mark("voice-status")
@@ -188,15 +223,17 @@ class VoiceAnswer:
             ).classes("w-full")
             self.heard = ui.label().classes("italic text-gray-700").mark("heard")
             with ui.row():
-                self.speak = ui.button("Answer by voice", icon="mic", on_click=self.start).mark("speak-button")
+                self.speak = ui.button("Answer by voice", icon="mic", on_click=lambda: self.start()).mark(
+                    "speak-button"
+                )
                 self.done = ui.button("Done", icon="stop", on_click=self.capture.finish).mark("done-button")
                 self.done.disable()
 
-    def connect(self, answer: ui.textarea, next_button: ui.button) -> None:
-        self.answer, self.next_button = answer, next_button
-
-    def start(self) -> None:
-        self.capture.start(self.question_id, max(1, int(self.deadline - utc_now().timestamp())))
+    def start(self, deadline: float | None = None) -> None:
+        """Listen until the answer ends (Done, silence, or the time limit)."""
+        self.deadline = deadline or self.deadline
+        seconds = int(self.deadline - utc_now().timestamp()) if self.deadline else 600
+        self.capture.start(self.question_id, max(1, seconds))
 
     def finish_then_submit(self) -> None:
         """Time is up while speaking: end the recording and go on once the transcript is in."""
@@ -207,10 +244,8 @@ class VoiceAnswer:
         state = str(event.get("state", ""))
         self.status.set_text(VOICE_MESSAGES.get(state, state))
         self.recording = state in ("listening", "quiet", "finishing", "retrying")
-        self.speak.set_enabled(not self.recording)
+        self.speak.disable()  # one recording per answer; the text stays editable
         self.done.set_enabled(state in ("listening", "quiet"))
-        if self.next_button is not None:
-            self.next_button.set_enabled(not self.recording)
         if state in ("denied", "unavailable"):
             self.speak.set_visibility(False)
             self.done.set_visibility(False)

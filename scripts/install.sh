@@ -12,9 +12,9 @@ apt_packages=()
 python_ok() { command -v python3 >/dev/null && python3 -c 'import sys, venv, ensurepip; assert sys.version_info >= (3, 11)' 2>/dev/null; }
 python_ok || apt_packages+=(python3 python3-venv python3-dev)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || apt_packages+=(ca-certificates)
+command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)  # TTS_PROVIDER=espeak (libespeak-ng)
 if [ "$with_test" = 1 ]; then
   command -v pdftoppm >/dev/null || apt_packages+=(poppler-utils)
-  command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)
   command -v sox >/dev/null || apt_packages+=(sox)
   { command -v chromium && command -v chromedriver; } >/dev/null || apt_packages+=(chromium chromium-driver)
 fi

@@ -33,6 +33,7 @@ def app_environment(storage_dir: Path, **overrides: str) -> dict[str, str]:
         "REDEEM_RATE_LIMIT_PER_MIN": "1000",
         "LOG_LEVEL": "INFO",
         "WHISPER_MODEL": "none",  # typed answers only; speech tests ask for the real model
+        "TTS_PROVIDER": "espeak",  # instant; the voice tests use piper
         **overrides,
     }
 

@@ -7,15 +7,16 @@ import json
 import logging
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from interviewer.api.deps import RateLimitedApi, SystemDep, client_ip
+from interviewer.api.deps import RateLimitedApi, SystemDep, client_ip, session_of_bearer
 from interviewer.errors import DomainError
 from interviewer.events import Message
 from interviewer.interview import SessionView
 from interviewer.models import QuestionPublic
-from interviewer.security import origin_allowed
+from interviewer.security import CANDIDATE_COOKIE, origin_allowed
 from interviewer.system import System
 
 router = APIRouter(tags=["interview"])
@@ -39,7 +40,7 @@ class StartOut(BaseModel):
 
 
 @router.post("/interview/start", dependencies=[RateLimitedApi])
-def start(body: StartIn, request: Request, system: SystemDep) -> StartOut:
+async def start(body: StartIn, request: Request, system: SystemDep) -> StartOut:
     """Redeem an invite token (single use) and start the interview at its first question.
 
     The integrator is responsible for showing the candidate the privacy notice before calling this.
@@ -50,11 +51,37 @@ def start(body: StartIn, request: Request, system: SystemDep) -> StartOut:
     token = system.signer.session_token(session_id)
     return StartOut(
         session_id=session_id,
-        questions=view.questions_public(),
+        questions=[await with_voice(system, session_id, q) for q in view.questions_public()],
         ws_token=token,
         ws_url=f"/interview/ws/{session_id}?token=<ws_token>",
         expires_in_s=system.settings.ws_token_ttl_min * 60,
     )
+
+
+async def with_voice(system: System, session_id: str, question: QuestionPublic) -> QuestionPublic:
+    """The question with the URL of its audio and its word timings (synthesized now if not cached)."""
+    spoken = await system.voice.speak(question.text)
+    if spoken is None or not spoken[0].media_type:
+        return question
+    timings = [t.model_dump() for t in spoken[0].timings]
+    return question.model_copy(update={"audio_url": f"/interview/{session_id}/audio/{question.id}", "timings": timings})
+
+
+@router.get("/interview/{session_id}/audio/{question_id}", responses={200: {"content": {"audio/wav": {}}}})
+async def question_audio(session_id: str, question_id: str, request: Request, system: SystemDep) -> FileResponse:
+    """A question of this session, spoken. Authorized by the session's bearer token or the candidate's cookie."""
+    owner = session_of_bearer(request, system) or system.signer.candidate_session(request.cookies.get(CANDIDATE_COOKIE))
+    if owner is None:
+        raise HTTPException(401, "a session token or the candidate's cookie is required")
+    if owner != session_id:
+        raise HTTPException(403, "this token belongs to another session")
+    asked = {q.id: q.text for q, _ in system.interview.view(session_id).asked()}
+    if question_id not in asked:
+        raise HTTPException(404, "no such question in this session")
+    spoken = await system.voice.speak(asked[question_id])
+    if spoken is None or not spoken[0].media_type:
+        raise HTTPException(404, "no audio: the question could not be synthesized, or the browser speaks it")
+    return FileResponse(spoken[1], media_type=spoken[0].media_type, headers={"Cache-Control": "private, max-age=3600"})
 
 
 # ---------------------------------------------------------------- WebSocket
@@ -74,12 +101,19 @@ class FinishMsg(BaseModel):
     type: Literal["finish"]
 
 
+class ListeningMsg(BaseModel):
+    """The client played the question: the answer's time limit starts now."""
+
+    type: Literal["listening"]
+    question_id: str = Field(min_length=1, max_length=32)
+
+
 class AttentionMsg(BaseModel):
     model_config = ConfigDict(extra="allow")
     type: Literal["attention"]
 
 
-ClientMessage = Annotated[AnswerMsg | NextMsg | FinishMsg | AttentionMsg, Field(discriminator="type")]
+ClientMessage = Annotated[AnswerMsg | NextMsg | FinishMsg | ListeningMsg | AttentionMsg, Field(discriminator="type")]
 _client_message = TypeAdapter(ClientMessage)
 
 
@@ -88,6 +122,7 @@ def state_message(view: SessionView) -> Message:
     question = view.current_public()
     return {
         "type": "state",
+        "session_id": view.session.id,
         "status": view.session.status.value,
         "index": view.session.current_index,
         "count": len(view.content.questions),
@@ -110,9 +145,9 @@ async def interview_socket(websocket: WebSocket, session_id: str, token: str = "
 
     outbox: asyncio.Queue[Message] = asyncio.Queue(maxsize=256)
     unsubscribe = system.events.subscribe(session_id, lambda m: _offer(outbox, m))
-    sender = asyncio.create_task(_send_loop(websocket, outbox))
+    sender = asyncio.create_task(_send_loop(websocket, outbox, system))
     try:
-        await websocket.send_json(state_message(system.interview.view(session_id)))
+        await websocket.send_json(await _voiced(system, state_message(system.interview.view(session_id))))
         while True:
             raw = await websocket.receive_text()
             reply = await _handle(system, session_id, raw)
@@ -130,9 +165,18 @@ def _offer(outbox: asyncio.Queue[Message], message: Message) -> None:
         outbox.put_nowait(message)
 
 
-async def _send_loop(websocket: WebSocket, outbox: asyncio.Queue[Message]) -> None:
+async def _send_loop(websocket: WebSocket, outbox: asyncio.Queue[Message], system: System) -> None:
     while True:
-        await websocket.send_json(await outbox.get())
+        await websocket.send_json(await _voiced(system, await outbox.get()))
+
+
+async def _voiced(system: System, message: Message) -> Message:
+    """Questions go out with their audio URL and word timings."""
+    if message.get("type") not in ("question", "state") or not message.get("question"):
+        return message
+    question = QuestionPublic.model_validate(message["question"])
+    voiced = await with_voice(system, str(message.get("session_id", "")), question)
+    return {**message, "question": voiced.model_dump()}
 
 
 async def _handle(system: System, session_id: str, raw: str) -> Message | None:
@@ -153,6 +197,9 @@ async def _handle(system: System, session_id: str, raw: str) -> Message | None:
         if isinstance(message, FinishMsg):
             await system.interview.finish(session_id)
             return None
+        if isinstance(message, ListeningMsg):
+            system.interview.start_answer_clock(session_id, message.question_id)
+            return {"type": "ack", "question_id": message.question_id}
         return {"type": "error", "detail": "attention events are not accepted yet"}
     except DomainError as error:
         return {"type": "error", "detail": error.detail, "status": error.status_code}
