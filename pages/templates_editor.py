@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from interviewer.errors import NotFound
 from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.system import System
+from interviewer.tts.service import VoiceService
 from pages.layout import admin_frame, admin_redirect
 
 LEVEL_NAMES = ["1 – lowest", "2", "3", "4", "5 – highest"]
@@ -55,7 +56,7 @@ def register(system: System) -> None:
             draft = _draft(current.parsed())
         title = "New template" if family_id == "new" else f"Edit template (version {current.version})"
         with admin_frame(title, system):
-            TemplateEditor(draft, lambda content: _save(system, family_id, content)).build()
+            TemplateEditor(draft, lambda content: _save(system, family_id, content), system.voice).build()
         return None
 
 
@@ -102,9 +103,11 @@ def _content_of(draft: dict[str, Any]) -> TemplateContent:
 class TemplateEditor:
     """Form for one template: basics, ordered questions, rubric criteria; validates on save."""
 
-    def __init__(self, draft: dict[str, Any], on_save: Any) -> None:
+    def __init__(self, draft: dict[str, Any], on_save: Any, voice: VoiceService) -> None:
         self.draft = draft
         self.on_save = on_save
+        self.voice = voice
+        self.player: ui.audio | None = None
 
     def build(self) -> None:
         with ui.row().classes("w-full gap-4"):
@@ -114,6 +117,7 @@ class TemplateEditor:
                 self.draft, "silence_end_s"
             ).classes("w-64")
         ui.label("Questions (asked in this order)").classes("text-lg font-medium mt-2")
+        self.preview_slot = ui.row().classes("w-full")
         self.questions()
         ui.button("Add question", icon="add", on_click=self.add_question).props("flat").mark("add-question")
         ui.label("Rubric criteria").classes("text-lg font-medium mt-2")
@@ -139,6 +143,9 @@ class TemplateEditor:
                     "How many follow-up questions the language model may ask (needs LLM_PROVIDER)"
                 )
                 with ui.column().classes("gap-0"):
+                    ui.button(icon="volume_up", on_click=lambda q=question: self.preview(q["text"])).props(
+                        "flat dense"
+                    ).tooltip("Hear this question").mark(f"preview-{index}")
                     ui.button(icon="arrow_upward", on_click=lambda i=index: self.move(items, i, -1)).props(
                         "flat dense"
                     ).set_enabled(index > 0)
@@ -187,6 +194,17 @@ class TemplateEditor:
                 ui.select(
                     question_options, multiple=True, label="Scores these questions (none selected: all)"
                 ).bind_value(criterion, "question_ids").classes("w-full")
+
+    async def preview(self, text: str) -> None:
+        """Play the question in the interviewer's voice (synthesized now, and cached for the interview)."""
+        voiced = await self.voice.speak(text)
+        if voiced is None or not voiced[0].media_type:
+            ui.notify("No audio: the voice could not be synthesized, or the browser speaks the questions.")
+            return
+        if self.player is not None:
+            self.player.delete()
+        with self.preview_slot:
+            self.player = ui.audio(voiced[1], autoplay=True).classes("w-full").mark("preview-audio")
 
     def add_question(self) -> None:
         self.draft["questions"].append(QuestionSpec(text="New question?").model_dump())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
@@ -88,3 +89,41 @@ def test_without_a_microphone_the_candidate_is_told_to_type(stt_app: AppProcess,
         wait_for_text(browser, "Next question").click()
         wait_for_text(browser, "Question 2 of 2")
     assert "microphone" in message.lower()
+
+
+MOUTH_PIXELS = """
+const canvas = document.querySelector('.avatar canvas');
+const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+let n = 0;
+for (let i = 0; i < data.length; i += 4) if (data[i] === 0x7f && data[i + 1] === 0x1d && data[i + 2] === 0x1d) n++;
+const current = document.querySelector('.avatar .caption-current');
+return [n, current ? current.textContent.trim() : null];
+"""
+
+
+def test_the_avatar_speaks_the_question_with_moving_mouth_and_captions(app_process: AppProcess, tmp_path: Path) -> None:
+    with app_process.client() as client:
+        link = invite(client, create_template(client)["family_id"])["url"]
+    with chromium(tmp_path / "avatar", "--autoplay-policy=no-user-gesture-required") as browser:
+        browser.get(link)
+        wait_for_text(browser, "I have read this and agree").click()
+        wait_for_text(browser, "Start the interview").click()
+        wait_for_text(browser, "Replay question")
+        speaking = []
+        for _ in range(40):  # ≈ 2 s while the question is read out
+            speaking.append(browser.execute_script(MOUTH_PIXELS))
+            time.sleep(0.05)
+        browser.save_screenshot(str(tmp_path / "avatar-speaking.png"))
+        wait_for_text(browser, "Time left", timeout=20)  # the audio ended: the answer clock runs
+        silent = []
+        for _ in range(20):
+            silent.append(browser.execute_script(MOUTH_PIXELS))
+            time.sleep(0.05)
+    mouth_sizes = [n for n, _ in speaking]
+    words = [w for _, w in speaking if w]
+    assert len(set(words)) >= 3, words  # the captions advance word by word
+    assert words[0] == "Describe"
+    assert max(mouth_sizes) - min(mouth_sizes) > 100  # the mouth moves while it speaks …
+    quiet = [n for n, _ in silent]
+    assert max(quiet) - min(quiet) < 0.1 * (max(mouth_sizes) - min(mouth_sizes))  # … and rests when it is silent
+    assert all(w is None for _, w in silent)
