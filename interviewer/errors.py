@@ -21,8 +21,10 @@ class Conflict(DomainError):
     status_code = 409
 
 
-class Forbidden(DomainError):
-    status_code = 403
+class Invalid(DomainError):
+    """Well-formed but unacceptable input (e.g. an answer over the length limit)."""
+
+    status_code = 422
 
 
 class LinkProblem(DomainError):

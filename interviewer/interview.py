@@ -20,7 +20,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
 from interviewer.db import Database
-from interviewer.errors import Conflict, LinkProblem, NotFound
+from interviewer.errors import Conflict, Invalid, LinkProblem, NotFound
 from interviewer.events import SessionEvents
 from interviewer.invites import InviteState, as_utc, invite_state
 from interviewer.llm.followup import FollowUpAsker
@@ -193,7 +193,7 @@ class InterviewService:
         return invite is not None and session is not None and session.invite_id == invite.id
 
     async def consent(self, session_id: str) -> SessionView:
-        """The candidate accepted the notice: the first question starts now."""
+        """The candidate accepted the notice: the first question is asked."""
         now = utc_now()
         with self._db.session() as s:
             session = self._locked(s, session_id)
@@ -229,7 +229,7 @@ class InterviewService:
         A spoken answer comes with its `transcript` (words with times, speaking rate, pauses).
         """
         if len(text) > self._max_answer_chars:
-            raise Conflict(f"answer is longer than {self._max_answer_chars} characters")
+            raise Invalid(f"answer is longer than {self._max_answer_chars} characters")
         view = self.view(session_id)
         current = self._require_in_progress(view)
         if question_id != current.id:

@@ -107,7 +107,7 @@ class CandidateInterview:
         voiced = await self.system.voice.speak(question.text)
         spoken = voiced[0] if voiced else None
         audio_url = f"/interview/{self.session_id}/audio/{question.id}" if spoken and spoken.media_type else ""
-        Avatar(question.text, audio_url, spoken, on_ended=lambda: heard()).classes("w-full").mark("avatar")
+        avatar = Avatar(question.text, audio_url, spoken, on_ended=lambda: heard()).classes("w-full").mark("avatar")
         ui.label(question.text).classes("sr-only").mark("question")  # the captions show it; screen readers too
         voice = VoiceAnswer(self, view, question.id) if self.voice_enabled else None
         existing = view.answers.get(question.id)
@@ -115,7 +115,7 @@ class CandidateInterview:
         answer.classes("w-full").mark("answer-box")
         timer_label = ui.label().classes("text-sm text-gray-600").mark("timer")
         label = "Finish the interview" if view.is_last_question else "Next question"
-        ui.button(label, on_click=lambda: self.next(question.id, answer.value or "", voice)).mark("next-button")
+        ui.button(label, on_click=lambda: self.next(question.id, answer.value or "", voice, avatar)).mark("next-button")
         if voice is not None:
             voice.answer = answer
         clock = AnswerClock(view.session.question_started_at, question.time_limit_s)
@@ -138,15 +138,16 @@ class CandidateInterview:
                 return
             ticker.deactivate()
             ui.notify("Time is up for this question; your answer was saved.")
-            await self.next(question.id, answer.value or "", voice)
+            await self.next(question.id, answer.value or "", voice, avatar)
 
         ticker = ui.timer(1.0, tick)
 
-    async def next(self, question_id: str, text: str, voice: VoiceAnswer | None) -> None:
+    async def next(self, question_id: str, text: str, voice: VoiceAnswer | None, avatar: Avatar) -> None:
         """Go on; a recording still running is finished first and submitted with its transcript."""
         if voice is not None and voice.recording:
             voice.finish_then_submit()
             return
+        avatar.set_thinking(True)  # a follow-up question may take the model a few seconds
         await self.submit(question_id, text)
 
     @property

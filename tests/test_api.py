@@ -217,6 +217,12 @@ def test_bad_socket_messages_get_a_clear_error(app_process: AppProcess) -> None:
         assert "invalid message" in receive_until(ws, "error")["detail"]
         ws.send(json.dumps({"type": "answer", "question_id": "q-failure", "text": "skipping ahead"}))
         assert receive_until(ws, "error")["status"] == 409
+        ws.send(json.dumps({"type": "answer", "question_id": "q-pipeline", "text": "x" * 20_001}))
+        too_long = receive_until(ws, "error")
+        assert too_long["status"] == 422
+        assert "longer than 20000" in too_long["detail"]
+        ws.send("x" * 70_000)
+        assert "larger than" in receive_until(ws, "error")["detail"]
 
 
 def test_a_running_interview_is_finalized_only_by_the_admin(app_process: AppProcess) -> None:

@@ -29,10 +29,6 @@ class Segment:
     def start_s(self) -> float:
         return self.start / 2 / SAMPLE_RATE
 
-    @property
-    def duration_s(self) -> float:
-        return (self.end - self.start) / 2 / SAMPLE_RATE
-
 
 class VadSegmenter:
     """Feed PCM16 bytes in order; collect `Segment`s as they close."""
@@ -45,7 +41,6 @@ class VadSegmenter:
         self._offset = 0  # bytes consumed so far
         self._start: int | None = None
         self._silent_frames = 0
-        self.speech_seen = False
 
     def feed(self, pcm: bytes) -> list[Segment]:
         """Consume more audio; returns the segments that closed within it."""
@@ -62,7 +57,6 @@ class VadSegmenter:
                     pad = len(self._window) * FRAME_BYTES + _ms_to_bytes(PADDING_MS)
                     self._start = max(0, frame_start - pad)
                     self._silent_frames = 0
-                    self.speech_seen = True
                 continue
             self._silent_frames = 0 if voiced else self._silent_frames + 1
             if self._silent_frames >= self._end_silence_frames:
@@ -80,11 +74,6 @@ class VadSegmenter:
         segment = Segment(self._start, total)
         self._start = None
         return segment
-
-    @property
-    def open_since(self) -> int | None:
-        """Byte offset where the segment still being spoken began (None between segments)."""
-        return self._start
 
 
 def _ms_to_bytes(ms: int) -> int:
