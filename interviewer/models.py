@@ -223,6 +223,21 @@ class FollowUp(SQLModel, table=True):
         return f"{self.question_id}-f{self.number}"
 
 
+class AttentionEventRow(SQLModel, table=True):
+    """One attention event from the candidate's browser: measured values only, never pixels."""
+
+    __tablename__ = "attentionevent"
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    session_id: str = SQLField(foreign_key="interviewsession.id", index=True, max_length=36)
+    kind: str = SQLField(max_length=32)
+    start_ms: int
+    duration_ms: int
+    confidence: float
+    measured: dict | None = SQLField(default=None, sa_column=Column(JSON, nullable=True))  # type: ignore[type-arg]
+    received_at: datetime = SQLField(default_factory=utc_now)
+
+
 class CachedRating(SQLModel, table=True):
     """A verified model rating of one (answer, criterion), keyed by everything that could change it."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interviewer.admin_account import AdminAccount
+from interviewer.attention import AttentionService
 from interviewer.config import Settings
 from interviewer.db import Database
 from interviewer.events import SessionEvents
@@ -39,6 +40,7 @@ class System:
     speech: SpeechService
     llm: LLMProvider
     voice: VoiceService
+    attention: AttentionService
 
     @classmethod
     def build(cls, settings: Settings, session_secret: str, llm: LLMProvider, tts: TtsProvider) -> System:
@@ -53,7 +55,8 @@ class System:
             db, events, settings.max_answer_chars, FollowUpAsker(llm, settings.llm_followup_timeout_s)
         )
         ratings = RatingService(db, llm, settings.llm_timeout_s)
-        reports = ReportService(db, interview, events, settings.storage_dir, ratings)
+        attention = AttentionService(db, events)
+        reports = ReportService(db, interview, events, settings.storage_dir, ratings, attention)
         events.subscribe(SessionEvents.ALL, reports.on_event)
         transcriber = Transcriber(settings.whisper_model, settings.stt_workers, settings.stt_queue_limit)
         speech = SpeechService(
@@ -80,4 +83,5 @@ class System:
             speech=speech,
             llm=llm,
             voice=voice,
+            attention=attention,
         )

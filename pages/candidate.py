@@ -6,6 +6,7 @@ so a reload, a reconnect or a server restart continues at the current question.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +17,10 @@ from interviewer.errors import DomainError, NotFound
 from interviewer.interview import SessionView
 from interviewer.invites import as_utc
 from interviewer.models import SessionStatus, utc_now
+from interviewer.ratelimit import RateLimited
 from interviewer.security import CANDIDATE_COOKIE
 from interviewer.system import System
+from pages.elements.attention_monitor import AttentionMonitor
 from pages.elements.audio_capture import AudioCapture
 from pages.elements.avatar import Avatar
 from pages.layout import candidate_frame
@@ -49,6 +52,13 @@ def register(system: System) -> None:
             return
         with candidate_frame(f"Interview: {view.content.name}"):
             await CandidateInterview(system, view.session.id).content()
+            AttentionMonitor(on_event=lambda event: record_attention(system, view.session.id, event))
+
+
+async def record_attention(system: System, session_id: str, event: dict[str, Any]) -> None:
+    """Store an event from the page; a malformed or too frequent one is dropped (the candidate is not bothered)."""
+    with contextlib.suppress(DomainError, RateLimited):
+        await system.attention.record(session_id, event)
 
 
 class CandidateInterview:
@@ -85,7 +95,9 @@ class CandidateInterview:
                     if llm == "none"
                     else "a language model the company configured may suggest follow-up questions"
                 }.
-  If your camera is used, it is analysed in your browser only: no video leaves your computer.
+  We also note when this tab is hidden, the window loses focus, or text is pasted into an answer (only
+  that it happened, when, and for how long). If your camera is used, it is analysed in your browser
+  only: no video ever leaves your computer.
 - **How long it is kept:** any audio is deleted as soon as your report is made. Your answers and the
   report stay with the company until they delete them.
 - **Who sees it:** the people at the company who run this interview. A person reviews every result.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
@@ -81,6 +83,8 @@ class SessionLiveView:
                 self.scores.show(self.system.interview.scores(self.session_id))
         ui.label("Answers").classes("text-lg font-medium")
         self.answers()
+        ui.label("Attention (flags for review)").classes("text-lg font-medium")
+        self.attention()
 
     @ui.refreshable_method
     def summary(self) -> None:
@@ -120,6 +124,16 @@ class SessionLiveView:
                         + f" · {len(answer.transcript.get('pauses', []))} long pauses"
                     ).classes("text-xs text-gray-500")
 
+    @ui.refreshable_method
+    def attention(self) -> None:
+        events = self.system.attention.events(self.session_id)
+        if not events:
+            ui.label("No attention events.").classes("text-gray-600").mark("attention-none")
+        for event in events:
+            when = datetime.fromtimestamp(event.start_ms / 1000, UTC)
+            seconds = f" for {event.duration_ms / 1000:.1f} s" if event.duration_ms else ""
+            ui.label(f"{when:%H:%M:%S} UTC · {event.kind}{seconds}").mark(f"attention-{event.kind}")
+
     async def finalize(self) -> None:
         await self.system.reports.finalize(self.session_id, allow_unfinished=True)
         self.refresh()
@@ -130,6 +144,9 @@ class SessionLiveView:
         self.scores.show(self.system.interview.scores(self.session_id))
 
     def on_event(self, message: Message) -> None:
+        if message.get("type") == "attention":
+            self.attention.refresh()
+            return
         if message.get("type") == "transcript" and "partial" in message:
             self.hearing[str(message["question_id"])] = str(message["partial"])
             self.answers.refresh()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, status
+from pydantic import BaseModel
 
 from interviewer.api.deps import AdminApi, RateLimitedApi, SystemDep
 from interviewer.models import InviteCreate, InviteCreated, TemplateContent, TemplatePublic
@@ -32,3 +35,28 @@ def update_template(family_id: str, content: TemplateContent, system: SystemDep)
 def create_invite(invite: InviteCreate, system: SystemDep) -> InviteCreated:
     """Invite a candidate; the returned `url` (and `invite_token`) is shown only this once."""
     return system.invites.create(invite)
+
+
+class SessionOut(BaseModel):
+    session_id: str
+    candidate_name: str
+    status: str
+    template_family_id: str
+    template_version: int
+    created_at: datetime
+
+
+@router.get("/sessions")
+def list_sessions(system: SystemDep) -> list[SessionOut]:
+    """Every interview session, newest first."""
+    return [
+        SessionOut(
+            session_id=v.session.id,
+            candidate_name=v.invite.candidate_name,
+            status=v.session.status.value,
+            template_family_id=v.template.family_id,
+            template_version=v.template.version,
+            created_at=v.session.created_at,
+        )
+        for v in system.interview.list_sessions()
+    ]

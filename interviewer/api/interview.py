@@ -16,6 +16,7 @@ from interviewer.errors import DomainError
 from interviewer.events import Message
 from interviewer.interview import SessionView
 from interviewer.models import QuestionPublic
+from interviewer.ratelimit import RateLimited
 from interviewer.security import CANDIDATE_COOKIE, origin_allowed
 from interviewer.system import System
 
@@ -108,12 +109,7 @@ class ListeningMsg(BaseModel):
     question_id: str = Field(min_length=1, max_length=32)
 
 
-class AttentionMsg(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    type: Literal["attention"]
-
-
-ClientMessage = Annotated[AnswerMsg | NextMsg | FinishMsg | ListeningMsg | AttentionMsg, Field(discriminator="type")]
+ClientMessage = Annotated[AnswerMsg | NextMsg | FinishMsg | ListeningMsg, Field(discriminator="type")]
 _client_message = TypeAdapter(ClientMessage)
 
 
@@ -184,9 +180,15 @@ async def _handle(system: System, session_id: str, raw: str) -> Message | None:
     if len(raw.encode()) > MAX_WS_MESSAGE_BYTES:
         return {"type": "error", "detail": f"message larger than {MAX_WS_MESSAGE_BYTES} bytes"}
     try:
-        message = _client_message.validate_python(json.loads(raw))
+        data = json.loads(raw)
+        if isinstance(data, dict) and data.get("type") == "attention":  # validated by the attention service
+            event = await system.attention.record(session_id, raw)
+            return {"type": "ack", "event": event.event.value}
+        message = _client_message.validate_python(data)
     except (json.JSONDecodeError, ValidationError) as error:
         return {"type": "error", "detail": _describe(error)}
+    except (DomainError, RateLimited) as error:
+        return {"type": "error", "detail": str(error.detail if isinstance(error, DomainError) else error)}
     try:
         if isinstance(message, AnswerMsg):
             await system.interview.save_answer(session_id, message.question_id, message.text)
@@ -200,7 +202,7 @@ async def _handle(system: System, session_id: str, raw: str) -> Message | None:
         if isinstance(message, ListeningMsg):
             system.interview.start_answer_clock(session_id, message.question_id)
             return {"type": "ack", "question_id": message.question_id}
-        return {"type": "error", "detail": "attention events are not accepted yet"}
+        raise AssertionError(f"unhandled message {message!r}")
     except DomainError as error:
         return {"type": "error", "detail": error.detail, "status": error.status_code}
 

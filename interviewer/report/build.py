@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from interviewer.attention import AttentionSummary
 from interviewer.interview import SessionView
 from interviewer.report.schema import (
     AttentionSection,
@@ -25,6 +26,7 @@ def build_report(
     generated_at: datetime,
     ratings: Sequence[ModelRating] = (),
     llm: tuple[str, str] = ("none", ""),
+    attention: AttentionSummary | None = None,
 ) -> Report:
     """Score the session with its own template version (and the cached model ratings) and assemble the report."""
     answers = [
@@ -54,7 +56,12 @@ def build_report(
         ),
         answers=answers,
         scores=score_interview(view.answers_for_scoring(), view.content, ratings),
-        attention=AttentionSection(),
+        attention=AttentionSection(
+            monitored=bool(attention and attention.timeline),
+            attentive_share=attention.attentive_share if attention and attention.timeline else None,
+            by_kind=[k.model_dump() for k in attention.by_kind] if attention else [],
+            events=attention.timeline if attention else [],
+        ),
         llm=LLMContribution(
             provider=llm[0],
             model=llm[1] or None,

@@ -10,7 +10,7 @@ import io
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -227,20 +227,39 @@ def _language_model(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowab
 
 
 def _attention(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    flow: list[Flowable] = [Paragraph("Attention", s["h2"])]
+    flow: list[Flowable] = [Paragraph("Attention (flags for review; they do not change scores)", s["h2"])]
+    attention = report.attention
+    if not attention.events:
+        return [*flow, Paragraph(escape(attention.note), s["body"])]
+    if attention.attentive_share is not None:
+        flow.append(Paragraph(f"Attentive for {attention.attentive_share:.0%} of the interview.", s["body"]))
+    counts = ", ".join(f"{k['kind']} ×{k['count']} ({int(str(k['total_ms'])) / 1000:.0f} s)" for k in attention.by_kind)
+    flow.append(Paragraph(escape(counts), s["body"]))
+    flow.append(_timeline_chart(report))
+    return flow
+
+
+def _timeline_chart(report: Report) -> Drawing:
+    """One lane per event kind; a bar per event along the interview's time."""
     events = report.attention.events
-    if not events:
-        return [*flow, Paragraph(escape(report.attention.note), s["body"])]
-    rows = [["event", "start", "duration", "confidence"]]
-    rows += [
-        [
-            str(e.get("event", e.get("kind", "?"))),
-            str(e.get("start_ms", "")),
-            str(e.get("duration_ms", "")),
-            str(e.get("confidence", "")),
-        ]
-        for e in events
-    ]
-    table = Table(rows)
-    table.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 8), ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey)]))
-    return [*flow, table]
+    kinds = sorted({str(e["event"]) for e in events})
+    started = report.timings.started_at
+    first = int(started.timestamp() * 1000) if started else min(int(str(e["start_ms"])) for e in events)
+    ends = [int(str(e["start_ms"])) + int(str(e["duration_ms"])) for e in events]
+    finished = report.timings.finished_at
+    last = max([*ends, int(finished.timestamp() * 1000) if finished else 0, first + 1])
+    width, lane, left = 170 * mm, 14, 32 * mm
+    drawing = Drawing(width, lane * len(kinds) + 16)
+    scale = (width - left - 4) / (last - first)
+    for row, kind in enumerate(reversed(kinds)):
+        y = 12 + row * lane
+        drawing.add(String(0, y + 2, kind, fontName=_styles()["small"].fontName, fontSize=7))
+        drawing.add(Rect(left, y + 5, width - left - 4, 0.5, fillColor=colors.lightgrey, strokeColor=None))
+        for event in (e for e in events if e["event"] == kind):
+            x = left + (int(str(event["start_ms"])) - first) * scale
+            w = max(1.5, int(str(event["duration_ms"])) * scale)
+            drawing.add(Rect(x, y, w, 10, fillColor=colors.HexColor("#f97316"), strokeColor=None))
+    minutes = (last - first) / 60000
+    drawing.add(String(left, 0, "start", fontSize=6))
+    drawing.add(String(width - 30, 0, f"{minutes:.1f} min", fontSize=6))
+    return drawing

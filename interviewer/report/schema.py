@@ -38,11 +38,13 @@ class QuestionAnswer(BaseModel):
 
 
 class AttentionSection(BaseModel):
-    """Attention flags for human review; filled by the attention feature, present (empty) until then."""
+    """Attention flags from the candidate's browser, for human review (they do not change scores)."""
 
     monitored: bool = False
+    attentive_share: float | None = None
+    by_kind: list[dict[str, object]] = []
     events: list[dict[str, object]] = []
-    note: str = "Attention monitoring was not enabled for this interview."
+    note: str = "No attention events were recorded for this interview."
 
 
 class LLMContribution(BaseModel):

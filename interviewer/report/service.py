@@ -7,10 +7,12 @@ import logging
 import shutil
 from pathlib import Path
 
+from interviewer.attention import AttentionService
 from interviewer.db import Database
 from interviewer.errors import Conflict
 from interviewer.events import Message, SessionEvents
 from interviewer.interview import InterviewService
+from interviewer.invites import as_utc
 from interviewer.llm.ratings import RatingService
 from interviewer.models import SessionStatus, StoredReport, utc_now
 from interviewer.report.build import build_report
@@ -28,11 +30,13 @@ class ReportService:
         events: SessionEvents,
         storage_dir: Path,
         ratings: RatingService,
+        attention: AttentionService,
     ) -> None:
         self._db = db
         self._interview = interview
         self._events = events
         self._ratings = ratings
+        self._attention = attention
         self._audio_root = storage_dir / "audio"
         self._lock = asyncio.Lock()
 
@@ -61,7 +65,13 @@ class ReportService:
             ratings = await self._ratings.rate(
                 view.template.id or 0, questions, view.answers_for_scoring(), view.content.criteria
             )
-            report = build_report(view, audio, utc_now(), ratings, (provider.name, provider.model))
+            started, ended = view.session.consented_at, view.session.finished_at
+            attention = self._attention.summary(
+                session_id,
+                int(as_utc(started).timestamp() * 1000) if started else None,
+                int(as_utc(ended).timestamp() * 1000) if ended else None,
+            )
+            report = build_report(view, audio, utc_now(), ratings, (provider.name, provider.model), attention)
             pdf = await asyncio.to_thread(render_pdf, report)
             with self._db.session() as s:
                 s.add(StoredReport(session_id=session_id, report_json=report.model_dump_json(indent=2), pdf=pdf))

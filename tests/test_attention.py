@@ -1,0 +1,118 @@
+"""Attention events: only small measured events are accepted, stored, summarized and reported."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from selenium.webdriver.common.by import By
+
+from interviewer.attention import summarize
+from interviewer.models import AttentionEventRow
+from tests.browser import chromium, wait_for_text
+from tests.conftest import AppProcess, admin_headers
+from tests.test_api import create_template, invite, receive_until, start, ws_connect
+
+
+def event(kind: str = "tab_hidden", **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "attention",
+        "event": kind,
+        "start_ms": int(time.time() * 1000) - 5000,
+        "duration_ms": 2000,
+        "confidence": 0.9,
+        **extra,
+    }
+
+
+def test_events_are_validated_stored_and_reported(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+            receive_until(ws, "state")
+            replies = []
+            for message in (
+                event("tab_hidden"),
+                event("looking_away", yaw_deg=34.5),
+                event("face_absent", frame="data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ"),  # pixels: refused
+                event("paste", blob="A" * 5000),  # over 4 KB: refused
+                event("daydreaming"),
+                event("tab_hidden", start_ms=int(time.time() * 1000) + 3_600_000),
+                event("window_blur", nested={"x": 1}),
+            ):
+                ws.send(json.dumps(message))
+                replies.append(receive_until_any(ws, {"ack", "error"}))
+        report = client.post(
+            "/report/finalize", json={"session_id": started["session_id"]}, headers=admin_headers()
+        ).json()["report"]
+    assert [r["type"] for r in replies] == ["ack", "ack", "error", "error", "error", "error", "error"]
+    assert "image data" in replies[2]["detail"]
+    assert "4096 bytes" in replies[3]["detail"]
+    assert "event" in replies[4]["detail"]
+    assert "future" in replies[5]["detail"]
+    attention = report["attention"]
+    assert attention["monitored"] is True
+    assert [e["event"] for e in attention["events"]] == ["tab_hidden", "looking_away"]
+    assert attention["events"][1]["yaw_deg"] == 34.5
+    assert {k["kind"]: k["count"] for k in attention["by_kind"]} == {"looking_away": 1, "tab_hidden": 1}
+
+
+def receive_until_any(ws: Any, kinds: set[str]) -> dict[str, Any]:
+    while True:
+        message = json.loads(ws.recv(timeout=10))
+        if message["type"] in kinds:
+            return dict(message)
+
+
+def test_the_attentive_share_counts_overlapping_events_once() -> None:
+    rows = [  # a 100 s interview: hidden 10–30 s, blurred 20–40 s (overlapping), one paste
+        AttentionEventRow(session_id="s", kind=kind, start_ms=start, duration_ms=duration, confidence=1)
+        for kind, start, duration in (
+            ("tab_hidden", 10_000, 20_000),
+            ("window_blur", 20_000, 20_000),
+            ("paste", 50_000, 0),
+        )
+    ]
+    summary = summarize(rows, 0, 100_000)
+    assert summary.attentive_share == 0.7  # 30 s of 100 inattentive, the overlap counted once
+    assert [(k.kind, k.count, k.total_ms) for k in summary.by_kind] == [
+        ("tab_hidden", 1, 20_000),
+        ("window_blur", 1, 20_000),
+        ("paste", 1, 0),
+    ]
+
+
+def test_a_hidden_tab_and_a_paste_reach_the_report(app_process: AppProcess, tmp_path: Path) -> None:
+    with app_process.client() as client:
+        name = "Hedy Lamarr"
+        link = invite(client, create_template(client)["family_id"], name=name)["url"]
+    with chromium(tmp_path / "attention") as browser:
+        browser.get(link)
+        wait_for_text(browser, "I have read this and agree").click()
+        wait_for_text(browser, "Start the interview").click()
+        wait_for_text(browser, "Next question")
+        interview_tab = browser.current_window_handle
+        browser.switch_to.new_window("tab")  # the interview tab is hidden now
+        time.sleep(1.0)
+        browser.close()
+        browser.switch_to.window(interview_tab)
+        browser.execute_script(
+            "const data = new DataTransfer(); data.setData('text/plain', 'copied answer');"
+            "document.querySelector('textarea').dispatchEvent("
+            "new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));"
+        )
+        browser.find_element(By.TAG_NAME, "textarea").send_keys("My own words.")
+        wait_for_text(browser, "Next question").click()
+        wait_for_text(browser, "Question 2 of 2")
+    with app_process.client() as client:
+        mine = next(
+            x for x in client.get("/api/sessions", headers=admin_headers()).json() if x["candidate_name"] == name
+        )
+        report = client.post(
+            "/report/finalize", json={"session_id": mine["session_id"]}, headers=admin_headers()
+        ).json()["report"]
+    events = {e["event"]: e for e in report["attention"]["events"]}
+    assert events["tab_hidden"]["duration_ms"] >= 500
+    assert events["paste"]["chars"] == len("copied answer")
