@@ -5,13 +5,16 @@ For one criterion, the answers in scope are those of `criterion.question_ids` (a
 Features, each in 0..1:
 - coverage: share of evidence-phrase groups found. A group is one `evidence_phrases` item; its
   alternatives (synonyms) are separated by "|". An alternative matches when its stemmed words occur
-  in a row among the stemmed words of an answer. Stemming strips the first of "ing", "ed", "ly", "es",
+  in a row among the stemmed words of an answer; a group without any word is ignored. Words are runs
+  of letters, digits, "_" and "'", lowercased. Stemming strips the first of "ing", "ed", "ly", "es",
   "s" that fits, then a final "e", keeping at least 3 letters ("scale", "scaled", "scaling", "scales" →
   "scal").
 - structure (only with `structure_cues`): share of the four parts situation / task / action / result
-  whose cue phrases (see STRUCTURE_CUES) appear, matched whole-word on lowercased text.
+  whose cue phrases (see STRUCTURE_CUES) appear, matched whole-word and case-insensitively (any
+  whitespace between the words of a cue; FILLERS are matched the same way).
 - length: per answer, 1 if its word count lies in [expected_words_min, expected_words_max], else
-  words/min below the range, max/words (at least 0.5) above it; averaged over the answers in scope.
+  words/min below the range, max/words (at least 0.5) above it; averaged over the answers in scope
+  that are not blank (blank answers are left out of every feature).
 
 Score (0..5):
   phrases and structure:  5 × (0.60·coverage + 0.25·structure + 0.15·length)
@@ -19,7 +22,8 @@ Score (0..5):
   structure only:         5 × (0.70·structure + 0.30·length)
   neither:                5 × length
 minus a filler penalty: filler rate (FILLERS per word) above 5 % → −0.5, above 10 % → −1.0;
-then clamped to 0..5 and rounded half-up to one decimal. No answer text in scope → 0, level 0.
+then clamped to 0..5 and rounded half-up to one decimal (float noise such as 0.44999999999999996
+is first rounded away at 9 decimals, so 0.45 → 0.5 as by hand). No answer text in scope → 0, level 0.
 Speaking rate of spoken answers is reported as a rule (outside 100–180 words/min) without points.
 
 Model ratings (only with a language model configured and `llm_weight` w > 0 on the criterion): the
@@ -74,7 +78,7 @@ STRUCTURE_CUES: dict[str, tuple[str, ...]] = {
         "increased",
         "improved",
         "saved",
-        r"\d+(?:\.\d+)?\s*(?:%|percent)",
+        r"\b\d+(?:\.\d+)?\s*(?:%|percent\b)",  # a regular expression, see _CUE_PATTERNS
     ),
 }
 _WORD = re.compile(r"[\w']+")
@@ -177,7 +181,7 @@ def score_criterion(
     evidence: list[EvidenceSpan] = []
     rules: list[RuleResult] = []
     groups = [[alt.strip() for alt in g.split("|") if alt.strip()] for g in criterion.evidence_phrases]
-    groups = [g for g in groups if g]
+    groups = [g for g in groups if any(_WORD.search(alt) for alt in g)]
     coverage = _phrase_coverage(scope, groups, evidence)
     structure = _structure(scope, evidence) if criterion.structure_cues else 0.0
     length, within = _length(scope, criterion)
@@ -278,8 +282,9 @@ def _blend_model(
 
 
 def round_half_up(value: float, places: int = 1) -> float:
-    """Round like people do (2.25 → 2.3), not like Python's banker's rounding."""
-    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    """Round like people do (2.25 → 2.3), not like Python's banker's rounding, ignoring float noise."""
+    exact = Decimal(repr(value)).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def stem(word: str) -> str:
@@ -339,6 +344,7 @@ def _matches(stems: list[str], needles: list[list[str]]) -> list[tuple[int, int]
 
 
 def _structure(scope: list[AnswerForScoring], evidence: list[EvidenceSpan]) -> float:
+    """Share of the four STAR parts present; records the first cue of each part as evidence."""
     present = 0
     for part in STRUCTURE_CUES:
         hit = next(((a, m) for a in scope if (m := _CUE_PATTERNS[part].search(a.text))), None)
@@ -360,17 +366,18 @@ def _structure(scope: list[AnswerForScoring], evidence: list[EvidenceSpan]) -> f
 _CUE_PATTERNS = {
     part: re.compile(
         r"\b(?:"
-        + "|".join(c for c in cues if not c.startswith("\\"))
+        + "|".join(c.replace(" ", r"\s+") for c in cues if not c.startswith("\\"))
         + r")\b"
         + "".join(f"|{c}" for c in cues if c.startswith("\\")),
         re.IGNORECASE,
     )
     for part, cues in STRUCTURE_CUES.items()
 }
-_FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(FILLERS) + r")\b", re.IGNORECASE)
+_FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(f.replace(" ", r"\s+") for f in FILLERS) + r")\b", re.IGNORECASE)
 
 
 def _length(scope: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[float, int]:
+    """Mean length credit of the answers and how many lie within the expected range."""
     low, high = criterion.expected_words_min, criterion.expected_words_max
     credits, within = [], 0
     for answer in scope:
@@ -386,6 +393,7 @@ def _length(scope: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[fl
 
 
 def _fillers(scope: list[AnswerForScoring]) -> tuple[float, list[EvidenceSpan]]:
+    """Fillers per word over all answers, and each filler as a span."""
     words = sum(len(_WORD.findall(a.text)) for a in scope)
     spans = [
         EvidenceSpan(
@@ -398,6 +406,7 @@ def _fillers(scope: list[AnswerForScoring]) -> tuple[float, list[EvidenceSpan]]:
 
 
 def _speaking_rate(scope: list[AnswerForScoring]) -> list[RuleResult]:
+    """An informational rule (no points) on the mean speaking rate of spoken answers, if any."""
     rates = [a.words_per_minute for a in scope if a.words_per_minute]
     if not rates:
         return []

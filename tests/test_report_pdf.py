@@ -89,7 +89,7 @@ def test_the_pdf_shows_candidate_scores_and_evidence(tmp_path: Path) -> None:
         "Redis cache <&>",
         "(no answer)",
         "Attention",
-        "was not enabled",
+        "No attention events",
         "page 1",
     ):
         assert expected in text, expected

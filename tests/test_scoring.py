@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
-from interviewer.scoring import AnswerForScoring, score_criterion, score_interview
+from interviewer.scoring import AnswerForScoring, round_half_up, score_criterion, score_interview
 
 PHRASES = CriterionSpec(
     id="c-tech",
@@ -21,6 +23,15 @@ SCALE = CriterionSpec(
     id="c-scale", name="Scale", evidence_phrases=["scale"], expected_words_min=1, expected_words_max=100
 )
 ONLY_Q2 = CriterionSpec(id="c-q2", name="Second only", question_ids=["q2"], expected_words_min=1)
+RELEASE = CriterionSpec(
+    id="c-release",
+    name="Release",
+    evidence_phrases=["deploy | release", "rollback"],
+    structure_cues=True,
+    expected_words_min=10,
+    expected_words_max=100,
+)
+PLAIN = CriterionSpec(id="c-plain", name="Plain", expected_words_min=10, expected_words_max=20)
 
 
 def answer(text: str, question_id: str = "q1") -> AnswerForScoring:
@@ -51,6 +62,27 @@ def answer(text: str, question_id: str = "q1") -> AnswerForScoring:
         ),
         # action only: 5 × (0.7·0.25 + 0.3) = 2.375 → rounded half-up 2.4
         (STORY, "I decided to rewrite it.", 2.4, 2),
+        # full evidence + STAR: 23 words (in 10–100), 2 of 2 groups, 4 of 4 parts: 5 × (0.6 + 0.25 + 0.15) = 5.0
+        (
+            RELEASE,
+            "When I was at Acme my task was to deploy faster. I built a rollback script. "
+            "As a result releases took 5 minutes.",
+            5.0,
+            5,
+        ),
+        # 5 words → 5/10 = 0.5; rollback only (1/2); action only (1/4):
+        # 5 × (0.6·0.5 + 0.25·0.25 + 0.15·0.5) = 2.1875 → 2.2
+        (RELEASE, "I built a rollback script.", 2.2, 2),
+        # 6 words → 0.6, nothing else: 5 × 0.15 × 0.6 = 0.45 → 0.5 (half-up, not the float's 0.4499…)
+        (RELEASE, "Honestly nothing comes to my mind.", 0.5, 1),
+        # 15 words, 3 of 3 groups → 5.0; 1 filler ("Basically") in 15 words = 6.7 % > 5 % → −0.5 = 4.5 → level 5
+        (PHRASES, "Basically we put a cache in front of the index and a load balancer too", 4.5, 5),
+        # no phrases, no structure: 3 words → 3/10: 5 × 0.3 = 1.5 → level 2
+        (PLAIN, "Short answer here.", 1.5, 2),
+        # 25 words > 20 → 20/25 = 0.8: 5 × 0.8 = 4.0
+        (PLAIN, " ".join(["word"] * 25), 4.0, 4),
+        # punctuation only: not blank but 0 words → length 0 → 0.0
+        (PLAIN, "?! …", 0.0, 0),
         # nothing to score
         (PHRASES, "   ", 0.0, 0),
     ],
@@ -65,6 +97,65 @@ def test_a_criterion_scores_only_its_questions() -> None:
     answers = [answer("A long and detailed first answer.", "q1"), answer("", "q2")]
     assert score_criterion(answers, ONLY_Q2).score == 0.0
     assert score_criterion([*answers[:1], answer("Second answer.", "q2")], ONLY_Q2).score == 5.0
+
+
+def test_a_group_counts_once_across_answers_and_length_is_averaged() -> None:
+    answers = [answer("We use a cache.", "q1"), answer("A cache plus an index.", "q2")]
+    result = score_criterion(answers, PHRASES)
+    # 2 of 3 groups; length (4/5 + 1) / 2 = 0.9: 5 × (0.8·2/3 + 0.2·0.9) = 3.5667 → 3.6
+    assert result.score == 3.6
+    assert [(r.rule, r.detail, r.points) for r in result.rules] == [
+        ("evidence", "evidence: 2 of 3 phrase groups found", 2.67),
+        ("length", "length: 1 of 2 answers within 5–50 words", 0.9),
+        ("fillers", "fillers: 0.0% of words", 0.0),
+    ]
+    assert [(s.question_id, s.text) for s in result.evidence] == [("q1", "cache"), ("q2", "cache"), ("q2", "index")]
+
+
+def test_rules_show_their_points() -> None:
+    result = score_criterion([answer("I built a rollback script.")], RELEASE)
+    assert [(r.rule, r.fired, r.points) for r in result.rules] == [
+        ("evidence", True, 1.5),  # 5 × 0.6 × 1/2
+        ("structure", True, 0.31),  # 5 × 0.25 × 1/4 = 0.3125
+        ("length", True, 0.38),  # 5 × 0.15 × 0.5 = 0.375
+        ("fillers", False, 0.0),
+    ]
+    assert result.rules[1].detail == "structure: 1 of 4 parts (situation, task, action, result) present"
+
+
+def test_spans_are_capped_per_group_and_do_not_overlap() -> None:
+    criterion = SCALE.model_copy(update={"evidence_phrases": ["cache", "load balancer | balancer"]})
+    result = score_criterion([answer("cache, cache, cache and a cache behind a load balancer")], criterion)
+    assert [s.text for s in result.evidence] == ["cache", "cache", "cache", "load balancer"]
+
+
+def test_a_group_without_words_is_ignored() -> None:
+    criterion = SCALE.model_copy(update={"evidence_phrases": ["scale", "?!"]})
+    assert score_criterion([answer("It scales.")], criterion).rules[0].detail == "evidence: 1 of 1 phrase groups found"
+
+
+def test_cues_and_fillers_match_across_line_breaks() -> None:
+    text = "Well, you\nknow, so\nI rewrote it and saved 30 %."
+    result = score_criterion([answer(text)], STORY)
+    assert [(s.rule, s.text) for s in result.evidence] == [
+        ("structure:action", "so\nI"),
+        ("structure:result", "saved"),
+        ("filler", "you\nknow"),
+    ]
+    # 10 words, 2 of 4 parts: 5 × (0.7·0.5 + 0.3) = 3.25; 1 filler in 10 words = 10 % > 5 % → −0.5 = 2.75 → 2.8
+    assert result.score == 2.8
+
+
+def test_rounding_is_half_up_and_ignores_float_noise() -> None:
+    assert [round_half_up(2.25), round_half_up(0.44999999999999996), round_half_up(2.675, 2)] == [2.3, 0.5, 2.68]
+
+
+def test_huge_texts_score_quickly() -> None:
+    criterion = RELEASE.model_copy(update={"evidence_phrases": ["a b | c d", "x"] * 25})
+    started = time.perf_counter()
+    for text in ("1" * 50_000, "1." * 50_000, "word " * 50_000, "🙂" * 50_000):
+        assert 0 <= score_criterion([answer(text)], criterion).score <= 5
+    assert time.perf_counter() - started < 10
 
 
 def test_evidence_quotes_the_transcript_and_names_its_rule() -> None:
@@ -96,20 +187,23 @@ def test_scoring_is_deterministic() -> None:
     assert score_interview(answers, content).model_dump_json() == score_interview(answers, content).model_dump_json()
 
 
+VOCABULARY = ["cache", "caching", "i", "decided", "so", "as", "a", "result", "um", "you", "know", "30", "%", "\n", "é"]
+wordy_text = st.lists(st.sampled_from(VOCABULARY), max_size=60).map(" ".join)
 criteria_strategy = st.builds(
     CriterionSpec,
     name=st.just("c"),
     weight=st.floats(min_value=0.1, max_value=10),
-    evidence_phrases=st.lists(st.text(min_size=1, max_size=20), max_size=4),
+    evidence_phrases=st.lists(st.one_of(st.text(min_size=1, max_size=20), wordy_text), max_size=4),
     structure_cues=st.booleans(),
     expected_words_min=st.integers(min_value=0, max_value=50),
     expected_words_max=st.integers(min_value=50, max_value=500),
+    question_ids=st.lists(st.just("q0"), max_size=1),
 )
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    texts=st.lists(st.text(max_size=400), min_size=1, max_size=3),
+    texts=st.lists(st.one_of(st.text(max_size=400), wordy_text), min_size=1, max_size=3),
     criteria=st.lists(criteria_strategy, min_size=1, max_size=3, unique_by=lambda c: c.id),
 )
 def test_scoring_never_raises_and_stays_in_range(texts: list[str], criteria: list[CriterionSpec]) -> None:
