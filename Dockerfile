@@ -6,11 +6,11 @@ WORKDIR /app
 COPY pyproject.toml ./
 COPY scripts ./scripts
 COPY interviewer ./interviewer
+COPY js ./js
 # Same install script as the README's first command (installs python3 + venv through apt as root).
 RUN bash scripts/install.sh && rm -rf /var/lib/apt/lists/* /root/.cache
 COPY main.py .env.sample ./
 COPY pages ./pages
-COPY js ./js
 
 RUN useradd --system --uid 10001 --home-dir /app interviewer \
     && mkdir -p /data && chown -R interviewer /data

@@ -27,6 +27,7 @@ from interviewer.tts.espeak import EspeakTts
 from interviewer.tts.fallback import BrowserTts, FallbackTts
 from interviewer.tts.piper_voice import PiperTts
 from pages import register_pages
+from pages.layout import VENDOR_DIR
 
 
 def choose_llm(settings: Settings) -> LLMProvider:
@@ -84,6 +85,8 @@ def main() -> None:
     system.templates.ensure_example()
     install(app, system)
     register_pages(system)
+    if VENDOR_DIR.exists():  # browser libraries and models, served by us with a long cache (never from a CDN)
+        app.add_static_files("/vendor", VENDOR_DIR, max_cache_age=31_536_000)
     app.on_shutdown(system.db.dispose)
     if generated_password:
         print(  # the console only, never the log file

@@ -71,6 +71,25 @@ class Settings(BaseSettings):
     stt_max_body_bytes: int = Field(default=2_000_000, ge=10_000)
     stt_segment_silence_ms: int = Field(default=600, ge=150, le=5000)
     audio_retention_days: int = Field(default=7, ge=1)
+    attention_face_hz: float = Field(default=3, gt=0, le=10)
+    attention_object_hz: float = Field(default=1, gt=0, le=5)
+    attention_absent_s: float = Field(default=3, ge=0.5)
+    attention_away_s: float = Field(default=2, ge=0.5)
+    attention_yaw_deg: float = Field(default=30, gt=0, le=90)
+    attention_pitch_deg: float = Field(default=25, gt=0, le=90)
+    attention_phone_frames: int = Field(default=2, ge=1, le=10, description="of the last 4 object frames")
+
+    def attention_thresholds(self) -> dict[str, float]:
+        """The browser monitor's thresholds (js/attention_monitor.js), in its units."""
+        return {
+            "face_hz": self.attention_face_hz,
+            "object_hz": self.attention_object_hz,
+            "absent_ms": self.attention_absent_s * 1000,
+            "away_ms": self.attention_away_s * 1000,
+            "yaw_deg": self.attention_yaw_deg,
+            "pitch_deg": self.attention_pitch_deg,
+            "phone_k": self.attention_phone_frames,
+        }
 
     @model_validator(mode="before")
     @classmethod

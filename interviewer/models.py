@@ -10,6 +10,7 @@ import enum
 import re
 import secrets
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -106,6 +107,10 @@ class TemplateContent(BaseModel):
     criteria: list[CriterionSpec] = Field(min_length=1, max_length=20)
     silence_end_s: float = Field(
         default=4.0, ge=1.0, le=30.0, description="A spoken answer ends after this much silence."
+    )
+    camera: Literal["off", "optional"] = Field(
+        default="optional",
+        description="Attention analysis of the camera in the candidate's browser (events only, no video leaves it).",
     )
 
     @model_validator(mode="after")

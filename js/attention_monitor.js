@@ -1,9 +1,29 @@
-// Attention events measured in the candidate's browser. Only events leave the page, never pixels:
-// tab hidden (Page Visibility API), window blurred, text pasted into an answer.
+// Attention events measured in the candidate's browser. Only events leave the page, never pixels.
+// Page: tab hidden (Page Visibility API), window blurred, text pasted into an answer.
+// Camera (when the template uses it): Human (TF.js, wasm backend, served by our own app) finds faces,
+// head pose and a cell phone; conditions that last long enough become events.
 // Python side: pages/elements/attention_monitor.py. Event: attention {event, start_ms, duration_ms, confidence, ...}.
 
+const RAD = 180 / Math.PI;
+const SLICE_MS = 5000;
+
 export default {
-  template: `<span style="display:none"></span>`,
+  template: `
+    <div v-show="camera !== 'off' && showSelfView" style="position:relative;width:160px;height:120px">
+      <video ref="video" muted playsinline style="width:160px;height:120px;border-radius:8px;background:#111;transform:scaleX(-1)"></video>
+      <div v-if="box" :style="{position:'absolute',border:'2px solid #22c55e',borderRadius:'4px',
+        left:box[0]+'px',top:box[1]+'px',width:box[2]+'px',height:box[3]+'px'}"></div>
+      <div style="position:absolute;bottom:4px;left:6px;color:white;font-size:11px;text-shadow:0 0 3px black">{{ status }}</div>
+    </div>`,
+  props: {
+    camera: { type: String, default: "off" }, // off | optional
+    vendor: { type: String, default: "/vendor" },
+    thresholds: { type: Object, default: () => ({}) },
+    showSelfView: { type: Boolean, default: true },
+  },
+  data() {
+    return { box: null, status: "" };
+  },
   mounted() {
     this.since = {};
     this.onVisibility = () => this.toggle("tab_hidden", document.visibilityState === "hidden");
@@ -18,24 +38,145 @@ export default {
     window.addEventListener("blur", this.onBlur);
     window.addEventListener("focus", this.onFocus);
     document.addEventListener("paste", this.onPaste, true);
+    if (this.camera !== "off") this.startCamera();
   },
   unmounted() {
+    this.stopped = true;
     document.removeEventListener("visibilitychange", this.onVisibility);
     window.removeEventListener("blur", this.onBlur);
     window.removeEventListener("focus", this.onFocus);
     document.removeEventListener("paste", this.onPaste, true);
+    if (this.stream) this.stream.getTracks().forEach((t) => t.stop());
   },
   methods: {
-    toggle(kind, active) {
-      if (active && !this.since[kind]) this.since[kind] = Date.now();
-      if (!active && this.since[kind]) {
-        const start = this.since[kind];
-        delete this.since[kind];
-        this.send({ event: kind, start_ms: start, duration_ms: Date.now() - start, confidence: 1 });
+    limits() {
+      return {
+        face_hz: 3, object_hz: 1, absent_ms: 3000, multiple_ms: 1000, away_ms: 2000, yaw_deg: 30, pitch_deg: 25,
+        phone_k: 2, phone_n: 4, phone_score: 0.3, ...this.thresholds,
+      };
+    },
+    async startCamera() {
+      try {
+        this.stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+      } catch (error) {
+        this.status = "camera off";
+        return this.$emit("camera", { state: error.name === "NotAllowedError" ? "denied" : "unavailable" });
       }
+      const video = this.$refs.video;
+      video.srcObject = this.stream;
+      await video.play();
+      this.stream.getVideoTracks()[0].addEventListener("ended", () => {
+        this.send({ event: "camera_lost", start_ms: Date.now(), duration_ms: 0, confidence: 1 });
+      });
+      this.status = "loading…";
+      const { Human } = await import(`${this.vendor}/human/human.esm.js`);
+      this.human = new Human({
+        backend: "wasm",
+        wasmPath: `${this.vendor}/tfjs-wasm/`,
+        modelBasePath: `${this.vendor}/human/models/`,
+        debug: false,
+        warmup: "none",
+        cacheSensitivity: 0,
+        face: {
+          enabled: true,
+          detector: { rotation: false, maxDetected: 3, minConfidence: 0.5, return: false },
+          mesh: { enabled: true },
+          iris: { enabled: false },
+          emotion: { enabled: false },
+          description: { enabled: false },
+          antispoof: { enabled: false },
+          liveness: { enabled: false },
+        },
+        body: { enabled: false },
+        hand: { enabled: false },
+        gesture: { enabled: false },
+        segmentation: { enabled: false },
+        object: { enabled: true, modelPath: "centernet.json", minConfidence: 0.2, maxDetected: 10 },
+      });
+      await this.human.load();
+      this.status = "";
+      this.phoneFrames = [];
+      this.lastObjects = 0;
+      this.$emit("camera", { state: "ready" });
+      this.loop();
+    },
+    async loop() {
+      if (this.stopped) return;
+      const limits = this.limits();
+      if (document.visibilityState === "visible") {
+        const started = performance.now();
+        const withObjects = started - this.lastObjects >= 1000 / limits.object_hz;
+        const result = await this.human.detect(this.$refs.video, { object: { enabled: withObjects } });
+        this.analysed = (this.analysed || 0) + 1;
+        this.analysisMs = (this.analysisMs || 0) + (performance.now() - started);
+        this.onFaces(result.face || [], limits);
+        if (withObjects) {
+          this.lastObjects = started;
+          this.onObjects(result.object || [], limits);
+        }
+      }
+      setTimeout(() => this.loop(), 1000 / limits.face_hz);
+    },
+    onFaces(faces, limits) {
+      const face = faces[0];
+      this.box = face ? this.toSelfView(face.box) : null;
+      this.hold("face_absent", faces.length === 0, limits.absent_ms, { faces: 0 });
+      this.hold("multiple_faces", faces.length > 1, limits.multiple_ms, { faces: faces.length });
+      const angle = face && face.rotation ? face.rotation.angle : null;
+      const yaw = angle ? Math.abs(angle.yaw * RAD) : 0;
+      const pitch = angle ? Math.abs(angle.pitch * RAD) : 0;
+      const away = !!angle && (yaw > limits.yaw_deg || pitch > limits.pitch_deg);
+      this.hold("looking_away", away, limits.away_ms, { yaw_deg: Math.round(yaw), pitch_deg: Math.round(pitch) });
+    },
+    toSelfView([x, y, w, h]) {
+      // the self-view is 160×120, letterboxed and mirrored; the box is in video pixels
+      const video = this.$refs.video;
+      const scale = Math.min(160 / video.videoWidth, 120 / video.videoHeight);
+      const left = (160 - video.videoWidth * scale) / 2 + x * scale;
+      const top = (120 - video.videoHeight * scale) / 2 + y * scale;
+      return [160 - left - w * scale, top, w * scale, h * scale];
+    },
+    onObjects(objects, limits) {
+      const phone = objects.filter((o) => o.label === "cell phone" && o.score >= limits.phone_score);
+      this.phoneFrames.push(phone.length ? Math.max(...phone.map((o) => o.score)) : 0);
+      this.phoneFrames = this.phoneFrames.slice(-limits.phone_n);
+      const seen = this.phoneFrames.filter((s) => s > 0);
+      const now = Date.now();
+      if (seen.length >= limits.phone_k && now - (this.lastPhone || 0) > 10000) {
+        this.lastPhone = now;
+        const confidence = Math.round(Math.max(...seen) * 100) / 100;
+        this.send({ event: "phone_detected", start_ms: now, duration_ms: 0, confidence, frames: seen.length });
+      }
+    },
+    hold(kind, active, minMs, values) {
+      // A condition that lasted at least minMs is reported when it ends; a long one is reported in slices
+      // of at most SLICE_MS while it goes on, so the admin sees it live and the durations still add up.
+      const now = Date.now();
+      const open = this.since[kind];
+      if (active) {
+        if (!open) {
+          this.since[kind] = { start: now, values };
+        } else if (now - open.start >= Math.max(minMs, SLICE_MS)) {
+          this.send({ event: kind, start_ms: open.start, duration_ms: now - open.start, confidence: 1, ...values });
+          this.since[kind] = { start: now, values, continued: true };
+        }
+        return;
+      }
+      if (open) {
+        delete this.since[kind];
+        if (now - open.start >= minMs || open.continued) {
+          this.send({ event: kind, start_ms: open.start, duration_ms: now - open.start, confidence: 1, ...open.values });
+        }
+      }
+    },
+    toggle(kind, active) {
+      this.hold(kind, active, 0, {});
     },
     send(event) {
       this.$emit("attention", { type: "attention", ...event });
+    },
+    stats() {
+      return { analysed: this.analysed || 0, ms: this.analysisMs || 0 }; // for bench/attention_cost.py
     },
   },
 };

@@ -23,7 +23,7 @@ from interviewer.system import System
 from pages.elements.attention_monitor import AttentionMonitor
 from pages.elements.audio_capture import AudioCapture
 from pages.elements.avatar import Avatar
-from pages.layout import candidate_frame
+from pages.layout import VENDOR_DIR, candidate_frame
 
 LINK_PROBLEMS = {
     "invalid": "This interview link is not valid. Please check that you copied the whole link.",
@@ -52,7 +52,12 @@ def register(system: System) -> None:
             return
         with candidate_frame(f"Interview: {view.content.name}"):
             await CandidateInterview(system, view.session.id).content()
-            AttentionMonitor(on_event=lambda event: record_attention(system, view.session.id, event))
+            camera = view.content.camera if VENDOR_DIR.joinpath("human", "human.esm.js").exists() else "off"
+            AttentionMonitor(
+                on_event=lambda event: record_attention(system, view.session.id, event),
+                camera=camera,
+                thresholds=system.settings.attention_thresholds(),
+            ).mark("attention-monitor")
 
 
 async def record_attention(system: System, session_id: str, event: dict[str, Any]) -> None:

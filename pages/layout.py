@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -12,6 +13,7 @@ from nicegui import ui
 from interviewer.security import ADMIN_COOKIE
 from interviewer.system import System
 
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "assets" / "vendor"  # filled by scripts/install.sh
 NAV = [
     ("Sessions", "/admin"),
     ("Templates", "/admin/templates"),

