@@ -39,6 +39,7 @@ export default {
     window.addEventListener("focus", this.onFocus);
     document.addEventListener("paste", this.onPaste, true);
     if (this.camera !== "off") this.startCamera();
+    window.interviewerAttentionStats = () => this.stats(); // read by bench/attention_cost.py
   },
   unmounted() {
     this.stopped = true;
@@ -51,7 +52,7 @@ export default {
   methods: {
     limits() {
       return {
-        face_hz: 3, object_hz: 1, absent_ms: 3000, multiple_ms: 1000, away_ms: 2000, yaw_deg: 30, pitch_deg: 25,
+        face_hz: 2, object_hz: 0.5, absent_ms: 3000, multiple_ms: 1000, away_ms: 2000, yaw_deg: 30, pitch_deg: 25,
         phone_k: 2, phone_n: 4, phone_score: 0.3, ...this.thresholds,
       };
     },

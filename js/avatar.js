@@ -50,6 +50,7 @@ export default {
   },
   unmounted() {
     cancelAnimationFrame(this.frame);
+    clearTimeout(this.idle);
     if (this.audio) this.audio.pause();
     if (window.speechSynthesis) window.speechSynthesis.cancel();
   },
@@ -122,7 +123,11 @@ export default {
       this.tick(now);
       const ctx = this.$refs.canvas && this.$refs.canvas.getContext("2d");
       if (ctx) this.paint(ctx, now);
-      this.frame = requestAnimationFrame(this.draw);
+      if (this.speaking) {
+        this.frame = requestAnimationFrame(this.draw); // lip sync needs every frame
+      } else {
+        this.idle = setTimeout(() => (this.frame = requestAnimationFrame(this.draw)), 80); // idle: ~12 fps
+      }
     },
     paint(ctx, now) {
       const bob = this.speaking ? 0 : Math.sin(now / 900) * 2; // idle motion while listening

@@ -1,0 +1,97 @@
+"""Cost of attention analysis in headless Chromium on this machine, at the default rates.
+
+Opens an interview with a fake camera showing a face, once with the template's camera analysis on and
+once with it off (the baseline, same run), and measures Chromium's CPU time over a window plus the
+monitor's own milliseconds per analysed frame. Target: ≤ 15 % of one core on average.
+
+    .venv/bin/python bench/attention_cost.py [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.browser import chromium, wait_for_text
+from tests.conftest import AppProcess
+from tests.test_api import TEMPLATE, create_template, invite
+from tests.video import astronaut_face
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def chromium_cpu_seconds() -> float:
+    """User + system CPU time of every running Chromium process."""
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if "chrom" not in Path(f"/proc/{pid}/comm").read_text():
+                continue
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            continue
+    return total / TICKS
+
+
+def measure(app: AppProcess, tmp: Path, camera: str, seconds: float) -> tuple[float, float | None]:
+    """(CPU share of one core, ms per analysed frame) while a candidate sits on the first question."""
+    with app.client() as client:
+        link = invite(client, create_template(client, {**TEMPLATE, "camera": camera})["family_id"])["url"]
+    face = astronaut_face(tmp / "face.y4m")
+    flags = (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={face}",
+    )
+    with chromium(tmp / f"profile-{camera}", *flags) as browser:
+        browser.get(link)
+        wait_for_text(browser, "I have read this and agree").click()
+        wait_for_text(browser, "Start the interview").click()
+        wait_for_text(browser, "Next question")
+        time.sleep(8)  # models loaded, warmed up
+        stats0, cpu0, t0 = (
+            browser.execute_script("return window.interviewerAttentionStats()"),
+            chromium_cpu_seconds(),
+            time.monotonic(),
+        )
+        time.sleep(seconds)
+        stats1, cpu1, t1 = (
+            browser.execute_script("return window.interviewerAttentionStats()"),
+            chromium_cpu_seconds(),
+            time.monotonic(),
+        )
+    frames = stats1["analysed"] - stats0["analysed"]
+    per_frame = (stats1["ms"] - stats0["ms"]) / frames if frames else None
+    return (cpu1 - cpu0) / (t1 - t0), per_frame
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = AppProcess(Path(tmp) / "storage").start()
+        try:
+            base_share, _ = measure(app, Path(tmp), "off", args.seconds)
+            share, per_frame = measure(app, Path(tmp), "optional", args.seconds)
+        finally:
+            app.stop()
+    print(f"Chromium CPU, page without camera analysis: {base_share:6.1%} of one core (baseline)")
+    print(f"Chromium CPU, with camera analysis:         {share:6.1%} of one core")
+    print(
+        f"attention analysis alone:                   {share - base_share:6.1%} of one core "
+        f"({per_frame:.0f} ms per analysed frame, faces 2 Hz + objects 0.5 Hz)"
+        if per_frame
+        else "no frames analysed"
+    )
+
+
+if __name__ == "__main__":
+    main()
