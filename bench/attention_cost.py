@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser import chromium, wait_for_text
+from tests.browser import begin_interview, chromium, wait_for_text
 from tests.conftest import AppProcess
 from tests.test_api import TEMPLATE, create_template, invite
 from tests.video import astronaut_face
@@ -51,9 +51,7 @@ def measure(app: AppProcess, tmp: Path, camera: str, seconds: float) -> tuple[fl
         f"--use-file-for-fake-video-capture={face}",
     )
     with chromium(tmp / f"profile-{camera}", *flags) as browser:
-        browser.get(link)
-        wait_for_text(browser, "I have read this and agree").click()
-        wait_for_text(browser, "Start the interview").click()
+        begin_interview(browser, link)
         wait_for_text(browser, "Next question")
         time.sleep(8)  # models loaded, warmed up
         stats0, cpu0, t0 = (

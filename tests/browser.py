@@ -76,3 +76,10 @@ def browser_log(driver: webdriver.Chrome, kind: str = "browser") -> list[dict[st
 
 def console_errors(driver: webdriver.Chrome) -> list[str]:
     return [str(e["message"]) for e in browser_log(driver) if e["level"] == "SEVERE"]
+
+
+def begin_interview(driver: webdriver.Chrome, link: str) -> None:
+    """Open an invite link, accept the notice and start, as a candidate does."""
+    driver.get(link)
+    wait_for_text(driver, "I have read this and agree").click()
+    wait_for_text(driver, "Start the interview").click()

@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 
 from interviewer.attention import summarize
 from interviewer.models import AttentionEventRow
-from tests.browser import browser_log, chromium, requested_urls, wait_for_text
+from tests.browser import begin_interview, browser_log, chromium, requested_urls, wait_for_text
 from tests.conftest import AppProcess, admin_headers
 from tests.test_api import create_template, invite, receive_until, start, ws_connect
 from tests.video import astronaut_face
@@ -90,9 +90,7 @@ def test_a_hidden_tab_and_a_paste_reach_the_report(app_process: AppProcess, tmp_
         name = "Hedy Lamarr"
         link = invite(client, create_template(client)["family_id"], name=name)["url"]
     with chromium(tmp_path / "attention") as browser:
-        browser.get(link)
-        wait_for_text(browser, "I have read this and agree").click()
-        wait_for_text(browser, "Start the interview").click()
+        begin_interview(browser, link)
         wait_for_text(browser, "Next question")
         interview_tab = browser.current_window_handle
         browser.switch_to.new_window("tab")  # the interview tab is hidden now
@@ -127,9 +125,7 @@ def interview_with_camera(app: AppProcess, tmp_path: Path, name: str, *flags: st
     with app.client() as client:
         link = invite(client, create_template(client)["family_id"], name=name)["url"]
     with chromium(tmp_path / name.split()[0], *FAKE_CAMERA, *flags) as browser:
-        browser.get(link)
-        wait_for_text(browser, "I have read this and agree").click()
-        wait_for_text(browser, "Start the interview").click()
+        begin_interview(browser, link)
         wait_for_text(browser, "Next question")
         time.sleep(seconds)
         sent = [len(str(m)) for m in sent_messages(browser)]

@@ -8,7 +8,7 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 
 from tests.audio import SENTENCES, spoken_answer, word_error_rate
-from tests.browser import chromium, console_errors, requested_urls, wait_for_text
+from tests.browser import begin_interview, chromium, console_errors, requested_urls, wait_for_text
 from tests.conftest import ADMIN_PASSWORD, AppProcess
 from tests.test_api import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite
 
@@ -60,9 +60,7 @@ def test_a_candidate_answers_by_voice_in_a_real_browser(stt_app: AppProcess, tmp
         f"--use-file-for-fake-audio-capture={speech}%noloop",
     )
     with chromium(tmp_path / "voice", *fake_media) as browser:
-        browser.get(link)
-        wait_for_text(browser, "I have read this and agree").click()
-        wait_for_text(browser, "Start the interview").click()
+        begin_interview(browser, link)
         wait_for_text(browser, "Answer by voice").click()
         wait_for_text(browser, "Listening")
         wait_for_text(browser, "We heard:", timeout=30)  # a partial transcript while the answer goes on
@@ -80,9 +78,7 @@ def test_without_a_microphone_the_candidate_is_told_to_type(stt_app: AppProcess,
     with stt_app.client() as client:
         link = invite(client, create_template(client)["family_id"])["url"]
     with chromium(tmp_path / "no-mic", "--deny-permission-prompts") as browser:
-        browser.get(link)
-        wait_for_text(browser, "I have read this and agree").click()
-        wait_for_text(browser, "Start the interview").click()
+        begin_interview(browser, link)
         wait_for_text(browser, "Answer by voice").click()
         message = wait_for_text(browser, "please type your answer below").text
         browser.find_element(By.TAG_NAME, "textarea").send_keys(ANSWER_1)
@@ -105,9 +101,7 @@ def test_the_avatar_speaks_the_question_with_moving_mouth_and_captions(app_proce
     with app_process.client() as client:
         link = invite(client, create_template(client)["family_id"])["url"]
     with chromium(tmp_path / "avatar", "--autoplay-policy=no-user-gesture-required") as browser:
-        browser.get(link)
-        wait_for_text(browser, "I have read this and agree").click()
-        wait_for_text(browser, "Start the interview").click()
+        begin_interview(browser, link)
         wait_for_text(browser, "Replay question")
         speaking = []
         for _ in range(40):  # ≈ 2 s while the question is read out
