@@ -121,12 +121,17 @@ FAKE_CAMERA = ("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-st
 
 
 def interview_with_camera(app: AppProcess, tmp_path: Path, name: str, *flags: str, seconds: float) -> dict[str, Any]:
-    """Open an invite in Chromium with a fake camera, stay on the first question, return the report."""
+    """Open an invite in Chromium with a fake camera, stay on the first question for `seconds` of camera
+    analysis (after the models loaded), and return the report."""
     with app.client() as client:
         link = invite(client, create_template(client)["family_id"], name=name)["url"]
     with chromium(tmp_path / name.split()[0], *FAKE_CAMERA, *flags) as browser:
         begin_interview(browser, link)
         wait_for_text(browser, "Next question")
+        deadline = time.monotonic() + 60
+        while not browser.execute_script("return window.interviewerAttentionStats().analysed"):
+            assert time.monotonic() < deadline, "the camera was never analysed"
+            time.sleep(0.5)
         time.sleep(seconds)
         sent = [len(str(m)) for m in sent_messages(browser)]
         web = [u for u in requested_urls(browser) if u.startswith(("http:", "https:", "ws:", "wss:"))]
@@ -159,13 +164,13 @@ def sent_messages(browser: Any) -> list[str]:
 def test_a_face_on_camera_is_not_reported_absent(app_process: AppProcess, tmp_path: Path) -> None:
     face = astronaut_face(tmp_path / "face.y4m")
     report = interview_with_camera(
-        app_process, tmp_path, "Eileen Collins", f"--use-file-for-fake-video-capture={face}", seconds=12
+        app_process, tmp_path, "Eileen Collins", f"--use-file-for-fake-video-capture={face}", seconds=8
     )
     assert [e for e in report["attention"]["events"] if e["event"] == "face_absent"] == []
 
 
 def test_no_face_on_camera_is_reported_absent(app_process: AppProcess, tmp_path: Path) -> None:
-    report = interview_with_camera(app_process, tmp_path, "Nobody There", seconds=12)  # Chromium's test pattern
+    report = interview_with_camera(app_process, tmp_path, "Nobody There", seconds=8)  # Chromium's test pattern
     absent = [e for e in report["attention"]["events"] if e["event"] == "face_absent"]
     assert absent
     assert absent[0]["faces"] == 0
