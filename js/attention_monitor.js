@@ -41,6 +41,11 @@ export default {
     if (this.camera !== "off") this.startCamera();
     window.interviewerAttentionStats = () => this.stats(); // read by bench/attention_cost.py
   },
+  watch: {
+    camera(value) {
+      if (value !== "off" && !this.stream) this.startCamera();
+    },
+  },
   unmounted() {
     this.stopped = true;
     document.removeEventListener("visibilitychange", this.onVisibility);

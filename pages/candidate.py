@@ -51,13 +51,15 @@ def register(system: System) -> None:
             link_problem_page("no-session")
             return
         with candidate_frame(f"Interview: {view.content.name}"):
-            await CandidateInterview(system, view.session.id).content()
+            interview = CandidateInterview(system, view.session.id)
+            await interview.content()
             camera = view.content.camera if VENDOR_DIR.joinpath("human", "human.esm.js").exists() else "off"
-            AttentionMonitor(
+            interview.monitor = AttentionMonitor(
                 on_event=lambda event: record_attention(system, view.session.id, event),
-                camera=camera,
+                camera=camera if view.session.status != SessionStatus.CONSENT else "off",  # never before consent
                 thresholds=system.settings.attention_thresholds(),
             ).mark("attention-monitor")
+            interview.camera = camera
 
 
 async def record_attention(system: System, session_id: str, event: dict[str, Any]) -> None:
@@ -72,6 +74,8 @@ class CandidateInterview:
     def __init__(self, system: System, session_id: str) -> None:
         self.system = system
         self.session_id = session_id
+        self.monitor: AttentionMonitor | None = None
+        self.camera = "off"
 
     @ui.refreshable_method
     async def content(self) -> None:
@@ -173,6 +177,8 @@ class CandidateInterview:
 
     async def consent(self) -> None:
         await self.system.interview.consent(self.session_id)
+        if self.monitor is not None:
+            self.monitor.set_camera(self.camera)  # the camera is asked for only after consent
         self.content.refresh()
 
     async def submit(self, question_id: str, text: str) -> None:

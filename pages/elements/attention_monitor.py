@@ -26,3 +26,8 @@ class AttentionMonitor(Element, component="../../js/attention_monitor.js"):
                 await on_event(event.args)
 
         self.on("attention", forward)
+
+    def set_camera(self, camera: str) -> None:
+        """Start (or stop) camera analysis: "optional" or "off"."""
+        self._props["camera"] = camera
+        self.update()
