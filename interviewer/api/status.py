@@ -40,5 +40,5 @@ def status(system: SystemDep) -> StatusOut:
         llm_provider=system.settings.llm_provider.value,
         stt=system.speech.transcriber.state,
         stt_detail=system.speech.transcriber.detail,
-        tts="not_configured",
+        tts=system.voice.provider_name,
     )
