@@ -108,9 +108,10 @@ class TemplateContent(BaseModel):
     silence_end_s: float = Field(
         default=4.0, ge=1.0, le=30.0, description="A spoken answer ends after this much silence."
     )
-    camera: Literal["off", "optional"] = Field(
+    camera: Literal["off", "optional", "required"] = Field(
         default="optional",
-        description="Attention analysis of the camera in the candidate's browser (events only, no video leaves it).",
+        description="Attention analysis of the camera in the candidate's browser (events only, no video leaves "
+        "it); with 'required' the candidate cannot go on without a working camera.",
     )
 
     @model_validator(mode="after")

@@ -16,7 +16,8 @@ export default {
       <div style="position:absolute;bottom:4px;left:6px;color:white;font-size:11px;text-shadow:0 0 3px black">{{ status }}</div>
     </div>`,
   props: {
-    camera: { type: String, default: "off" }, // off | optional
+    camera: { type: String, default: "off" }, // off | optional | required
+    withMicrophone: { type: Boolean, default: false }, // ask for both in one browser prompt
     vendor: { type: String, default: "/vendor" },
     thresholds: { type: Object, default: () => ({}) },
     showSelfView: { type: Boolean, default: true },
@@ -62,15 +63,23 @@ export default {
       };
     },
     async startCamera() {
+      const video = { width: 320, height: 240 };
       try {
-        this.stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
-      } catch (error) {
-        this.status = "camera off";
-        return this.$emit("camera", { state: error.name === "NotAllowedError" ? "denied" : "unavailable" });
+        // one browser prompt for camera and microphone; the audio track is not used here
+        this.stream = await navigator.mediaDevices.getUserMedia({ video, audio: this.withMicrophone });
+      } catch (first) {
+        try {
+          if (!this.withMicrophone || first.name === "NotAllowedError") throw first;
+          this.stream = await navigator.mediaDevices.getUserMedia({ video }); // a camera but no microphone
+        } catch (error) {
+          this.status = "camera off";
+          return this.$emit("camera", { state: error.name === "NotAllowedError" ? "denied" : "unavailable" });
+        }
       }
-      const video = this.$refs.video;
-      video.srcObject = this.stream;
-      await video.play();
+      this.stream.getAudioTracks().forEach((track) => track.stop());
+      const element = this.$refs.video;
+      element.srcObject = this.stream;
+      await element.play();
       this.stream.getVideoTracks()[0].addEventListener("ended", () => {
         this.send({ event: "camera_lost", start_ms: Date.now(), duration_ms: 0, confidence: 1 });
       });

@@ -58,6 +58,8 @@ def register(system: System) -> None:
                 on_event=lambda event: record_attention(system, view.session.id, event),
                 camera=camera if view.session.status != SessionStatus.CONSENT else "off",  # never before consent
                 thresholds=system.settings.attention_thresholds(),
+                with_microphone=interview.voice_enabled,
+                on_camera=interview.on_camera,
             ).mark("attention-monitor")
             interview.camera = camera
 
@@ -174,6 +176,18 @@ class CandidateInterview:
     @property
     def voice_enabled(self) -> bool:
         return self.system.speech.transcriber.state in ("loading", "ready")
+
+    def on_camera(self, state: str) -> None:
+        """A required camera that is denied or missing stops the interview until it works."""
+        if self.camera != "required" or state not in ("denied", "unavailable"):
+            return
+        with ui.dialog().props("persistent") as dialog, ui.card():
+            ui.label("This interview needs your camera").classes("text-lg font-medium")
+            ui.label(
+                "The camera is analysed in your browser only; no video leaves your computer. Please allow the "
+                "camera (the icon in the address bar), connect one if needed, and reload this page."
+            ).mark("camera-required")
+        dialog.open()
 
     async def consent(self) -> None:
         await self.system.interview.consent(self.session_id)

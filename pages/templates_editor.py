@@ -116,6 +116,11 @@ class TemplateEditor:
             ui.number("Spoken answer ends after silence (s)", min=1, max=30, step=0.5).bind_value(
                 self.draft, "silence_end_s"
             ).classes("w-64")
+            ui.select(
+                {"off": "off", "optional": "optional", "required": "required"}, label="Camera analysis"
+            ).bind_value(self.draft, "camera").classes("w-40").tooltip(
+                "Attention flags from the camera, analysed in the candidate's browser"
+            )
         ui.label("Questions (asked in this order)").classes("text-lg font-medium mt-2")
         self.preview_slot = ui.row().classes("w-full")
         self.questions()

@@ -13,7 +13,7 @@ from interviewer.attention import summarize
 from interviewer.models import AttentionEventRow
 from tests.browser import begin_interview, browser_log, chromium, requested_urls, wait_for_text
 from tests.conftest import AppProcess, admin_headers
-from tests.test_api import create_template, invite, receive_until, start, ws_connect
+from tests.test_api import TEMPLATE, create_template, invite, receive_until, start, ws_connect
 from tests.video import astronaut_face
 
 
@@ -175,3 +175,13 @@ def test_no_face_on_camera_is_reported_absent(app_process: AppProcess, tmp_path:
     assert absent
     assert absent[0]["faces"] == 0
     assert report["attention"]["attentive_share"] < 1
+
+
+def test_a_required_camera_that_is_denied_stops_the_candidate(app_process: AppProcess, tmp_path: Path) -> None:
+    with app_process.client() as client:
+        link = invite(client, create_template(client, {**TEMPLATE, "camera": "required"})["family_id"])["url"]
+    with chromium(tmp_path / "denied", "--deny-permission-prompts") as browser:
+        begin_interview(browser, link)
+        wait_for_text(browser, "This interview needs your camera")
+        explanation = wait_for_text(browser, "Please allow the camera").text
+    assert "no video leaves your computer" in explanation

@@ -15,11 +15,19 @@ from nicegui.events import GenericEventArguments
 
 class AttentionMonitor(Element, component="../../js/attention_monitor.js"):
     def __init__(
-        self, on_event: Callable[[dict[str, Any]], Awaitable[Any]], *, camera: str, thresholds: dict[str, float]
+        self,
+        on_event: Callable[[dict[str, Any]], Awaitable[Any]],
+        *,
+        camera: str,
+        thresholds: dict[str, float],
+        with_microphone: bool,
+        on_camera: Callable[[str], Any],
     ) -> None:
         super().__init__()
         self._props["camera"] = camera
         self._props["thresholds"] = thresholds
+        self._props["withMicrophone"] = with_microphone
+        self.on("camera", lambda event: on_camera(str((event.args or {}).get("state", ""))))
 
         async def forward(event: GenericEventArguments) -> None:
             if isinstance(event.args, dict):
@@ -28,6 +36,6 @@ class AttentionMonitor(Element, component="../../js/attention_monitor.js"):
         self.on("attention", forward)
 
     def set_camera(self, camera: str) -> None:
-        """Start (or stop) camera analysis: "optional" or "off"."""
+        """Start camera analysis ("optional" or "required") or keep it "off"."""
         self._props["camera"] = camera
         self.update()
