@@ -144,6 +144,8 @@ class SessionLiveView:
         self.scores.show(self.system.interview.scores(self.session_id))
 
     def on_event(self, message: Message) -> None:
+        if message.get("type") == "answer_saved":
+            return  # the "score" event that follows every saved answer refreshes the page once
         if message.get("type") == "attention":
             self.attention.refresh()
             return
