@@ -21,7 +21,6 @@ class SpeechCache:
         self.root = root
         self.provider = provider
         self.voice = voice
-        self.syntheses = 0  # how many times the provider was asked (for tests and benchmarks)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def key(self, text: str) -> str:
@@ -54,7 +53,6 @@ class SpeechCache:
         async with self._locks[key]:
             if (hit := self.cached(key)) is not None:
                 return hit
-            self.syntheses += 1
             speech = await self.provider.synthesize(text)
             if speech.media_type and not speech.audio:
                 raise SpeechFailed(f"{speech.provider} returned empty audio")
