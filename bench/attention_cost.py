@@ -26,18 +26,23 @@ from tests.video import astronaut_face
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def chromium_cpu_seconds() -> float:
-    """User + system CPU time of every running Chromium process."""
-    total = 0
+def process_tree_cpu_seconds(root: int) -> float:
+    """User + system CPU time of process `root` and all its descendants (this run's Chromium only)."""
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if "chrom" not in Path(f"/proc/{pid}/comm").read_text():
-                continue
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
         except OSError:
             continue
-    return total / TICKS
+        parents[int(pid)] = int(fields[1])
+        times[int(pid)] = int(fields[11]) + int(fields[12])
+    tree, added = {root}, True
+    while added:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        added = bool(children)
+    return sum(times.get(pid, 0) for pid in tree) / TICKS
 
 
 def measure(app: AppProcess, tmp: Path, camera: str, seconds: float) -> tuple[float, float | None]:
@@ -51,18 +56,19 @@ def measure(app: AppProcess, tmp: Path, camera: str, seconds: float) -> tuple[fl
         f"--use-file-for-fake-video-capture={face}",
     )
     with chromium(tmp / f"profile-{camera}", *flags) as browser:
+        driver_pid = browser.service.process.pid  # chromedriver; Chromium runs below it
         begin_interview(browser, link)
         wait_for_text(browser, "Next question")
         time.sleep(8)  # models loaded, warmed up
         stats0, cpu0, t0 = (
             browser.execute_script("return window.interviewerAttentionStats()"),
-            chromium_cpu_seconds(),
+            process_tree_cpu_seconds(driver_pid),
             time.monotonic(),
         )
         time.sleep(seconds)
         stats1, cpu1, t1 = (
             browser.execute_script("return window.interviewerAttentionStats()"),
-            chromium_cpu_seconds(),
+            process_tree_cpu_seconds(driver_pid),
             time.monotonic(),
         )
     frames = stats1["analysed"] - stats0["analysed"]

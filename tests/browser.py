@@ -78,6 +78,15 @@ def console_errors(driver: webdriver.Chrome) -> list[str]:
     return [str(e["message"]) for e in browser_log(driver) if e["level"] == "SEVERE"]
 
 
+def log_in_as_admin(driver: webdriver.Chrome, origin: str, password: str) -> None:
+    """Log in on the admin page as a person does; lands on the sessions list."""
+    driver.get(f"{origin}/login")
+    wait_for_text(driver, "Interviewer admin")
+    driver.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(password)
+    wait_for_text(driver, "Log in").click()
+    wait_for_text(driver, "Sessions")
+
+
 def begin_interview(driver: webdriver.Chrome, link: str) -> None:
     """Open an invite link, accept the notice and start, as a candidate does."""
     driver.get(link)

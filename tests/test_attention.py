@@ -11,8 +11,8 @@ from selenium.webdriver.common.by import By
 
 from interviewer.attention import summarize
 from interviewer.models import AttentionEventRow
-from tests.browser import begin_interview, browser_log, chromium, requested_urls, wait_for_text
-from tests.conftest import AppProcess, admin_headers
+from tests.browser import begin_interview, browser_log, chromium, log_in_as_admin, requested_urls, wait_for_text
+from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
 from tests.test_api import TEMPLATE, create_template, invite, receive_until, start, ws_connect
 from tests.video import astronaut_face
 
@@ -106,11 +106,10 @@ def test_a_hidden_tab_and_a_paste_reach_the_report(app_process: AppProcess, tmp_
         wait_for_text(browser, "Next question").click()
         wait_for_text(browser, "Question 2 of 2")
     with app_process.client() as client:
-        mine = next(
-            x for x in client.get("/api/sessions", headers=admin_headers()).json() if x["candidate_name"] == name
-        )
         report = client.post(
-            "/report/finalize", json={"session_id": mine["session_id"]}, headers=admin_headers()
+            "/report/finalize",
+            json={"session_id": session_of(app_process, name)["session_id"]},
+            headers=admin_headers(),
         ).json()["report"]
     events = {e["event"]: e for e in report["attention"]["events"]}
     assert events["tab_hidden"]["duration_ms"] >= 500
@@ -120,11 +119,15 @@ def test_a_hidden_tab_and_a_paste_reach_the_report(app_process: AppProcess, tmp_
 FAKE_CAMERA = ("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")
 
 
-def interview_with_camera(app: AppProcess, tmp_path: Path, name: str, *flags: str, seconds: float) -> dict[str, Any]:
+def interview_with_camera(
+    app: AppProcess, tmp_path: Path, name: str, *flags: str, seconds: float, admin_sees: str = ""
+) -> dict[str, Any]:
     """Open an invite in Chromium with a fake camera, stay on the first question for `seconds` of camera
-    analysis (after the models loaded), and return the report."""
+    analysis (after the models loaded), and return the report. With `admin_sees`, an admin watching the
+    session's page meanwhile must see that text appear live."""
     with app.client() as client:
         link = invite(client, create_template(client)["family_id"], name=name)["url"]
+    origin = link.split("/i/")[0]
     with chromium(tmp_path / name.split()[0], *FAKE_CAMERA, *flags) as browser:
         begin_interview(browser, link)
         wait_for_text(browser, "Next question")
@@ -132,21 +135,29 @@ def interview_with_camera(app: AppProcess, tmp_path: Path, name: str, *flags: st
         while not browser.execute_script("return window.interviewerAttentionStats().analysed"):
             assert time.monotonic() < deadline, "the camera was never analysed"
             time.sleep(0.5)
-        time.sleep(seconds)
+        if admin_sees:
+            with chromium(tmp_path / "admin") as admin:
+                log_in_as_admin(admin, origin, ADMIN_PASSWORD)
+                admin.get(f"{origin}/admin/sessions/{session_of(app, name)['session_id']}")
+                wait_for_text(admin, admin_sees, timeout=seconds + 10)
+        else:
+            time.sleep(seconds)
         sent = [len(str(m)) for m in sent_messages(browser)]
         web = [u for u in requested_urls(browser) if u.startswith(("http:", "https:", "ws:", "wss:"))]
-    origin = link.split("/i/")[0]
     assert [u for u in web if not u.startswith((origin, origin.replace("http", "ws", 1)))] == []
     assert max(sent) < 4096  # only events leave the page: no frame ever went to the server
     with app.client() as client:
-        mine = next(
-            x for x in client.get("/api/sessions", headers=admin_headers()).json() if x["candidate_name"] == name
+        finalized = client.post(
+            "/report/finalize", json={"session_id": session_of(app, name)["session_id"]}, headers=admin_headers()
         )
-        return dict(
-            client.post("/report/finalize", json={"session_id": mine["session_id"]}, headers=admin_headers()).json()[
-                "report"
-            ]
-        )
+        return dict(finalized.json()["report"])
+
+
+def session_of(app: AppProcess, candidate_name: str) -> dict[str, Any]:
+    """The admin's summary of the session of `candidate_name` (GET /api/sessions)."""
+    with app.client() as client:
+        sessions = client.get("/api/sessions", headers=admin_headers()).json()
+    return dict(next(x for x in sessions if x["candidate_name"] == candidate_name))
 
 
 def sent_messages(browser: Any) -> list[str]:
@@ -170,7 +181,8 @@ def test_a_face_on_camera_is_not_reported_absent(app_process: AppProcess, tmp_pa
 
 
 def test_no_face_on_camera_is_reported_absent(app_process: AppProcess, tmp_path: Path) -> None:
-    report = interview_with_camera(app_process, tmp_path, "Nobody There", seconds=8)  # Chromium's test pattern
+    # Chromium's own test pattern has no face; the admin watching the session sees the event arrive
+    report = interview_with_camera(app_process, tmp_path, "Nobody There", seconds=8, admin_sees="face_absent")
     absent = [e for e in report["attention"]["events"] if e["event"] == "face_absent"]
     assert absent
     assert absent[0]["faces"] == 0

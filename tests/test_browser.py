@@ -8,7 +8,7 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 
 from tests.audio import SENTENCES, spoken_answer, word_error_rate
-from tests.browser import begin_interview, chromium, console_errors, requested_urls, wait_for_text
+from tests.browser import begin_interview, chromium, console_errors, log_in_as_admin, requested_urls, wait_for_text
 from tests.conftest import ADMIN_PASSWORD, AppProcess
 from tests.test_api import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite
 
@@ -36,10 +36,7 @@ def test_a_candidate_interviews_and_the_admin_reads_the_report(app_process: AppP
     assert errors == []
 
     with chromium(tmp_path / "admin") as browser:
-        browser.get(f"{origin}/login")
-        wait_for_text(browser, "Interviewer admin")
-        browser.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(ADMIN_PASSWORD)
-        wait_for_text(browser, "Log in").click()
+        log_in_as_admin(browser, origin, ADMIN_PASSWORD)
         wait_for_text(browser, "Katherine Johnson").click()
         wait_for_text(browser, "Download PDF")
         wait_for_text(browser, "Status: finalized")
