@@ -14,7 +14,7 @@ from interviewer.models import AttentionEventRow
 from tests.browser import begin_interview, browser_log, chromium, log_in_as_admin, requested_urls, wait_for_text
 from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
 from tests.test_api import TEMPLATE, create_template, invite, receive_until, start, ws_connect
-from tests.video import astronaut_face
+from tests.video import astronaut_face, phone_held_up
 
 
 def event(kind: str = "tab_hidden", **extra: Any) -> dict[str, Any]:
@@ -187,6 +187,19 @@ def test_no_face_on_camera_is_reported_absent(app_process: AppProcess, tmp_path:
     assert absent
     assert absent[0]["faces"] == 0
     assert report["attention"]["attentive_share"] < 1
+
+
+def test_a_phone_held_up_to_the_camera_is_reported(app_process: AppProcess, tmp_path: Path) -> None:
+    phone = phone_held_up(tmp_path / "phone.y4m")
+    report = interview_with_camera(
+        app_process, tmp_path, "Martin Cooper", f"--use-file-for-fake-video-capture={phone}", seconds=8
+    )
+    kinds = [e["event"] for e in report["attention"]["events"]]
+    phone_events = [e for e in report["attention"]["events"] if e["event"] == "phone_detected"]
+    assert phone_events, kinds
+    assert phone_events[0]["confidence"] >= 0.3
+    assert phone_events[0]["frames"] >= 2  # seen in at least 2 of the last 4 object frames
+    assert "face_absent" not in kinds  # the candidate is there, with a phone
 
 
 def test_a_required_camera_that_is_denied_stops_the_candidate(app_process: AppProcess, tmp_path: Path) -> None:

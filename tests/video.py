@@ -6,6 +6,9 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
+
+DATA = Path(__file__).parent / "data"
 
 
 def y4m_from_rgb(rgb: NDArray[np.uint8], path: Path, frames: int = 10, fps: int = 10) -> Path:
@@ -21,9 +24,23 @@ def y4m_from_rgb(rgb: NDArray[np.uint8], path: Path, frames: int = 10, fps: int 
     return path
 
 
-def astronaut_face(path: Path) -> Path:
-    """scikit-image's astronaut (public domain, NASA): one clearly visible face."""
+def astronaut() -> NDArray[np.uint8]:
+    """scikit-image's astronaut, 512×512 RGB (public domain, NASA): one clearly visible face."""
     from skimage import data
 
     picture: NDArray[np.uint8] = data.astronaut()  # type: ignore[no-untyped-call]
-    return y4m_from_rgb(picture[::2, ::2].copy(), path)
+    return picture
+
+
+def astronaut_face(path: Path) -> Path:
+    """A camera that sees the astronaut's face."""
+    return y4m_from_rgb(astronaut()[::2, ::2].copy(), path)
+
+
+def phone_held_up(path: Path) -> Path:
+    """A real photo of a smartphone held up in both hands (tests/data/README.md says whose, MIT), with the
+    astronaut's face pasted into the sky above it: a candidate showing a phone to the camera."""
+    frame = Image.open(DATA / "phone_in_hand_640x480.jpg").convert("RGB")
+    head = Image.fromarray(astronaut()).crop((100, 0, 360, 300)).resize((191, 220), Image.Resampling.LANCZOS)
+    frame.paste(head, (10, 10))
+    return y4m_from_rgb(np.asarray(frame.resize((320, 240), Image.Resampling.LANCZOS)), path)
