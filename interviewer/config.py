@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     stt_segment_silence_ms: int = Field(default=600, ge=150, le=5000)
     audio_retention_days: int = Field(default=7, ge=1)
     attention_face_hz: float = Field(default=2, gt=0, le=10)
-    attention_object_hz: float = Field(default=0.5, gt=0, le=5)
+    attention_object_hz: float = Field(default=1, gt=0, le=5)
     attention_absent_s: float = Field(default=3, ge=0.5)
     attention_away_s: float = Field(default=2, ge=0.5)
     attention_yaw_deg: float = Field(default=30, gt=0, le=90)

@@ -58,12 +58,12 @@ export default {
   methods: {
     limits() {
       return {
-        face_hz: 2, object_hz: 0.5, absent_ms: 3000, multiple_ms: 1000, away_ms: 2000, yaw_deg: 30, pitch_deg: 25,
+        face_hz: 2, object_hz: 1, absent_ms: 3000, multiple_ms: 1000, away_ms: 2000, yaw_deg: 30, pitch_deg: 25,
         phone_k: 2, phone_n: 4, phone_score: 0.3, ...this.thresholds,
       };
     },
     async startCamera() {
-      const video = { width: 320, height: 240 };
+      const video = { width: 320, height: 240, frameRate: { ideal: 10 } }; // analysed ≤ 4 times a second anyway
       try {
         // one browser prompt for camera and microphone; the audio track is not used here
         this.stream = await navigator.mediaDevices.getUserMedia({ video, audio: this.withMicrophone });

@@ -70,6 +70,20 @@ async def record_attention(system: System, session_id: str, event: dict[str, Any
         await system.attention.record(session_id, event)
 
 
+def camera_notice(camera: str) -> str:
+    """The notice's part on the camera: exactly what is analysed, and that no video leaves the device."""
+    if camera == "off":
+        return " Your camera is not used."
+    need = "required for this interview" if camera == "required" else "optional"
+    return (
+        f"\n- **Camera ({need}):** your browser checks about twice a second whether a face is visible, "
+        "whether more than one person is in view, whether you look away from the screen for a while (head "
+        "turned), and about once a second whether a phone is in view; and it notes if the camera stops. Only "
+        "these events (what, when, how long, how sure) are sent to the server: no video or picture ever "
+        "leaves your computer. The camera is asked for together with the microphone."
+    )
+
+
 class CandidateInterview:
     """Renders whichever step the session is at; each action commits, then re-renders from the database."""
 
@@ -107,8 +121,7 @@ class CandidateInterview:
                     else "a language model the company configured may suggest follow-up questions"
                 }.
   We also note when this tab is hidden, the window loses focus, or text is pasted into an answer (only
-  that it happened, when, and for how long). If your camera is used, it is analysed in your browser
-  only: no video ever leaves your computer.
+  that it happened, when, and for how long).{camera_notice(view.content.camera)}
 - **How long it is kept:** any audio is deleted as soon as your report is made. Your answers and the
   report stay with the company until they delete them.
 - **Who sees it:** the people at the company who run this interview. A person reviews every result.

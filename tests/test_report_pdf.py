@@ -99,6 +99,28 @@ def test_the_pdf_shows_candidate_scores_and_evidence(tmp_path: Path) -> None:
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
 
 
+def test_the_attention_section_counts_kinds_and_draws_a_timeline(tmp_path: Path) -> None:
+    start = int(datetime(2026, 11, 25, 9, 0, tzinfo=UTC).timestamp() * 1000)
+    events: list[dict[str, object]] = [
+        {"event": "tab_hidden", "start_ms": start + 10_000, "duration_ms": 4_000, "confidence": 1},
+        {"event": "phone_detected", "start_ms": start + 30_000, "duration_ms": 0, "confidence": 0.68, "frames": 2},
+    ]
+    attention = AttentionSection(
+        monitored=True,
+        attentive_share=0.9,
+        by_kind=[
+            {"kind": "phone_detected", "count": 1, "total_ms": 0},
+            {"kind": "tab_hidden", "count": 1, "total_ms": 4_000},
+        ],
+        events=events,
+    )
+    pdf = render_pdf(sample_report().model_copy(update={"attention": attention}))
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert "Attentive for 90% of the interview." in text
+    assert "phone_detected ×1, tab_hidden ×1 (4 s)" in text  # a moment has no duration to show
+    assert "tab_hidden phone_detected start 0.3 min" in " ".join(text.split())  # timeline lanes, 20 s axis
+
+
 def test_the_same_report_gives_the_same_bytes() -> None:
     assert render_pdf(sample_report()) == render_pdf(sample_report())
 

@@ -60,7 +60,8 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     candidate = create_user()
     await candidate.open(path)
     await candidate.should_see("Before you start: what we record and why")
-    await candidate.should_see("no video ever leaves your computer")
+    await candidate.should_see("whether a phone is in view")  # the notice says exactly what the camera is used for
+    await candidate.should_see("no video or picture ever leaves your computer")
     candidate.find("consent-box").click()
     candidate.find("start-interview").click()
     await candidate.should_see("Question 1 of 3")

@@ -233,10 +233,16 @@ def _attention(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         return [*flow, Paragraph(escape(attention.note), s["body"])]
     if attention.attentive_share is not None:
         flow.append(Paragraph(f"Attentive for {attention.attentive_share:.0%} of the interview.", s["body"]))
-    counts = ", ".join(f"{k['kind']} ×{k['count']} ({int(str(k['total_ms'])) / 1000:.0f} s)" for k in attention.by_kind)
+    counts = ", ".join(_kind_count(k["kind"], k["count"], k["total_ms"]) for k in attention.by_kind)
     flow.append(Paragraph(escape(counts), s["body"]))
     flow.append(_timeline_chart(report))
     return flow
+
+
+def _kind_count(kind: object, count: object, total_ms: object) -> str:
+    """"face_absent ×2 (14 s)"; moments such as a paste or a phone seen have no duration to show."""
+    seconds = int(str(total_ms)) / 1000
+    return f"{kind} ×{count}" + (f" ({seconds:.0f} s)" if seconds >= 0.5 else "")
 
 
 def _timeline_chart(report: Report) -> Drawing:
