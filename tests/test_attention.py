@@ -14,7 +14,7 @@ from interviewer.models import AttentionEventRow
 from tests.browser import begin_interview, browser_log, chromium, log_in_as_admin, requested_urls, wait_for_text
 from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
 from tests.test_api import TEMPLATE, create_template, invite, receive_until, start, ws_connect
-from tests.video import astronaut_face, phone_held_up
+from tests.video import astronaut_face, face_that_leaves, phone_held_up
 
 
 def event(kind: str = "tab_hidden", **extra: Any) -> dict[str, Any]:
@@ -187,6 +187,18 @@ def test_no_face_on_camera_is_reported_absent(app_process: AppProcess, tmp_path:
     assert absent
     assert absent[0]["faces"] == 0
     assert report["attention"]["attentive_share"] < 1
+
+
+def test_a_face_that_leaves_is_reported_absent(app_process: AppProcess, tmp_path: Path) -> None:
+    # between face-detector runs the mesh follows the last face box: it must let go when the face is gone
+    video = face_that_leaves(tmp_path / "leaves.y4m")
+    report = interview_with_camera(
+        app_process, tmp_path, "Amelia Earhart", f"--use-file-for-fake-video-capture={video}", seconds=14
+    )
+    absent = [e for e in report["attention"]["events"] if e["event"] == "face_absent"]
+    assert absent
+    assert 3000 <= int(absent[0]["duration_ms"]) <= 7500
+    assert 0 < report["attention"]["attentive_share"] < 1
 
 
 def test_a_phone_held_up_to_the_camera_is_reported(app_process: AppProcess, tmp_path: Path) -> None:
