@@ -17,7 +17,8 @@ from sqlmodel import col, select
 from interviewer.db import Database
 from interviewer.errors import Invalid
 from interviewer.events import SessionEvents
-from interviewer.models import AttentionEventRow, utc_now
+from interviewer.invites import as_utc
+from interviewer.models import AttentionEventRow, InterviewSession, utc_now
 from interviewer.ratelimit import RateLimiter
 
 MAX_MESSAGE_BYTES = 4096
@@ -129,8 +130,14 @@ class AttentionService:
                 )
             )
 
-    def summary(self, session_id: str, started_ms: int | None, ended_ms: int | None) -> AttentionSummary:
-        return summarize(self.events(session_id), started_ms, ended_ms)
+    def summary(self, session: InterviewSession) -> AttentionSummary:
+        """The session's events over the interview so far: from consent to its end (or now, while it runs)."""
+        started, ended = session.consented_at, session.finished_at or utc_now()
+        return summarize(
+            self.events(session.id),
+            int(as_utc(started).timestamp() * 1000) if started else None,
+            int(as_utc(ended).timestamp() * 1000),
+        )
 
 
 def summarize(rows: list[AttentionEventRow], started_ms: int | None, ended_ms: int | None) -> AttentionSummary:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
+from interviewer.attention import AttentionService
 from interviewer.db import Database
 from interviewer.errors import Conflict, Invalid, LinkProblem, NotFound
 from interviewer.events import SessionEvents
@@ -119,10 +120,16 @@ class InterviewService:
     """Opens invites into sessions and moves sessions through their states."""
 
     def __init__(
-        self, db: Database, events: SessionEvents, max_answer_chars: int, follow_ups: FollowUpAsker | None = None
+        self,
+        db: Database,
+        events: SessionEvents,
+        attention: AttentionService,
+        max_answer_chars: int,
+        follow_ups: FollowUpAsker | None = None,
     ) -> None:
         self._db = db
         self._events = events
+        self._attention = attention
         self._max_answer_chars = max_answer_chars
         self._follow_ups = follow_ups
         self._moving: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -152,9 +159,11 @@ class InterviewService:
         return [self.view(session_id) for session_id in ids]
 
     def scores(self, session_id: str) -> ScoreCard:
-        """Provisional scores from the answers so far (the same engine the report uses)."""
+        """Provisional scores from the answers (and attention flags) so far, by the engine the report uses."""
         view = self.view(session_id)
-        return score_interview(view.answers_for_scoring(), view.content)
+        return score_interview(
+            view.answers_for_scoring(), view.content, attention=self._attention.summary(view.session)
+        )
 
     # ------------------------------------------------------------ transitions
 
@@ -293,7 +302,7 @@ class InterviewService:
         missing = [
             c
             for c in view.content.criteria
-            if not c.question_ids or parent.id in c.question_ids
+            if c.kind == "answers" and (not c.question_ids or parent.id in c.question_ids)
             if not [e for e in score_criterion(scoped, c).evidence if not e.rule.startswith(("filler", "model"))]
         ]
         text = await self._follow_ups.propose(parent, answer.text, missing)

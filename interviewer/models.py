@@ -52,6 +52,12 @@ class CriterionSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(default_factory=lambda: new_short_id("c"), pattern=_ID_PATTERN)
+    kind: Literal["answers", "integrity"] = Field(
+        default="answers",
+        description="'answers': scored on the answers. 'integrity': scored on the attention flags from the "
+        "candidate's browser (phone seen, several faces, pastes, time not attentive); the only way those "
+        "flags change a score.",
+    )
     name: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=2000)
     weight: float = Field(default=1.0, gt=0, le=100)
@@ -90,9 +96,16 @@ class CriterionSpec(BaseModel):
         return cleaned
 
     @model_validator(mode="after")
-    def _range_ordered(self) -> CriterionSpec:
+    def _consistent(self) -> CriterionSpec:
         if self.expected_words_min > self.expected_words_max:
             raise ValueError("expected_words_min must not exceed expected_words_max")
+        if self.kind == "integrity" and (
+            self.evidence_phrases or self.structure_cues or self.llm_weight or self.question_ids
+        ):
+            raise ValueError(
+                "an integrity criterion is scored on attention flags only: it takes no evidence phrases, "
+                "structure cues, model weight or questions"
+            )
         return self
 
 

@@ -32,16 +32,24 @@ score = (1 − w) · rule score + w · m, before rounding. Quotes the model gave
 transcript were dropped before this (see `interviewer.llm.ratings`); kept quotes show as evidence.
 level = round-half-up(score), at least 1 when score > 0; the weighted total is
 round-half-up(Σ weight·score / Σ weight × 20, 1 decimal).
+
+Integrity criteria (`kind="integrity"`) are the only place where attention flags from the candidate's
+browser change a score. They start at 5 and lose, per INTEGRITY_DEDUCTIONS, points for every
+`phone_detected`, `multiple_faces` and `paste` event (each kind capped), and per ATTENTIVE_STEPS points
+when the attentive share of the interview (see `interviewer.attention`) is low; then clamped to 0..5.
+The rules name the events' times (UTC) as their evidence.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel
 
+from interviewer.attention import AttentionSummary
 from interviewer.models import CriterionSpec, TemplateContent
 
 SCORING_VERSION = "rules-v1"
@@ -81,6 +89,12 @@ STRUCTURE_CUES: dict[str, tuple[str, ...]] = {
         r"\b\d+(?:\.\d+)?\s*(?:%|percent\b)",  # a regular expression, see _CUE_PATTERNS
     ),
 }
+INTEGRITY_DEDUCTIONS = {  # attention flag: (points per event, at most in all)
+    "phone_detected": (-1.5, -3.0),
+    "multiple_faces": (-1.0, -2.0),
+    "paste": (-0.5, -1.5),
+}
+ATTENTIVE_STEPS = ((0.5, -2.0), (0.75, -1.0), (0.9, -0.5))  # attentive share below → points
 _WORD = re.compile(r"[\w']+")
 
 
@@ -148,10 +162,19 @@ class ScoreCard(BaseModel):
 
 
 def score_interview(
-    answers: list[AnswerForScoring], content: TemplateContent, ratings: Sequence[ModelRating] = ()
+    answers: list[AnswerForScoring],
+    content: TemplateContent,
+    ratings: Sequence[ModelRating] = (),
+    attention: AttentionSummary | None = None,
 ) -> ScoreCard:
-    """Score every criterion of `content` on `answers` (and cached model ratings). Pure and deterministic."""
-    criteria = [score_criterion(answers, criterion, ratings) for criterion in content.criteria]
+    """Score every criterion of `content` on `answers` (and cached model ratings; integrity criteria on the
+    attention flags). Pure and deterministic."""
+    criteria = [
+        score_integrity(criterion, attention)
+        if criterion.kind == "integrity"
+        else score_criterion(answers, criterion, ratings)
+        for criterion in content.criteria
+    ]
     weights = sum(c.weight for c in criteria)
     total = sum(c.weight * c.score for c in criteria) / weights * 20 if weights else 0.0
     return ScoreCard(total=round_half_up(total), criteria=criteria)
@@ -228,7 +251,16 @@ def score_criterion(
     rules.append(RuleResult(rule="fillers", fired=penalty < 0, detail=f"fillers: {rate:.1%} of words", points=penalty))
     rules.extend(_speaking_rate(scope))
     rule_score = min(5.0, max(0.0, raw + penalty))
-    score = round_half_up(_blend_model(rule_score, scope, criterion, ratings, rules, evidence))
+    return _criterion_score(
+        criterion, _blend_model(rule_score, scope, criterion, ratings, rules, evidence), evidence, rules
+    )
+
+
+def _criterion_score(
+    criterion: CriterionSpec, score: float, evidence: list[EvidenceSpan], rules: list[RuleResult]
+) -> CriterionScore:
+    """The rounded score with its level (at least 1 when above 0) and everything that explains it."""
+    score = round_half_up(score)
     level = 0 if score == 0 else max(1, min(5, int(round_half_up(score, 0))))
     return CriterionScore(
         criterion_id=criterion.id,
@@ -240,6 +272,34 @@ def score_criterion(
         evidence=evidence,
         rules=rules,
     )
+
+
+def score_integrity(criterion: CriterionSpec, attention: AttentionSummary | None) -> CriterionScore:
+    """Score an integrity criterion: 5, less the deductions for attention flags (see the module docstring)."""
+    events = attention.timeline if attention else []
+    rules: list[RuleResult] = []
+    for kind, (each, cap) in INTEGRITY_DEDUCTIONS.items():
+        times = [int(e["start_ms"]) for e in events if e["event"] == kind]
+        shown = ", ".join(f"{datetime.fromtimestamp(t / 1000, UTC):%H:%M:%S}" for t in times[:5])
+        detail = f"{kind}: {len(times)} × {each:g} (at most {cap:g})" + (f", at {shown} UTC" if times else "")
+        rules.append(RuleResult(rule=kind, fired=bool(times), detail=detail, points=max(cap, each * len(times))))
+    share = attention.attentive_share if attention else None
+    if share is not None:
+        points = next((p for below, p in ATTENTIVE_STEPS if share < below), 0.0)
+        away = (
+            ", ".join(f"{k.kind} {k.total_ms / 1000:.0f} s" for k in attention.by_kind if k.total_ms)
+            if attention
+            else ""
+        )
+        rules.append(
+            RuleResult(
+                rule="attentive_share",
+                fired=points < 0,
+                detail=f"attentive for {share:.0%} of the interview" + (f" ({away})" if away else ""),
+                points=points,
+            )
+        )
+    return _criterion_score(criterion, min(5.0, max(0.0, 5 + sum(r.points for r in rules))), [], rules)
 
 
 def _blend_model(

@@ -51,11 +51,11 @@ class System:
         events = SessionEvents()
         voice = VoiceService(SpeechCache(settings.storage_dir / "tts", tts, settings.tts_voice))
         templates = TemplateService(db, lambda content: voice.prepare_soon([q.text for q in content.questions]))
+        attention = AttentionService(db, events)
         interview = InterviewService(
-            db, events, settings.max_answer_chars, FollowUpAsker(llm, settings.llm_followup_timeout_s)
+            db, events, attention, settings.max_answer_chars, FollowUpAsker(llm, settings.llm_followup_timeout_s)
         )
         ratings = RatingService(db, llm, settings.llm_timeout_s)
-        attention = AttentionService(db, events)
         reports = ReportService(db, interview, events, settings.storage_dir, ratings, attention)
         events.subscribe(SessionEvents.ALL, reports.on_event)
         transcriber = Transcriber(settings.whisper_model, settings.stt_workers, settings.stt_queue_limit)

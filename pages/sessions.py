@@ -148,6 +148,7 @@ class SessionLiveView:
             return  # the "score" event that follows every saved answer refreshes the page once
         if message.get("type") == "attention":
             self.attention.refresh()
+            self.scores.show(self.system.interview.scores(self.session_id))  # integrity criteria use the flags
             return
         if message.get("type") == "transcript" and "partial" in message:
             self.hearing[str(message["question_id"])] = str(message["partial"])

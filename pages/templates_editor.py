@@ -16,6 +16,10 @@ from interviewer.tts.service import VoiceService
 from pages.layout import admin_frame, admin_redirect
 
 LEVEL_NAMES = ["1 – lowest", "2", "3", "4", "5 – highest"]
+CRITERION_KINDS = {
+    "answers": "The answers (rules, and the model if configured)",
+    "integrity": "Attention flags (integrity): phone seen, several faces, pastes, time not attentive",
+}
 
 
 def register(system: System) -> None:
@@ -96,6 +100,8 @@ def _content_of(draft: dict[str, Any]) -> TemplateContent:
         fields = {k: v for k, v in criterion.items() if k != "evidence_text" and not k.startswith("level_")}
         fields["evidence_phrases"] = [line for line in criterion["evidence_text"].splitlines() if line.strip()]
         fields["levels"] = [criterion[f"level_{i + 1}"] for i in range(5)]
+        if fields["kind"] == "integrity":  # the answer rules' inputs are hidden then: whatever they hold is dropped
+            fields.update(evidence_phrases=[], structure_cues=False, llm_weight=0.0, question_ids=[])
         criteria.append(fields)
     return TemplateContent.model_validate({**draft, "criteria": criteria})
 
@@ -175,30 +181,41 @@ class TemplateEditor:
                     ui.button(icon="delete", on_click=lambda i=index: self.remove(items, i)).props(
                         "flat dense color=negative"
                     )
+                ui.select(CRITERION_KINDS, label="Scored on").bind_value(criterion, "kind").classes("w-full").mark(
+                    f"kind-{index}"
+                )
                 ui.input("Description").bind_value(criterion, "description").classes("w-full")
                 with ui.row().classes("w-full gap-2"):
                     for level in range(5):
                         ui.input(f"Level {LEVEL_NAMES[level]}").bind_value(criterion, f"level_{level + 1}").classes(
                             "grow"
                         )
-                ui.textarea(
-                    "Evidence phrases: one per line; synonyms separated by |",
-                    placeholder="load balancer | load balancing",
-                ).bind_value(criterion, "evidence_text").classes("w-full").mark(f"evidence-{index}")
-                with ui.row().classes("w-full items-center gap-4"):
-                    ui.number("Expected words from", min=0, format="%d").bind_value(
-                        criterion, "expected_words_min", forward=lambda v: int(v or 0)
-                    ).classes("w-40")
-                    ui.number("to", min=1, format="%d").bind_value(
-                        criterion, "expected_words_max", forward=lambda v: int(v or 0)
-                    ).classes("w-32")
-                    ui.checkbox("Reward situation/task/action/result structure").bind_value(criterion, "structure_cues")
-                    ui.number("Model weight (0–1)", min=0, max=1, step=0.1).bind_value(
-                        criterion, "llm_weight", forward=lambda v: float(v or 0)
-                    ).classes("w-40").tooltip("Share of the score from the language model's rating, if configured")
-                ui.select(
-                    question_options, multiple=True, label="Scores these questions (none selected: all)"
-                ).bind_value(criterion, "question_ids").classes("w-full")
+                answers_only = (
+                    ui.column().classes("w-full gap-2").bind_visibility_from(criterion, "kind", value="answers")
+                )
+                with answers_only:
+                    self.answer_rules(criterion, index, question_options)
+
+    def answer_rules(self, criterion: dict[str, Any], index: int, question_options: dict[str, str]) -> None:
+        """The inputs of a criterion scored on the answers (an integrity criterion has none of them)."""
+        ui.textarea(
+            "Evidence phrases: one per line; synonyms separated by |",
+            placeholder="load balancer | load balancing",
+        ).bind_value(criterion, "evidence_text").classes("w-full").mark(f"evidence-{index}")
+        with ui.row().classes("w-full items-center gap-4"):
+            ui.number("Expected words from", min=0, format="%d").bind_value(
+                criterion, "expected_words_min", forward=lambda v: int(v or 0)
+            ).classes("w-40")
+            ui.number("to", min=1, format="%d").bind_value(
+                criterion, "expected_words_max", forward=lambda v: int(v or 0)
+            ).classes("w-32")
+            ui.checkbox("Reward situation/task/action/result structure").bind_value(criterion, "structure_cues")
+            ui.number("Model weight (0–1)", min=0, max=1, step=0.1).bind_value(
+                criterion, "llm_weight", forward=lambda v: float(v or 0)
+            ).classes("w-40").tooltip("Share of the score from the language model's rating, if configured")
+        ui.select(question_options, multiple=True, label="Scores these questions (none selected: all)").bind_value(
+            criterion, "question_ids"
+        ).classes("w-full")
 
     async def preview(self, text: str) -> None:
         """Play the question in the interviewer's voice (synthesized now, and cached for the interview)."""

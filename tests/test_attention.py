@@ -60,6 +60,24 @@ def test_events_are_validated_stored_and_reported(app_process: AppProcess) -> No
     assert {k["kind"]: k["count"] for k in attention["by_kind"]} == {"looking_away": 1, "tab_hidden": 1}
 
 
+def test_only_an_integrity_criterion_turns_flags_into_points(app_process: AppProcess) -> None:
+    integrity = {"id": "c-integrity", "name": "Integrity", "kind": "integrity"}
+    with app_process.client() as client:
+        template = {**TEMPLATE, "criteria": [*TEMPLATE["criteria"], integrity]}
+        started = start(client, create_template(client, template)["family_id"])
+        with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+            receive_until(ws, "state")
+            ws.send(json.dumps(event("phone_detected", duration_ms=0, confidence=0.7, frames=2)))
+            receive_until_any(ws, {"ack"})
+        report = client.post(
+            "/report/finalize", json={"session_id": started["session_id"]}, headers=admin_headers()
+        ).json()["report"]
+    scores = {c["criterion_id"]: c for c in report["scores"]["criteria"]}
+    assert scores["c-integrity"]["score"] == 3.5
+    assert [r["detail"].split(":")[0] for r in scores["c-integrity"]["rules"] if r["fired"]] == ["phone_detected"]
+    assert scores["c-tech"]["score"] == 0.0  # no answers; the flag did not touch it
+
+
 def receive_until_any(ws: Any, kinds: set[str]) -> dict[str, Any]:
     while True:
         message = json.loads(ws.recv(timeout=10))

@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 
+from interviewer.attention import AttentionService
 from interviewer.db import Database
 from interviewer.events import SessionEvents
 from interviewer.interview import InterviewService
@@ -18,7 +19,9 @@ def test_abandoned_audio_is_purged_and_recent_audio_kept(tmp_path: Path) -> None
     db.create_tables()
     events = SessionEvents()
     transcriber = Transcriber("none")
-    speech = SpeechService(tmp_path / "audio", transcriber, InterviewService(db, events, 1000), events)
+    speech = SpeechService(
+        tmp_path / "audio", transcriber, InterviewService(db, events, AttentionService(db, events), 1000), events
+    )
     abandoned, recent = tmp_path / "audio" / "abandoned", tmp_path / "audio" / "recent"
     for folder in (abandoned, recent):
         folder.mkdir(parents=True)

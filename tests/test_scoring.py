@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from interviewer.attention import AttentionSummary, KindSummary
 from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
-from interviewer.scoring import AnswerForScoring, round_half_up, score_criterion, score_interview
+from interviewer.scoring import AnswerForScoring, round_half_up, score_criterion, score_integrity, score_interview
 
 PHRASES = CriterionSpec(
     id="c-tech",
@@ -216,3 +218,67 @@ def test_scoring_never_raises_and_stays_in_range(texts: list[str], criteria: lis
         assert 0 <= criterion.score <= 5
         for span in criterion.evidence:
             assert answers[int(span.question_id[1:])].text[span.start : span.end] == span.text
+
+
+INTEGRITY = CriterionSpec(id="c-integrity", name="Integrity", kind="integrity")
+
+
+def attention_with(events: list[tuple[str, int]], share: float | None = None) -> AttentionSummary:
+    """A summary of (kind, duration ms) events, one a minute from 09:00 UTC on 2026-11-25."""
+    start = 1_795_597_200_000  # 2026-11-25 09:00:00 UTC
+    timeline: list[dict[str, Any]] = [
+        {"event": kind, "start_ms": start + i * 60_000, "duration_ms": ms, "confidence": 1}
+        for i, (kind, ms) in enumerate(events)
+    ]
+    kinds = sorted({k for k, _ in events})
+    by_kind = [
+        KindSummary(kind=k, count=sum(1 for e, _ in events if e == k), total_ms=sum(ms for e, ms in events if e == k))
+        for k in kinds
+    ]
+    return AttentionSummary(attentive_share=share, by_kind=by_kind, timeline=timeline)
+
+
+@pytest.mark.parametrize(
+    ("events", "share", "expected"),
+    [
+        ([], 1.0, 5.0),  # no flags
+        ([], None, 5.0),  # no interview time to measure the share against
+        ([("phone_detected", 0)], 1.0, 3.5),  # −1.5
+        ([("phone_detected", 0)] * 3, 1.0, 2.0),  # 3 × −1.5, at most −3
+        ([("multiple_faces", 2000), ("paste", 0)], 0.95, 3.5),  # −1, −0.5
+        ([("tab_hidden", 30_000)], 0.8, 4.5),  # attentive 80 % < 90 %: −0.5
+        ([("face_absent", 90_000)], 0.7, 4.0),  # 70 % < 75 %: −1
+        ([("phone_detected", 0)] * 2 + [("multiple_faces", 0)] * 2 + [("paste", 0)] * 3, 0.4, 0.0),  # −8.5: 0
+    ],
+)
+def test_an_integrity_criterion_loses_points_for_attention_flags(
+    events: list[tuple[str, int]], share: float | None, expected: float
+) -> None:
+    scored = score_integrity(INTEGRITY, attention_with(events, share))
+    assert scored.score == expected
+    assert scored.score == max(0.0, 5 + sum(r.points for r in scored.rules if r.fired))  # the rules explain it
+
+
+def test_the_rules_of_an_integrity_score_name_the_flags_and_their_times() -> None:
+    scored = score_integrity(INTEGRITY, attention_with([("tab_hidden", 30_000), ("phone_detected", 0)], 0.8))
+    fired = {r.rule: r.detail for r in scored.rules if r.fired}
+    assert fired == {
+        "phone_detected": "phone_detected: 1 × -1.5 (at most -3), at 09:01:00 UTC",
+        "attentive_share": "attentive for 80% of the interview (tab_hidden 30 s)",
+    }
+    assert (scored.level, scored.level_description) == (3, "Adequate")
+
+
+def test_attention_flags_change_only_integrity_criteria() -> None:
+    content = TemplateContent(name="T", questions=[QuestionSpec(id="q1", text="Why?")], criteria=[PLAIN, INTEGRITY])
+    answers = [answer("one two three four five six seven eight nine ten")]
+    flagged = attention_with([("phone_detected", 0), ("paste", 0)], 0.95)
+    clean, with_flags = score_interview(answers, content), score_interview(answers, content, attention=flagged)
+    assert clean.criteria[0] == with_flags.criteria[0]
+    assert (clean.criteria[1].score, with_flags.criteria[1].score) == (5.0, 3.0)
+    assert with_flags == score_interview(answers, content, attention=flagged)  # deterministic
+
+
+def test_an_integrity_criterion_takes_no_answer_rules() -> None:
+    with pytest.raises(ValueError, match="integrity criterion is scored on attention flags only"):
+        CriterionSpec(name="Integrity", kind="integrity", evidence_phrases=["honest"])

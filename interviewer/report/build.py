@@ -55,7 +55,7 @@ def build_report(
             role=view.content.role,
         ),
         answers=answers,
-        scores=score_interview(view.answers_for_scoring(), view.content, ratings),
+        scores=score_interview(view.answers_for_scoring(), view.content, ratings, attention),
         attention=AttentionSection(
             monitored=bool(attention and attention.timeline),
             attentive_share=attention.attentive_share if attention and attention.timeline else None,

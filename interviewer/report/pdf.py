@@ -240,7 +240,7 @@ def _attention(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 
 def _kind_count(kind: object, count: object, total_ms: object) -> str:
-    """"face_absent ×2 (14 s)"; moments such as a paste or a phone seen have no duration to show."""
+    """Like `face_absent ×2 (14 s)`; moments such as a paste or a phone seen have no duration to show."""
     seconds = int(str(total_ms)) / 1000
     return f"{kind} ×{count}" + (f" ({seconds:.0f} s)" if seconds >= 0.5 else "")
 

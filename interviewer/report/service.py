@@ -12,7 +12,6 @@ from interviewer.db import Database
 from interviewer.errors import Conflict
 from interviewer.events import Message, SessionEvents
 from interviewer.interview import InterviewService
-from interviewer.invites import as_utc
 from interviewer.llm.ratings import RatingService
 from interviewer.models import SessionStatus, StoredReport, utc_now
 from interviewer.report.build import build_report
@@ -65,12 +64,7 @@ class ReportService:
             ratings = await self._ratings.rate(
                 view.template.id or 0, questions, view.answers_for_scoring(), view.content.criteria
             )
-            started, ended = view.session.consented_at, view.session.finished_at
-            attention = self._attention.summary(
-                session_id,
-                int(as_utc(started).timestamp() * 1000) if started else None,
-                int(as_utc(ended).timestamp() * 1000) if ended else None,
-            )
+            attention = self._attention.summary(view.session)
             report = build_report(view, audio, utc_now(), ratings, (provider.name, provider.model), attention)
             pdf = await asyncio.to_thread(render_pdf, report)
             with self._db.session() as s:
