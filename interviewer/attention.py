@@ -1,7 +1,8 @@
 """Attention events from the candidate's browser: validation, storage, and aggregation for the report.
 
 Only events leave the browser, never pixels: a message over a few KB or with anything that looks like
-image data is refused whole. Events are flags for a human reviewer; they do not change scores.
+image data is refused whole. Events are flags for a human reviewer; only an integrity criterion of the rubric
+(`interviewer.scoring`) turns them into points.
 """
 
 from __future__ import annotations

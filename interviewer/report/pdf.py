@@ -227,7 +227,7 @@ def _language_model(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowab
 
 
 def _attention(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    flow: list[Flowable] = [Paragraph("Attention (flags for review; they do not change scores)", s["h2"])]
+    flow: list[Flowable] = [Paragraph("Attention (flags for review; only an integrity criterion scores them)", s["h2"])]
     attention = report.attention
     if not attention.events:
         return [*flow, Paragraph(escape(attention.note), s["body"])]

@@ -38,7 +38,7 @@ class QuestionAnswer(BaseModel):
 
 
 class AttentionSection(BaseModel):
-    """Attention flags from the candidate's browser, for human review (they do not change scores)."""
+    """Attention flags from the candidate's browser, for human review (only an integrity criterion scores them)."""
 
     monitored: bool = False
     attentive_share: float | None = None
