@@ -127,6 +127,11 @@ class TemplateContent(BaseModel):
         "it); with 'required' the candidate cannot go on without a working camera.",
     )
 
+    @property
+    def integrity_criteria(self) -> int:
+        """How many criteria score the attention flags rather than the answers."""
+        return sum(1 for c in self.criteria if c.kind == "integrity")
+
     @model_validator(mode="after")
     def _ids_consistent(self) -> TemplateContent:
         question_ids = [q.id for q in self.questions]

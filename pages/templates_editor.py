@@ -39,6 +39,11 @@ def register(system: System) -> None:
                         ui.label(
                             f"{content.role or 'no role'} · version {template.version} · "
                             f"{len(content.questions)} questions · {len(content.criteria)} criteria"
+                            + (
+                                f" ({integrity} on attention flags)"
+                                if (integrity := content.integrity_criteria)
+                                else ""
+                            )
                         ).classes("text-sm text-gray-600")
                     ui.space()
                     ui.button(

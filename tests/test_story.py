@@ -37,9 +37,15 @@ async def test_admin_writes_a_template_in_the_editor(user: User) -> None:
     user.find("question-1").clear().type("Tell me about an outage you handled.")
     user.find("criterion-0").clear().type("Capacity planning")
     user.find("evidence-0").type("load test | load testing\nheadroom")
+    user.find("add-criterion").click()
+    await user.should_see(marker="kind-1")
+    user.find("criterion-1").clear().type("Integrity")
+    user.find("kind-1").click()
+    user.find("Attention flags (integrity): phone seen, several faces, pastes, time not attentive").click()
+    await user.should_not_see(marker="evidence-1")  # an integrity criterion has no answer rules
     user.find("save-template").click()
     await user.should_see("Site reliability engineer")
-    await user.should_see("version 1 · 2 questions · 1 criteria")
+    await user.should_see("version 1 · 2 questions · 2 criteria (1 on attention flags)")
 
 
 async def invite_link(user: User, name: str) -> str:
