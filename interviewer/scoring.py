@@ -276,21 +276,23 @@ def _criterion_score(
 
 def score_integrity(criterion: CriterionSpec, attention: AttentionSummary | None) -> CriterionScore:
     """Score an integrity criterion: 5, less the deductions for attention flags (see the module docstring)."""
-    events = attention.timeline if attention else []
+    attention = attention or AttentionSummary(attentive_share=None, by_kind=[], timeline=[])
     rules: list[RuleResult] = []
     for kind, (each, cap) in INTEGRITY_DEDUCTIONS.items():
-        times = [int(e["start_ms"]) for e in events if e["event"] == kind]
+        times = [int(e["start_ms"]) for e in attention.timeline if e["event"] == kind]
         shown = ", ".join(f"{datetime.fromtimestamp(t / 1000, UTC):%H:%M:%S}" for t in times[:5])
-        detail = f"{kind}: {len(times)} × {each:g} (at most {cap:g})" + (f", at {shown} UTC" if times else "")
-        rules.append(RuleResult(rule=kind, fired=bool(times), detail=detail, points=max(cap, each * len(times))))
-    share = attention.attentive_share if attention else None
-    if share is not None:
-        points = next((p for below, p in ATTENTIVE_STEPS if share < below), 0.0)
-        away = (
-            ", ".join(f"{k.kind} {k.total_ms / 1000:.0f} s" for k in attention.by_kind if k.total_ms)
-            if attention
-            else ""
+        rules.append(
+            RuleResult(
+                rule=kind,
+                fired=bool(times),
+                detail=f"{kind}: {len(times)} × {each:g} (at most {cap:g})"
+                + (f", at {shown}{' …' if len(times) > 5 else ''} UTC" if times else ""),
+                points=max(cap, each * len(times)) if times else 0.0,
+            )
         )
+    if (share := attention.attentive_share) is not None:
+        points = next((p for below, p in ATTENTIVE_STEPS if share < below), 0.0)
+        away = ", ".join(f"{k.kind} {k.total_ms / 1000:.0f} s" for k in attention.by_kind if k.total_ms)
         rules.append(
             RuleResult(
                 rule="attentive_share",
