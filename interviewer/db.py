@@ -39,6 +39,14 @@ class Database:
                 session.rollback()
                 raise
 
+    def purge_deleted(self) -> None:
+        """Make deleted rows unrecoverable from the files (after an erasure). SQLite zeroes what it deletes
+        (`secure_delete`); the write-ahead log still holds earlier copies of the pages until it is
+        checkpointed into the database and truncated."""
+        if self.url.startswith("sqlite"):
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -49,4 +57,5 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free space
     cursor.close()

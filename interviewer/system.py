@@ -8,6 +8,7 @@ from interviewer.admin_account import AdminAccount
 from interviewer.attention import AttentionService
 from interviewer.config import Settings
 from interviewer.db import Database
+from interviewer.erasure import Erasure
 from interviewer.events import SessionEvents
 from interviewer.interview import InterviewService
 from interviewer.invites import InviteService
@@ -41,6 +42,7 @@ class System:
     llm: LLMProvider
     voice: VoiceService
     attention: AttentionService
+    erasure: Erasure
 
     @classmethod
     def build(cls, settings: Settings, session_secret: str, llm: LLMProvider, tts: TtsProvider) -> System:
@@ -49,7 +51,8 @@ class System:
         db = Database(settings.sqlalchemy_url)
         db.create_tables()
         events = SessionEvents()
-        voice = VoiceService(SpeechCache(settings.storage_dir / "tts", tts, settings.tts_voice))
+        speech_cache = SpeechCache(settings.storage_dir / "tts", tts, settings.tts_voice)
+        voice = VoiceService(speech_cache)
         templates = TemplateService(db, lambda content: voice.prepare_soon([q.text for q in content.questions]))
         attention = AttentionService(db, events)
         interview = InterviewService(
@@ -84,4 +87,5 @@ class System:
             llm=llm,
             voice=voice,
             attention=attention,
+            erasure=Erasure(db, settings.storage_dir / "audio", speech_cache, events),
         )

@@ -11,6 +11,7 @@ from nicegui import ui
 from interviewer.errors import NotFound
 from interviewer.events import Message
 from interviewer.interview import SessionView
+from interviewer.models import SessionStatus
 from interviewer.system import System
 from pages.elements.score_panel import ScorePanel
 from pages.layout import admin_frame, admin_redirect
@@ -100,6 +101,28 @@ class SessionLiveView:
                 ui.link("Download JSON", f"/report/{self.session_id}.json").mark("download-json")
         else:
             ui.button("End interview and build report", on_click=self.finalize).props("outline").mark("finalize")
+        if view.session.status != SessionStatus.IN_PROGRESS:
+            ui.button("Erase candidate data", icon="delete_forever", on_click=self.confirm_erasure).props(
+                "outline color=negative"
+            ).mark("erase")
+
+    def confirm_erasure(self) -> None:
+        """Ask before erasing: it cannot be undone."""
+        with ui.dialog() as dialog, ui.card():
+            ui.label("Erase this candidate's data?").classes("text-lg font-medium")
+            ui.label(
+                "Answers, transcripts, attention events, the report, any audio and the invite with the "
+                "candidate's name and e-mail are deleted for good."
+            )
+            with ui.row():
+                ui.button("Cancel", on_click=dialog.close).props("flat")
+                ui.button("Erase", on_click=lambda: self.erase(dialog)).props("color=negative").mark("erase-confirm")
+        dialog.open()
+
+    async def erase(self, dialog: ui.dialog) -> None:
+        dialog.close()
+        await self.system.erasure.erase(self.session_id)
+        ui.navigate.to("/admin")
 
     @ui.refreshable_method
     def answers(self) -> None:
@@ -144,6 +167,9 @@ class SessionLiveView:
         self.scores.show(self.system.interview.scores(self.session_id))
 
     def on_event(self, message: Message) -> None:
+        if message.get("type") == "erased":
+            ui.navigate.to("/admin")  # nothing is left to show
+            return
         if message.get("type") == "answer_saved":
             return  # the "score" event that follows every saved answer refreshes the page once
         if message.get("type") == "attention":

@@ -96,6 +96,12 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     await user.should_see("Status: finalized")
     await user.should_see("“Redis”")  # evidence quoted from the transcript
 
+    user.find("erase").click()  # the candidate asked for their data to be deleted
+    await user.should_see("Erase this candidate's data?")
+    user.find("erase-confirm").click()
+    await user.should_see("Sessions")
+    await user.should_not_see("Grace Hopper")
+
 
 async def test_a_used_link_in_another_browser_gets_a_friendly_page(user: User, create_user: Callable[[], User]) -> None:
     await log_in(user)

@@ -1,4 +1,4 @@
-"""Admin API for integrators: templates and invites (`Authorization: Bearer <ADMIN_API_KEY>`)."""
+"""Admin API for integrators: templates, invites, sessions and erasure (`Authorization: Bearer <ADMIN_API_KEY>`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel
 
 from interviewer.api.deps import AdminApi, RateLimitedApi, SystemDep
+from interviewer.erasure import ErasureReceipt
 from interviewer.models import InviteCreate, InviteCreated, TemplateContent, TemplatePublic
 
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[RateLimitedApi, AdminApi])
@@ -60,3 +61,9 @@ def list_sessions(system: SystemDep) -> list[SessionOut]:
         )
         for v in system.interview.list_sessions()
     ]
+
+
+@router.delete("/sessions/{session_id}")
+async def erase_session(session_id: str, system: SystemDep) -> ErasureReceipt:
+    """Erase everything stored about the session's candidate (404 unknown, 409 while the interview runs)."""
+    return await system.erasure.erase(session_id)

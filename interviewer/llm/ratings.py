@@ -34,6 +34,11 @@ def _normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip()
 
 
+def rating_key_prefix(answer_text: str) -> str:
+    """The start of every cache key of ratings of this answer, so erasing a candidate finds them all."""
+    return hashlib.sha256(answer_text.encode()).hexdigest()[:16] + "-"
+
+
 class RatingService:
     def __init__(self, db: Database, provider: LLMProvider, timeout_s: float, concurrency: int = 2) -> None:
         self._db = db
@@ -64,9 +69,8 @@ class RatingService:
     async def _rate_one(
         self, template_id: int, question: str, answer: AnswerForScoring, criterion: CriterionSpec
     ) -> ModelRating | None:
-        answer_hash = hashlib.sha256(answer.text.encode()).hexdigest()
-        parts = [str(template_id), criterion.id, self.provider.name, self.provider.model, RATING_PROMPT, answer_hash]
-        key = hashlib.sha256("|".join(parts).encode()).hexdigest()
+        parts = [str(template_id), criterion.id, self.provider.name, self.provider.model, RATING_PROMPT, answer.text]
+        key = rating_key_prefix(answer.text) + hashlib.sha256("|".join(parts).encode()).hexdigest()[:47]
         with self._db.session() as s:
             cached = s.get(CachedRating, key)
         if cached is not None:

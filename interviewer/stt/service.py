@@ -81,8 +81,8 @@ class SpeechService:
             self._locks.pop(key, None)
 
     def on_event(self, message: Message) -> None:
-        """A finalized report deleted the session's audio: forget its streams too."""
-        if message.get("type") == "report":
+        """A finalized report or an erasure deleted the session's audio: forget its streams too."""
+        if message.get("type") in ("report", "erased"):
             self.forget(str(message["session_id"]))
 
     def purge_abandoned(self, days: int) -> int:

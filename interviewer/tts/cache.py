@@ -47,6 +47,13 @@ class SpeechCache:
         )
         return speech, audio
 
+    def forget(self, text: str) -> int:
+        """Delete the cached speech of `text` (a follow-up may quote the candidate); returns files deleted."""
+        files = list(self.root.glob(f"{self.key(text)}.*")) if self.root.exists() else []
+        for path in files:
+            path.unlink(missing_ok=True)
+        return len(files)
+
     async def get(self, text: str) -> tuple[Speech, Path]:
         """Cached speech for `text`, synthesizing it once if needed; raises `SpeechFailed`."""
         key = self.key(text)

@@ -1,0 +1,97 @@
+"""Erasing one candidate's data on the admin's request (right to erasure).
+
+Deletes the session with its answers and transcripts, follow-up questions (and their cached speech),
+attention events, the report, any audio left, the model ratings cached for its answers, and the invite
+with the candidate's name and e-mail. A running interview must be ended first. The log records only that
+a session was erased, never what it held.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlmodel import col, delete, select
+
+from interviewer.db import Database
+from interviewer.errors import Conflict, NotFound
+from interviewer.events import SessionEvents
+from interviewer.llm.ratings import rating_key_prefix
+from interviewer.models import (
+    Answer,
+    AttentionEventRow,
+    CachedRating,
+    FollowUp,
+    InterviewSession,
+    Invite,
+    SessionStatus,
+    StoredReport,
+)
+from interviewer.tts.cache import SpeechCache
+
+log = logging.getLogger(__name__)
+
+
+class ErasureReceipt(BaseModel):
+    """What was deleted, as counts (nothing of the content)."""
+
+    session_id: str
+    answers: int
+    follow_ups: int
+    attention_events: int
+    report: bool
+    cached_ratings: int
+    audio_files: int
+    speech_files: int
+
+
+class Erasure:
+    def __init__(self, db: Database, audio_root: Path, speech: SpeechCache, events: SessionEvents) -> None:
+        self._db = db
+        self._audio_root = audio_root
+        self._speech = speech
+        self._events = events
+
+    async def erase(self, session_id: str) -> ErasureReceipt:
+        """Delete everything stored about the session's candidate; raises NotFound or Conflict (still running)."""
+        with self._db.session() as s:
+            session = s.get(InterviewSession, session_id)
+            if session is None:
+                raise NotFound("no such session")
+            if session.status == SessionStatus.IN_PROGRESS:
+                raise Conflict("the interview is still running: end it first, then erase the candidate's data")
+            answers = s.exec(select(Answer).where(Answer.session_id == session_id)).all()
+            follow_ups = s.exec(select(FollowUp).where(FollowUp.session_id == session_id)).all()
+            ratings = [
+                rating
+                for prefix in sorted({rating_key_prefix(a.text) for a in answers})
+                for rating in s.exec(select(CachedRating).where(col(CachedRating.key).startswith(prefix))).all()
+            ]
+            events = s.exec(select(AttentionEventRow).where(AttentionEventRow.session_id == session_id)).all()
+            report = s.get(StoredReport, session_id)
+            for row in [*answers, *follow_ups, *ratings, *events, *([report] if report else [])]:
+                s.delete(row)
+            s.flush()
+            invite_id = session.invite_id
+            s.delete(session)
+            s.flush()
+            s.exec(delete(Invite).where(col(Invite.id) == invite_id))
+        self._db.purge_deleted()
+        audio = self._audio_root / session_id
+        audio_files = sum(1 for p in audio.rglob("*") if p.is_file()) if audio.exists() else 0
+        shutil.rmtree(audio, ignore_errors=True)
+        speech_files = sum(self._speech.forget(f.text) for f in follow_ups)
+        await self._events.publish(session_id, {"type": "erased"})
+        log.info("session %s erased on the admin's request", session_id)
+        return ErasureReceipt(
+            session_id=session_id,
+            answers=len(answers),
+            follow_ups=len(follow_ups),
+            attention_events=len(events),
+            report=report is not None,
+            cached_ratings=len(ratings),
+            audio_files=audio_files,
+            speech_files=speech_files,
+        )
