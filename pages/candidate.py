@@ -203,7 +203,11 @@ class CandidateInterview:
         dialog.open()
 
     async def consent(self) -> None:
-        await self.system.interview.consent(self.session_id)
+        try:
+            await self.system.interview.consent(self.session_id)
+        except NotFound:  # erased by the company meanwhile
+            ui.navigate.to("/link-problem?reason=no-session")
+            return
         if self.monitor is not None:
             self.monitor.set_camera(self.camera)  # the camera is asked for only after consent
         self.content.refresh()
