@@ -1,9 +1,9 @@
 """Erasing one candidate's data on the admin's request (right to erasure).
 
 Deletes the session with its answers and transcripts, follow-up questions (and their cached speech),
-attention events, the report, any audio left, the model ratings cached for its answers, and the invite
-with the candidate's name and e-mail. A running interview must be ended first. The log records only that
-a session was erased, never what it held.
+attention events, the report and the reviewer's adjustments, any audio left, the model ratings cached
+for its answers, and the invite with the candidate's name and e-mail. A running interview must be ended
+first. The log records only that a session was erased, never what it held.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from interviewer.models import (
     FollowUp,
     InterviewSession,
     Invite,
+    ScoreAdjustment,
     SessionStatus,
     StoredReport,
 )
@@ -70,8 +71,9 @@ class Erasure:
                 for rating in s.exec(select(CachedRating).where(col(CachedRating.key).startswith(prefix))).all()
             ]
             events = s.exec(select(AttentionEventRow).where(AttentionEventRow.session_id == session_id)).all()
+            adjustments = s.exec(select(ScoreAdjustment).where(ScoreAdjustment.session_id == session_id)).all()
             report = s.get(StoredReport, session_id)
-            for row in [*answers, *follow_ups, *ratings, *events, *([report] if report else [])]:
+            for row in [*answers, *follow_ups, *ratings, *events, *adjustments, *([report] if report else [])]:
                 s.delete(row)
             s.flush()
             invite_id = session.invite_id

@@ -270,6 +270,17 @@ class CachedRating(SQLModel, table=True):
     created_at: datetime = SQLField(default_factory=utc_now)
 
 
+class ScoreAdjustment(SQLModel, table=True):
+    """A reviewer's judgement on one criterion of a finalized report, with the reason; the latest one counts."""
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    session_id: str = SQLField(foreign_key="interviewsession.id", index=True, max_length=36)
+    criterion_id: str = SQLField(max_length=32)
+    score: float
+    reason: str
+    created_at: datetime = SQLField(default_factory=utc_now)
+
+
 class StoredReport(SQLModel, table=True):
     """The finalized report of a session, kept verbatim so finalizing twice returns the same report."""
 

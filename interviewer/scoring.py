@@ -43,7 +43,7 @@ The rules name the events' times (UTC) as their evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -175,9 +175,16 @@ def score_interview(
         else score_criterion(answers, criterion, ratings)
         for criterion in content.criteria
     ]
+    return ScoreCard(total=weighted_total(criteria), criteria=criteria)
+
+
+def weighted_total(criteria: Sequence[CriterionScore], replaced: Mapping[str, float] | None = None) -> float:
+    """The weighted mean of the criterion scores on 0–100, one decimal; `replaced` maps criterion ids to
+    scores that stand in for the engine's (a reviewer's adjustments)."""
+    replaced = replaced or {}
     weights = sum(c.weight for c in criteria)
-    total = sum(c.weight * c.score for c in criteria) / weights * 20 if weights else 0.0
-    return ScoreCard(total=round_half_up(total), criteria=criteria)
+    points = sum(c.weight * replaced.get(c.criterion_id, c.score) for c in criteria)
+    return round_half_up(points / weights * 20) if weights else 0.0
 
 
 def in_scope(answer: AnswerForScoring, criterion: CriterionSpec) -> bool:

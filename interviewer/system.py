@@ -17,6 +17,7 @@ from interviewer.llm.provider import LLMProvider
 from interviewer.llm.ratings import RatingService
 from interviewer.ratelimit import RateLimiter
 from interviewer.report.service import ReportService
+from interviewer.review import ReviewService
 from interviewer.security import Signer
 from interviewer.stt.service import SpeechService
 from interviewer.stt.transcriber import Transcriber
@@ -43,6 +44,7 @@ class System:
     voice: VoiceService
     attention: AttentionService
     erasure: Erasure
+    review: ReviewService
 
     @classmethod
     def build(cls, settings: Settings, session_secret: str, llm: LLMProvider, tts: TtsProvider) -> System:
@@ -88,4 +90,5 @@ class System:
             voice=voice,
             attention=attention,
             erasure=Erasure(db, settings.storage_dir / "audio", speech_cache, events),
+            review=ReviewService(db, events),
         )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
+from pydantic import ValidationError
 
-from interviewer.errors import NotFound
+from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
 from interviewer.interview import SessionView
 from interviewer.models import SessionStatus
+from interviewer.report.schema import Report
+from interviewer.review import AdjustmentIn
 from interviewer.system import System
 from pages.elements.score_panel import ScorePanel
 from pages.layout import admin_frame, admin_redirect
@@ -82,6 +86,7 @@ class SessionLiveView:
                 ui.label("Scores (update as answers arrive)").classes("text-lg font-medium")
                 self.scores = ScorePanel()
                 self.scores.show(self.system.interview.scores(self.session_id))
+                self.review()
         ui.label("Answers").classes("text-lg font-medium")
         self.answers()
         ui.label("Attention (flags for review)").classes("text-lg font-medium")
@@ -105,6 +110,41 @@ class SessionLiveView:
             ui.button("Erase candidate data", icon="delete_forever", on_click=self.confirm_erasure).props(
                 "outline color=negative"
             ).mark("erase")
+
+    @ui.refreshable_method
+    def review(self) -> None:
+        """Once the report exists: the reviewer's adjustments so far, and a form to add one."""
+        stored = self.system.reports.stored(self.session_id)
+        if stored is None:
+            return
+        report = Report.model_validate_json(stored.report_json)
+        ui.label("Review").classes("text-lg font-medium")
+        if report.review.adjusted_total is not None:
+            ui.label(
+                f"Total after review {report.review.adjusted_total:.1f} / 100 (engine {report.scores.total:.1f})"
+            ).classes("font-semibold").mark("adjusted-total")
+        for a in report.review.adjustments:
+            ui.label(f"{a.name}: {a.engine_score:.1f} → {a.score:.1f} — {a.reason}").classes("text-sm")
+        criteria = {c.criterion_id: f"{c.name} (engine {c.score:.1f})" for c in report.scores.criteria}
+        form: dict[str, Any] = {"criterion_id": next(iter(criteria)), "score": None, "reason": ""}
+        with ui.row().classes("w-full items-start gap-2"):
+            ui.select(criteria, label="Criterion").bind_value(form, "criterion_id").classes("w-64").mark(
+                "adjust-criterion"
+            )
+            ui.number("Your score (0–5)", min=0, max=5, step=0.5).bind_value(form, "score").classes("w-36").mark(
+                "adjust-score"
+            )
+        ui.textarea("Reason (shown in the report)").bind_value(form, "reason").classes("w-full").mark("adjust-reason")
+        ui.button("Save adjustment", on_click=lambda: self.adjust(form)).props("outline").mark("adjust-save")
+
+    async def adjust(self, form: dict[str, Any]) -> None:
+        try:
+            adjustment = AdjustmentIn.model_validate(form)
+            await self.system.review.adjust(self.session_id, adjustment)
+        except ValidationError as error:
+            ui.notify(f"Not saved: {error.errors()[0]['msg']}", type="negative")
+        except DomainError as error:
+            ui.notify(f"Not saved: {error.detail}", type="negative")
 
     def confirm_erasure(self) -> None:
         """Ask before erasing: it cannot be undone."""
@@ -163,6 +203,7 @@ class SessionLiveView:
 
     def refresh(self) -> None:
         self.summary.refresh()
+        self.review.refresh()
         self.answers.refresh()
         self.scores.show(self.system.interview.scores(self.session_id))
 

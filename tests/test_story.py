@@ -96,6 +96,12 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     await user.should_see("Status: finalized")
     await user.should_see("“Redis”")  # evidence quoted from the transcript
 
+    user.find("adjust-score").type("4.5")  # the reviewer disagrees with the first criterion's score
+    user.find("adjust-reason").type("Explained the cache invalidation well in the follow-up call.")
+    user.find("adjust-save").click()
+    await user.should_see(marker="adjusted-total")
+    await user.should_see("Explained the cache invalidation well in the follow-up call.")
+
     user.find("erase").click()  # the candidate asked for their data to be deleted
     await user.should_see("Erase this candidate's data?")
     user.find("erase-confirm").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel
@@ -10,6 +11,7 @@ from pydantic import BaseModel
 from interviewer.api.deps import AdminApi, RateLimitedApi, SystemDep
 from interviewer.erasure import ErasureReceipt
 from interviewer.models import InviteCreate, InviteCreated, TemplateContent, TemplatePublic
+from interviewer.review import AdjustmentIn
 
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[RateLimitedApi, AdminApi])
 
@@ -67,3 +69,11 @@ def list_sessions(system: SystemDep) -> list[SessionOut]:
 async def erase_session(session_id: str, system: SystemDep) -> ErasureReceipt:
     """Erase everything stored about the session's candidate (404 unknown, 409 while the interview runs)."""
     return await system.erasure.erase(session_id)
+
+
+@router.post("/sessions/{session_id}/adjustments")
+async def adjust_score(session_id: str, adjustment: AdjustmentIn, system: SystemDep) -> dict[str, Any]:
+    """A reviewer's score for one criterion of a finalized report, with the reason; returns the updated
+    report (the engine's scores unchanged, the adjustment and the adjusted total under `review`)."""
+    report = await system.review.adjust(session_id, adjustment)
+    return report.model_dump(mode="json")

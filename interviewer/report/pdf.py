@@ -69,6 +69,7 @@ def render_pdf(report: Report) -> bytes:
     story: list[Flowable] = [
         *_header(report, styles),
         *_overall(report, styles),
+        *_review(report, styles),
         *_criteria(report, styles),
         *_answers(report, styles),
         *_language_model(report, styles),
@@ -112,6 +113,29 @@ def _overall(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         Paragraph(f"Weighted total of {len(scores.criteria)} criteria · scoring {scores.scoring_version}", s["small"]),
         _bar_chart(report),
     ]
+
+
+def _review(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The reviewer's adjustments, each with its reason; nothing when there are none."""
+    review = report.review
+    if not review.adjustments:
+        return []
+    flow: list[Flowable] = [
+        Paragraph("Reviewer adjustments", s["h2"]),
+        Paragraph(
+            f"Total after review: {review.adjusted_total:.1f} / 100 (scoring engine: {report.scores.total:.1f})",
+            s["body"],
+        ),
+    ]
+    for a in review.adjustments:
+        flow.append(
+            Paragraph(
+                f"<b>{escape(a.name)}</b>: {a.engine_score:.1f} → {a.score:.1f} "
+                f"({a.at:%Y-%m-%d %H:%M} UTC) — {escape(a.reason)}",
+                s["body"],
+            )
+        )
+    return flow
 
 
 def _bar_chart(report: Report) -> Drawing:

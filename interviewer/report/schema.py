@@ -1,5 +1,6 @@
-"""The report document (JSON schema version 1). Everything but `generated_at` is a function of the
-answers and the template version, so finalizing the same session twice gives the same bytes."""
+"""The report document (JSON schema version 1). Everything but `generated_at` and the reviewer's
+`review` is a function of the answers (and attention flags) and the template version, so finalizing the
+same session twice gives the same bytes."""
 
 from __future__ import annotations
 
@@ -71,6 +72,24 @@ class AudioRetention(BaseModel):
     files_deleted: int
 
 
+class Adjustment(BaseModel):
+    """A reviewer changed one criterion's score, and said why."""
+
+    criterion_id: str
+    name: str
+    engine_score: float
+    score: float
+    reason: str
+    at: datetime
+
+
+class ReviewSection(BaseModel):
+    """The human review on top of the engine's scores, which stay as they were."""
+
+    adjustments: list[Adjustment] = []
+    adjusted_total: float | None = None  # the weighted total with the adjusted scores; None: no adjustment
+
+
 class Report(BaseModel):
     schema_version: str = REPORT_SCHEMA_VERSION
     session_id: str
@@ -83,3 +102,4 @@ class Report(BaseModel):
     llm: LLMContribution
     timings: Timings
     audio: AudioRetention
+    review: ReviewSection = ReviewSection()

@@ -38,6 +38,7 @@ class ReportService:
         self._attention = attention
         self._audio_root = storage_dir / "audio"
         self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def stored(self, session_id: str) -> StoredReport | None:
         with self._db.session() as s:
@@ -74,10 +75,19 @@ class ReportService:
         await self._events.publish(session_id, {"type": "report", "total": report.scores.total})
         return report
 
-    async def on_event(self, message: Message) -> None:
-        """Finalize as soon as an interview finishes, so the admin finds the report ready."""
+    def on_event(self, message: Message) -> None:
+        """Finalize in the background as soon as an interview finishes: the candidate's "thank you" does not
+        wait for model ratings and the PDF, and the admin finds the report ready."""
         if message.get("type") == "finished":
-            await self.finalize(str(message["session_id"]))
+            task = asyncio.get_running_loop().create_task(self._finalize_in_background(str(message["session_id"])))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _finalize_in_background(self, session_id: str) -> None:
+        try:
+            await self.finalize(session_id)
+        except Exception:  # the admin can finalize again from the session page or the API
+            log.exception("session %s: building the report failed", session_id)
 
     def _delete_audio(self, session_id: str) -> AudioRetention:
         folder = self._audio_root / session_id

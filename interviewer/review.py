@@ -1,0 +1,98 @@
+"""Human review of a finalized report: a reviewer may set one criterion's score, with a written reason.
+
+The engine's scores stay in the report as they were; the report's `review` section lists every
+adjustment in order (the latest per criterion counts) and the total they give. The stored JSON and PDF
+are rewritten with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from pydantic import BaseModel, Field, field_validator
+from sqlmodel import col, select
+
+from interviewer.db import Database
+from interviewer.errors import Conflict, Invalid, NotFound
+from interviewer.events import SessionEvents
+from interviewer.models import InterviewSession, ScoreAdjustment, StoredReport
+from interviewer.report.pdf import render_pdf
+from interviewer.report.schema import Adjustment, Report, ReviewSection
+from interviewer.scoring import ScoreCard, round_half_up, weighted_total
+
+
+class AdjustmentIn(BaseModel):
+    """A reviewer's score (0–5, one decimal) for one criterion, and why."""
+
+    criterion_id: str = Field(min_length=1, max_length=32)
+    score: float = Field(ge=0, le=5)
+    reason: str = Field(min_length=10, max_length=2000, description="Why the score differs; shown in the report.")
+
+    @field_validator("score")
+    @classmethod
+    def _one_decimal(cls, score: float) -> float:
+        return round_half_up(score)
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_written(cls, reason: str) -> str:
+        if len(reason.strip()) < 10:
+            raise ValueError("write a reason of at least 10 characters")
+        return reason.strip()
+
+
+def review_of(scores: ScoreCard, adjustments: list[ScoreAdjustment]) -> ReviewSection:
+    """The review section for `adjustments` (oldest first) on top of the engine's `scores`."""
+    by_id = {c.criterion_id: c for c in scores.criteria}
+    listed = [
+        Adjustment(
+            criterion_id=a.criterion_id,
+            name=by_id[a.criterion_id].name,
+            engine_score=by_id[a.criterion_id].score,
+            score=a.score,
+            reason=a.reason,
+            at=a.created_at,
+        )
+        for a in adjustments
+        if a.criterion_id in by_id
+    ]
+    latest = {a.criterion_id: a.score for a in listed}
+    return ReviewSection(adjustments=listed, adjusted_total=weighted_total(scores.criteria, latest) if latest else None)
+
+
+class ReviewService:
+    def __init__(self, db: Database, events: SessionEvents) -> None:
+        self._db = db
+        self._events = events
+        self._lock = asyncio.Lock()
+
+    async def adjust(self, session_id: str, adjustment: AdjustmentIn) -> Report:
+        """Record the adjustment and rewrite the stored report; NotFound, Conflict (no report yet) or Invalid."""
+        async with self._lock:
+            with self._db.session() as s:
+                if s.get(InterviewSession, session_id) is None:
+                    raise NotFound("no such session")
+                stored = s.get(StoredReport, session_id)
+                if stored is None:
+                    raise Conflict("there is no report yet: finalize the interview first, then adjust its scores")
+                report = Report.model_validate_json(stored.report_json)
+                if adjustment.criterion_id not in {c.criterion_id for c in report.scores.criteria}:
+                    raise Invalid(f"the report has no criterion {adjustment.criterion_id!r}")
+                s.add(ScoreAdjustment(session_id=session_id, **adjustment.model_dump()))
+                s.flush()
+                rows = s.exec(
+                    select(ScoreAdjustment)
+                    .where(ScoreAdjustment.session_id == session_id)
+                    .order_by(col(ScoreAdjustment.created_at), col(ScoreAdjustment.id))
+                ).all()
+                report.review = review_of(report.scores, list(rows))
+            pdf = await asyncio.to_thread(render_pdf, report)
+            with self._db.session() as s:
+                stored = s.get(StoredReport, session_id)
+                if stored is None:
+                    raise NotFound("the session was erased meanwhile")
+                stored.report_json = report.model_dump_json(indent=2)
+                stored.pdf = pdf
+                s.add(stored)
+        await self._events.publish(session_id, {"type": "review"})
+        return report
