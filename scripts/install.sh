@@ -18,6 +18,7 @@ if [ "$with_test" = 1 ]; then
   command -v pdftoppm >/dev/null || apt_packages+=(poppler-utils)
   command -v sox >/dev/null || apt_packages+=(sox)
   { command -v chromium && command -v chromedriver; } >/dev/null || apt_packages+=(chromium chromium-driver)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_packages+=(postgresql)  # tests on Postgres too
 fi
 
 if [ ${#apt_packages[@]} -gt 0 ]; then

@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.postgres import create_database, postgres_server
+
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_PASSWORD = "correct horse battery"
 ADMIN_API_KEY = "test-admin-api-key-0123456789"
@@ -120,3 +122,16 @@ def stt_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
             time.sleep(0.2)
     yield app
     app.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """One throwaway PostgreSQL server for the test run."""
+    with postgres_server(free_port()) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str, request: pytest.FixtureRequest) -> str:
+    """A fresh database on it for one test."""
+    return create_database(postgres_server_url, "t_" + request.node.name.lower().replace("[", "_").strip("]")[:50])
