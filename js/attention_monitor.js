@@ -110,7 +110,7 @@ export default {
         hand: { enabled: false },
         gesture: { enabled: false },
         segmentation: { enabled: false },
-        object: { enabled: true, modelPath: "centernet-320.json", minConfidence: 0.2, maxDetected: 10, skipTime: 0 },
+        object: { enabled: true, modelPath: "centernet-256.json", minConfidence: 0.2, maxDetected: 10, skipTime: 0 },
       });
       await this.human.load();
       this.status = "";
