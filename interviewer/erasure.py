@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 
 from interviewer.db import Database
 from interviewer.errors import Conflict, NotFound
@@ -75,11 +75,12 @@ class Erasure:
             report = s.get(StoredReport, session_id)
             for row in [*answers, *follow_ups, *ratings, *events, *adjustments, *([report] if report else [])]:
                 s.delete(row)
+            invite = s.get(Invite, session.invite_id)
             s.flush()
-            invite_id = session.invite_id
             s.delete(session)
-            s.flush()
-            s.exec(delete(Invite).where(col(Invite.id) == invite_id))
+            s.flush()  # the session refers to the invite: it goes first
+            if invite is not None:
+                s.delete(invite)
         self._db.purge_deleted()
         audio = self._audio_root / session_id
         audio_files = sum(1 for p in audio.rglob("*") if p.is_file()) if audio.exists() else 0
