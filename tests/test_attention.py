@@ -195,7 +195,9 @@ def test_a_face_on_camera_is_not_reported_absent(app_process: AppProcess, tmp_pa
     report = interview_with_camera(
         app_process, tmp_path, "Eileen Collins", f"--use-file-for-fake-video-capture={face}", seconds=8
     )
-    assert [e for e in report["attention"]["events"] if e["event"] == "face_absent"] == []
+    kinds = {e["event"] for e in report["attention"]["events"]}
+    assert "face_absent" not in kinds
+    assert "looking_away" not in kinds  # at the default thresholds a face toward the camera is attentive
 
 
 def test_no_face_on_camera_is_reported_absent(app_process: AppProcess, tmp_path: Path) -> None:
@@ -205,6 +207,24 @@ def test_no_face_on_camera_is_reported_absent(app_process: AppProcess, tmp_path:
     assert absent
     assert absent[0]["faces"] == 0
     assert report["attention"]["attentive_share"] < 1
+
+
+def test_a_head_turned_beyond_the_thresholds_is_reported_looking_away(tmp_path: Path) -> None:
+    # the astronaut faces the camera (head pitch ≈ 8°); with the pitch threshold set to 4° her pose counts
+    # as looking away: the measured angles travel from the face mesh through the settings to the report
+    app = AppProcess(tmp_path / "storage", ATTENTION_PITCH_DEG="4", ATTENTION_AWAY_S="1").start()
+    try:
+        face = astronaut_face(tmp_path / "face.y4m")
+        report = interview_with_camera(
+            app, tmp_path, "Sally Ride", f"--use-file-for-fake-video-capture={face}", seconds=8
+        )
+    finally:
+        app.stop()
+    away = [e for e in report["attention"]["events"] if e["event"] == "looking_away"]
+    assert away
+    assert int(away[0]["pitch_deg"]) > 4
+    assert int(away[0]["yaw_deg"]) < 30  # measured, not invented: she does not turn sideways
+    assert [e for e in report["attention"]["events"] if e["event"] == "face_absent"] == []
 
 
 def test_a_face_that_leaves_is_reported_absent(app_process: AppProcess, tmp_path: Path) -> None:
