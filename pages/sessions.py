@@ -64,6 +64,10 @@ def _session_row(view: SessionView, system: System) -> None:
                 f"{view.content.name} v{view.template.version} · started {view.session.created_at:%Y-%m-%d %H:%M} UTC"
             ).classes("text-sm text-gray-600")
         ui.space()
+        if flags := len(system.attention.events(view.session.id)):
+            ui.badge(f"{flags} attention flag{'s' if flags > 1 else ''}", color="orange").mark(
+                f"flags-{view.session.id}"
+            )
         if stored is not None:
             ui.label("report ready")
         status = view.session.status.value

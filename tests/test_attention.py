@@ -158,6 +158,8 @@ def interview_with_camera(
                 log_in_as_admin(admin, origin, ADMIN_PASSWORD)
                 admin.get(f"{origin}/admin/sessions/{session_of(app, name)['session_id']}")
                 wait_for_text(admin, admin_sees, timeout=seconds + 10)
+                admin.get(f"{origin}/admin")
+                wait_for_text(admin, "attention flag")  # the list points the reviewer to flagged interviews
         else:
             time.sleep(seconds)
         sent = [len(str(m)) for m in sent_messages(browser)]
