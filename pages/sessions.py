@@ -54,7 +54,6 @@ def register(system: System) -> None:
 
 
 def _session_row(view: SessionView, system: System) -> None:
-    stored = system.reports.stored(view.session.id)
     with ui.card().classes("w-full"), ui.row().classes("w-full items-center"):
         with ui.column().classes("gap-0"):
             ui.link(view.invite.candidate_name, f"/admin/sessions/{view.session.id}").classes("font-medium").mark(
@@ -68,7 +67,7 @@ def _session_row(view: SessionView, system: System) -> None:
             ui.badge(f"{flags} attention flag{'s' if flags > 1 else ''}", color="orange").mark(
                 f"flags-{view.session.id}"
             )
-        if stored is not None:
+        if system.reports.has_report(view.session.id):
             ui.label("report ready")
         status = view.session.status.value
         ui.badge(status.replace("_", " "), color=STATUS_COLOR[status])
@@ -104,7 +103,7 @@ class SessionLiveView:
         ui.label(f"Answered {len(view.answers)} of {len(view.content.questions)} questions")
         if view.invite.candidate_email:
             ui.label(view.invite.candidate_email).classes("text-sm text-gray-600")
-        if self.system.reports.stored(self.session_id) is not None:
+        if self.system.reports.has_report(self.session_id):
             with ui.row():
                 ui.link("Download PDF", f"/report/{self.session_id}.pdf").mark("download-pdf")
                 ui.link("Download JSON", f"/report/{self.session_id}.json").mark("download-json")

@@ -7,6 +7,8 @@ import logging
 import shutil
 from pathlib import Path
 
+from sqlmodel import select
+
 from interviewer.attention import AttentionService
 from interviewer.db import Database
 from interviewer.errors import Conflict
@@ -39,6 +41,13 @@ class ReportService:
         self._audio_root = storage_dir / "audio"
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def has_report(self, session_id: str) -> bool:
+        """Whether the session's report was built (without loading it)."""
+        with self._db.session() as s:
+            return (
+                s.exec(select(StoredReport.session_id).where(StoredReport.session_id == session_id)).first() is not None
+            )
 
     def stored(self, session_id: str) -> StoredReport | None:
         with self._db.session() as s:
