@@ -16,7 +16,7 @@ from nicegui import ui
 from interviewer.errors import DomainError, NotFound
 from interviewer.interview import SessionView
 from interviewer.invites import as_utc
-from interviewer.models import SessionStatus, utc_now
+from interviewer.models import SessionStatus, TemplateContent, utc_now
 from interviewer.ratelimit import RateLimited
 from interviewer.security import CANDIDATE_COOKIE
 from interviewer.system import System
@@ -70,6 +70,16 @@ async def record_attention(system: System, session_id: str, event: dict[str, Any
         await system.attention.record(session_id, event)
 
 
+def integrity_notice(content: TemplateContent) -> str:
+    """Said only when the rubric turns these events into points (an integrity criterion)."""
+    if not content.integrity_criteria:
+        return ""
+    return (
+        "\n- **How these events count:** a person reviews them, and this interview's rubric also scores "
+        "them: a phone in view, another person in view, pasted text and time away lower the integrity score."
+    )
+
+
 def camera_notice(camera: str) -> str:
     """The notice's part on the camera: exactly what is analysed, and that no video leaves the device."""
     if camera == "off":
@@ -121,7 +131,7 @@ class CandidateInterview:
                     else "a language model the company configured may suggest follow-up questions"
                 }.
   We also note when this tab is hidden, the window loses focus, or text is pasted into an answer (only
-  that it happened, when, and for how long).{camera_notice(view.content.camera)}
+  that it happened, when, and for how long).{camera_notice(view.content.camera)}{integrity_notice(view.content)}
 - **How long it is kept:** any audio is deleted as soon as your report is made. Your answers and the
   report stay with the company until they delete them.
 - **Who sees it:** the people at the company who run this interview. A person reviews every result.

@@ -27,7 +27,7 @@ async def test_admin_pages_need_a_login(user: User) -> None:
     await user.should_see("Wrong password")
 
 
-async def test_admin_writes_a_template_in_the_editor(user: User) -> None:
+async def test_admin_writes_a_template_in_the_editor(user: User, create_user: Callable[[], User]) -> None:
     await log_in(user)
     await user.open("/admin/templates/new")
     user.find("template-name").clear().type("Site reliability engineer")
@@ -47,10 +47,19 @@ async def test_admin_writes_a_template_in_the_editor(user: User) -> None:
     await user.should_see("Site reliability engineer")
     await user.should_see("version 1 · 2 questions · 2 criteria (1 on attention flags)")
 
+    # the candidate's notice says that this rubric scores the flags
+    path = await invite_link(user, "Mary Jackson", template="Site reliability engineer (v1)")
+    candidate = create_user()
+    await candidate.open(path)
+    await candidate.should_see("this interview's rubric also scores them")
 
-async def invite_link(user: User, name: str) -> str:
-    """Create an invite on the admin's invites page; returns the link's path."""
+
+async def invite_link(user: User, name: str, template: str = "") -> str:
+    """Create an invite on the admin's invites page (for `template`, else the first); returns the link's path."""
     await user.open("/admin/invites")
+    if template:
+        user.find("invite-template").click()
+        user.find(template).click()
     user.find("invite-name").type(name)
     user.find("create-invite").click()
     link = user.find("invite-link").elements.pop()
