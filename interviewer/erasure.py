@@ -9,7 +9,6 @@ first. The log records only that a session was erased, never what it held.
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -30,6 +29,7 @@ from interviewer.models import (
     SessionStatus,
     StoredReport,
 )
+from interviewer.stt.service import delete_session_audio
 from interviewer.tts.cache import SpeechCache
 
 log = logging.getLogger(__name__)
@@ -82,9 +82,7 @@ class Erasure:
             if invite is not None:
                 s.delete(invite)
         self._db.purge_deleted()
-        audio = self._audio_root / session_id
-        audio_files = sum(1 for p in audio.rglob("*") if p.is_file()) if audio.exists() else 0
-        shutil.rmtree(audio, ignore_errors=True)
+        audio_files = delete_session_audio(self._audio_root, session_id)
         speech_files = sum(self._speech.forget(f.text) for f in follow_ups)
         await self._events.publish(session_id, {"type": "erased"})
         log.info("session %s erased on the admin's request", session_id)

@@ -161,9 +161,8 @@ class InterviewService:
     def scores(self, session_id: str) -> ScoreCard:
         """Provisional scores from the answers (and attention flags) so far, by the engine the report uses."""
         view = self.view(session_id)
-        return score_interview(
-            view.answers_for_scoring(), view.content, attention=self._attention.summary(view.session)
-        )
+        attention = self._attention.summary(view.session) if view.content.integrity_criteria else None
+        return score_interview(view.answers_for_scoring(), view.content, attention=attention)
 
     # ------------------------------------------------------------ transitions
 

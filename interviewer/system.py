@@ -53,8 +53,8 @@ class System:
         db = Database(settings.sqlalchemy_url)
         db.create_tables()
         events = SessionEvents()
-        speech_cache = SpeechCache(settings.storage_dir / "tts", tts, settings.tts_voice)
-        voice = VoiceService(speech_cache)
+        voice = VoiceService(SpeechCache(settings.storage_dir / "tts", tts, settings.tts_voice))
+        audio_root = settings.storage_dir / "audio"
         templates = TemplateService(db, lambda content: voice.prepare_soon([q.text for q in content.questions]))
         attention = AttentionService(db, events)
         interview = InterviewService(
@@ -64,9 +64,7 @@ class System:
         reports = ReportService(db, interview, events, settings.storage_dir, ratings, attention)
         events.subscribe(SessionEvents.ALL, reports.on_event)
         transcriber = Transcriber(settings.whisper_model, settings.stt_workers, settings.stt_queue_limit)
-        speech = SpeechService(
-            settings.storage_dir / "audio", transcriber, interview, events, settings.stt_segment_silence_ms
-        )
+        speech = SpeechService(audio_root, transcriber, interview, events, settings.stt_segment_silence_ms)
         events.subscribe(SessionEvents.ALL, speech.on_event)
         return cls(
             settings=settings,
@@ -89,6 +87,6 @@ class System:
             llm=llm,
             voice=voice,
             attention=attention,
-            erasure=Erasure(db, settings.storage_dir / "audio", speech_cache, events),
+            erasure=Erasure(db, audio_root, voice.cache, events),
             review=ReviewService(db, events),
         )

@@ -46,7 +46,7 @@ def register(system: System) -> None:
         except NotFound:
             return RedirectResponse("/admin", status_code=303)
         with admin_frame(f"Interview with {view.invite.candidate_name}", system):
-            live = SessionLiveView(system, session_id)
+            live = SessionLiveView(system, view)
             live.build()
             unsubscribe = system.events.subscribe(session_id, live.on_event)
             ui.context.client.on_delete(unsubscribe)
@@ -76,9 +76,10 @@ def _session_row(view: SessionView, system: System) -> None:
 class SessionLiveView:
     """Status, live ScorePanel, answers and report downloads of one session; refreshes on its events."""
 
-    def __init__(self, system: System, session_id: str) -> None:
+    def __init__(self, system: System, view: SessionView) -> None:
         self.system = system
-        self.session_id = session_id
+        self.session_id = view.session.id
+        self.scores_flags = bool(view.content.integrity_criteria)  # attention events change its scores
         self.hearing: dict[str, str] = {}  # question id → partial transcript of an answer being spoken
 
     def build(self) -> None:
@@ -88,7 +89,7 @@ class SessionLiveView:
             with ui.column().classes("grow gap-2"):
                 ui.label("Scores (update as answers arrive)").classes("text-lg font-medium")
                 self.scores = ScorePanel()
-                self.scores.show(self.system.interview.scores(self.session_id))
+                self.show_scores()
                 self.review()
         ui.label("Answers").classes("text-lg font-medium")
         self.answers()
@@ -117,7 +118,10 @@ class SessionLiveView:
     @ui.refreshable_method
     def review(self) -> None:
         """Once the report exists: the reviewer's adjustments so far, and a form to add one."""
-        stored = self.system.reports.stored(self.session_id)
+        # refreshed on every event while the interview runs: ask cheaply before loading the report
+        stored = (
+            self.system.reports.stored(self.session_id) if self.system.reports.has_report(self.session_id) else None
+        )
         if stored is None:
             return
         report = Report.model_validate_json(stored.report_json)
@@ -208,6 +212,9 @@ class SessionLiveView:
         self.summary.refresh()
         self.review.refresh()
         self.answers.refresh()
+        self.show_scores()
+
+    def show_scores(self) -> None:
         self.scores.show(self.system.interview.scores(self.session_id))
 
     def on_event(self, message: Message) -> None:
@@ -218,7 +225,8 @@ class SessionLiveView:
             return  # the "score" event that follows every saved answer refreshes the page once
         if message.get("type") == "attention":
             self.attention.refresh()
-            self.scores.show(self.system.interview.scores(self.session_id))  # integrity criteria use the flags
+            if self.scores_flags:
+                self.show_scores()
             return
         if message.get("type") == "transcript" and "partial" in message:
             self.hearing[str(message["question_id"])] = str(message["partial"])

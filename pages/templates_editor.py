@@ -195,10 +195,7 @@ class TemplateEditor:
                         ui.input(f"Level {LEVEL_NAMES[level]}").bind_value(criterion, f"level_{level + 1}").classes(
                             "grow"
                         )
-                answers_only = (
-                    ui.column().classes("w-full gap-2").bind_visibility_from(criterion, "kind", value="answers")
-                )
-                with answers_only:
+                with ui.column().classes("w-full gap-2").bind_visibility_from(criterion, "kind", value="answers"):
                     self.answer_rules(criterion, index, question_options)
 
     def answer_rules(self, criterion: dict[str, Any], index: int, question_options: dict[str, str]) -> None:

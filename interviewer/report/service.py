@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 from pathlib import Path
 
 from sqlmodel import select
@@ -19,6 +18,7 @@ from interviewer.models import SessionStatus, StoredReport, utc_now
 from interviewer.report.build import build_report
 from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import AudioRetention, Report
+from interviewer.stt.service import delete_session_audio
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +99,4 @@ class ReportService:
             log.exception("session %s: building the report failed", session_id)
 
     def _delete_audio(self, session_id: str) -> AudioRetention:
-        folder = self._audio_root / session_id
-        if not folder.exists():
-            return AudioRetention(deleted=True, files_deleted=0)
-        count = sum(1 for p in folder.rglob("*") if p.is_file())
-        shutil.rmtree(folder)
-        return AudioRetention(deleted=True, files_deleted=count)
+        return AudioRetention(deleted=True, files_deleted=delete_session_audio(self._audio_root, session_id))

@@ -21,6 +21,16 @@ from interviewer.stt.vad import VadSegmenter
 log = logging.getLogger(__name__)
 
 
+def delete_session_audio(audio_root: Path, session_id: str) -> int:
+    """Delete the audio folder of a session; returns how many files it held (0 when there was none)."""
+    folder = audio_root / session_id
+    if not folder.exists():
+        return 0
+    count = sum(1 for p in folder.rglob("*") if p.is_file())
+    shutil.rmtree(folder, ignore_errors=True)
+    return count
+
+
 class SpeechService:
     def __init__(
         self,
