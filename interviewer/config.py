@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     rate_limit_per_min: int = Field(default=60, ge=1)
     login_rate_limit_per_min: int = Field(default=10, ge=1)
     redeem_rate_limit_per_min: int = Field(default=20, ge=1)
+    stt_audio_s_per_min: int = Field(default=240, ge=10, description="speech per session per minute: 4× real time")
     ws_token_ttl_min: int = Field(default=240, ge=1, le=24 * 60)
     max_answer_chars: int = Field(default=20_000, ge=100, le=200_000)
     enable_docs: bool = True

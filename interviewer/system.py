@@ -15,7 +15,7 @@ from interviewer.invites import InviteService
 from interviewer.llm.followup import FollowUpAsker
 from interviewer.llm.provider import LLMProvider
 from interviewer.llm.ratings import RatingService
-from interviewer.ratelimit import RateLimiter
+from interviewer.ratelimit import SPEECH_UNITS_PER_S, RateLimiter
 from interviewer.report.service import ReportService
 from interviewer.review import ReviewService
 from interviewer.security import Signer
@@ -75,6 +75,7 @@ class System:
                     "api": settings.rate_limit_per_min,
                     "login": settings.login_rate_limit_per_min,
                     "redeem": settings.redeem_rate_limit_per_min,
+                    "speech": settings.stt_audio_s_per_min * SPEECH_UNITS_PER_S,
                 }
             ),
             events=events,

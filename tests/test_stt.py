@@ -168,3 +168,32 @@ def test_finalizing_deletes_the_audio_and_says_so(stt_app: AppProcess, answer_wa
     assert report["audio"] == {"deleted": True, "files_deleted": 2}
     assert report["answers"][0]["source"] == "voice"
     assert "website" in report["answers"][0]["answer"].lower()
+
+
+def test_a_candidate_flushing_minutes_of_speech_is_not_limited(stt_app: AppProcess, answer_wav: Path) -> None:
+    """Default limits: 100 s of audio sent as fast as it goes (a queue flushed after an outage) all acknowledged."""
+    speech = pcm_of(answer_wav)
+    chunks = chunks_of((speech * (CHUNK_BYTES * 200 // len(speech) + 1))[: CHUNK_BYTES * 200])
+    with stt_app.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        codes = [post(client, started, seq, chunk).status_code for seq, chunk in enumerate(chunks)]
+    assert codes == [200] * len(chunks)
+
+
+def test_speech_beyond_the_per_session_budget_gets_429(tmp_path: Path) -> None:
+    app = AppProcess(tmp_path / "storage", WHISPER_MODEL="base", STT_AUDIO_S_PER_MIN="10")
+    app.start().wait_for_speech_model()
+    try:
+        with app.client() as client:
+            started = start(client, create_template(client)["family_id"])
+            other = start(client, create_template(client)["family_id"])
+            silence = b"\x00" * CHUNK_BYTES
+            codes = [post(client, started, seq, silence).status_code for seq in range(21)]
+            limited = post(client, started, 21, silence)
+            others = post(client, other, 0, silence)
+    finally:
+        app.stop()
+    assert codes[:20] == [200] * 20  # 10 s of audio
+    assert codes[20] == 429
+    assert int(limited.headers["retry-after"]) >= 1
+    assert others.status_code == 200, "another session has its own budget"

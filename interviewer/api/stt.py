@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
-from interviewer.api.deps import RateLimitedApi, SystemDep, session_of_bearer
+from interviewer.api.deps import SystemDep, client_ip, session_of_bearer
+from interviewer.ratelimit import speech_cost
 from interviewer.stt.vad import SAMPLE_RATE
 
-router = APIRouter(tags=["speech"], dependencies=[RateLimitedApi])
+router = APIRouter(tags=["speech"])
 
 RAW_TYPES = {"audio/l16", "application/octet-stream"}
 WAV_TYPES = {"audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"}
@@ -39,8 +40,14 @@ async def stream_chunk(
 
     Idempotent per (answer, seq). `missing` lists sequence numbers not received yet: send them again.
     `final` is null until the whole answer is in, then it is the final transcript.
+
+    Limits: a session may send STT_AUDIO_S_PER_MIN seconds of audio a minute (4× real time by default, so a
+    candidate flushing a queue after an outage is not stopped); requests without a valid token count against
+    the client address' RATE_LIMIT_PER_MIN.
     """
     owner = session_of_bearer(request, system)
+    if owner != session_id:
+        system.limiter.hit("api", client_ip(request))
     if owner is None:
         raise HTTPException(401, "a valid session token is required", headers={"WWW-Authenticate": "Bearer"})
     if owner != session_id:
@@ -48,6 +55,7 @@ async def stream_chunk(
     pcm = decode_audio(
         request.headers.get("content-type", ""), await read_body(request, system.settings.stt_max_body_bytes)
     )
+    system.limiter.hit("speech", session_id, speech_cost(len(pcm) / 2 / SAMPLE_RATE))
     if not pcm and not final:
         raise HTTPException(422, "empty chunk: send audio, or final=true to end the answer")
     ack = await system.speech.receive(session_id, question_id, seq, pcm, final)  # Busy → 503 (see wiring)
