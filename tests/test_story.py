@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 
 from nicegui import ui
@@ -10,6 +12,19 @@ from nicegui.testing import User
 from tests.conftest import ADMIN_PASSWORD
 
 ANSWER = "I added a Redis cache and a database index, then I led the rollout. As a result latency improved by 40%."
+
+
+async def see_within(user: User, text: str, seconds: float) -> None:
+    """Poll the page until `text` shows, failing only after `seconds` (work done in the background, e.g. the report)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            await user.should_see(text, retries=1)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
 
 
 async def log_in(user: User) -> None:
@@ -101,7 +116,7 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     candidate.find("next-button").click()
     await candidate.should_see("Thank you!")
 
-    await user.should_see("Download PDF")
+    await see_within(user, "Download PDF", seconds=60)  # the report is built in the background
     await user.should_see("Status: finalized")
     await user.should_see("“Redis”")  # evidence quoted from the transcript
 
