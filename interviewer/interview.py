@@ -37,7 +37,7 @@ from interviewer.models import (
     TemplateContent,
     utc_now,
 )
-from interviewer.scoring import AnswerForScoring, ScoreCard, score_criterion, score_interview
+from interviewer.scoring import AnswerForScoring, RubricScorer, ScoreCard, rules_v1
 from interviewer.security import hash_token
 
 log = logging.getLogger(__name__)
@@ -125,9 +125,11 @@ class InterviewService:
         events: SessionEvents,
         attention: AttentionService,
         max_answer_chars: int,
+        scorer: RubricScorer,
         follow_ups: FollowUpAsker | None = None,
     ) -> None:
         self._db = db
+        self._scorer = scorer
         self._events = events
         self._attention = attention
         self._max_answer_chars = max_answer_chars
@@ -162,7 +164,7 @@ class InterviewService:
         """Provisional scores from the answers (and attention flags) so far, by the engine the report uses."""
         view = self.view(session_id)
         attention = self._attention.summary(view.session) if view.content.integrity_criteria else None
-        return score_interview(view.answers_for_scoring(), view.content, attention=attention)
+        return self._scorer.score(view.answers_for_scoring(), view.content, attention=attention)
 
     # ------------------------------------------------------------ transitions
 
@@ -302,7 +304,9 @@ class InterviewService:
             c
             for c in view.content.criteria
             if c.kind == "answers" and (not c.question_ids or parent.id in c.question_ids)
-            if not [e for e in score_criterion(scoped, c).evidence if not e.rule.startswith(("filler", "model"))]
+            if not [
+                e for e in rules_v1.score_criterion(scoped, c).evidence if not e.rule.startswith(("filler", "model"))
+            ]
         ]
         text = await self._follow_ups.propose(parent, answer.text, missing)
         log.info("session %s: follow-up after %s %s", view.session.id, current.id, "asked" if text else "skipped")
@@ -357,5 +361,5 @@ class InterviewService:
         )
 
     async def _announce_scores(self, session_id: str) -> None:
-        card = self.scores(session_id)
+        card = await asyncio.to_thread(self.scores, session_id)  # scoring v2 embeds text: off the event loop
         await self._events.publish(session_id, {"type": "score", "scores": card.model_dump(mode="json")})

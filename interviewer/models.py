@@ -73,6 +73,25 @@ class CriterionSpec(BaseModel):
         description='Phrases that show the criterion; alternatives (synonyms) separated by "|", '
         'e.g. "load balancer | load balancing".',
     )
+    evidence_needed: int | None = Field(
+        default=None,
+        ge=1,
+        le=50,
+        description="How many evidence-phrase groups a full-marks answer shows (e.g. 'names three of these'); "
+        "default: all of them.",
+    )
+    reference_answer: str = Field(
+        default="",
+        max_length=4000,
+        description="Optional: what a strong answer would say. Scoring v2 compares answers with it by meaning.",
+    )
+    level_examples: list[str] = Field(
+        default_factory=lambda: [""] * 5,
+        min_length=5,
+        max_length=5,
+        description="Optional example answers for levels 1–5 (behaviourally anchored), lowest first; '' for none. "
+        "Scoring v2 reports the anchor an answer is closest to and uses it.",
+    )
     structure_cues: bool = Field(default=False, description="Reward situation/task/action/result structure.")
     expected_words_min: int = Field(default=40, ge=0, le=5000)
     expected_words_max: int = Field(default=300, ge=1, le=10000)
@@ -87,6 +106,13 @@ class CriterionSpec(BaseModel):
         "(0: rules only).",
     )
 
+    @field_validator("level_examples")
+    @classmethod
+    def _examples_not_too_long(cls, examples: list[str]) -> list[str]:
+        if any(len(e) > 2000 for e in examples):
+            raise ValueError("a level example is longer than 2000 characters")
+        return [e.strip() for e in examples]
+
     @field_validator("evidence_phrases")
     @classmethod
     def _phrases_not_blank(cls, phrases: list[str]) -> list[str]:
@@ -100,11 +126,16 @@ class CriterionSpec(BaseModel):
         if self.expected_words_min > self.expected_words_max:
             raise ValueError("expected_words_min must not exceed expected_words_max")
         if self.kind == "integrity" and (
-            self.evidence_phrases or self.structure_cues or self.llm_weight or self.question_ids
+            self.evidence_phrases
+            or self.structure_cues
+            or self.llm_weight
+            or self.question_ids
+            or self.reference_answer
+            or any(self.level_examples)
         ):
             raise ValueError(
                 "an integrity criterion is scored on attention flags only: it takes no evidence phrases, "
-                "structure cues, model weight or questions"
+                "structure cues, model weight, questions, reference answer or level examples"
             )
         return self
 
@@ -116,6 +147,12 @@ class TemplateContent(BaseModel):
 
     name: str = Field(min_length=1, max_length=120)
     role: str = Field(default="", max_length=120)
+    scoring: Literal["rules-v1", "meaning-v2"] = Field(
+        default="meaning-v2",
+        description="Scoring engine: 'meaning-v2' finds evidence by meaning (sentence embeddings), uses reference "
+        "answers and level examples, and refuses keyword lists, echoes, repetition, off-topic text and rubric "
+        "pastes; 'rules-v1' matches evidence phrases by their words (templates saved before v2 keep it).",
+    )
     questions: list[QuestionSpec] = Field(min_length=1, max_length=50)
     criteria: list[CriterionSpec] = Field(min_length=1, max_length=20)
     silence_end_s: float = Field(
@@ -181,8 +218,8 @@ class Template(SQLModel, table=True):
     created_at: datetime = SQLField(default_factory=utc_now)
 
     def parsed(self) -> TemplateContent:
-        """The stored content as a validated document."""
-        return TemplateContent.model_validate(self.content)
+        """The stored content as a validated document; content saved before scoring v2 keeps rules v1."""
+        return TemplateContent.model_validate({"scoring": "rules-v1", **self.content})
 
 
 class Invite(SQLModel, table=True):

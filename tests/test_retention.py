@@ -8,8 +8,10 @@ from pathlib import Path
 
 from interviewer.attention import AttentionService
 from interviewer.db import Database
+from interviewer.embeddings import SentenceEmbedder
 from interviewer.events import SessionEvents
 from interviewer.interview import InterviewService
+from interviewer.scoring import RubricScorer
 from interviewer.stt.service import SpeechService
 from interviewer.stt.transcriber import Transcriber
 
@@ -19,9 +21,8 @@ def test_abandoned_audio_is_purged_and_recent_audio_kept(tmp_path: Path) -> None
     db.create_tables()
     events = SessionEvents()
     transcriber = Transcriber("none")
-    speech = SpeechService(
-        tmp_path / "audio", transcriber, InterviewService(db, events, AttentionService(db, events), 1000), events
-    )
+    interview = InterviewService(db, events, AttentionService(db, events), 1000, RubricScorer(SentenceEmbedder()))
+    speech = SpeechService(tmp_path / "audio", transcriber, interview, events)
     abandoned, recent = tmp_path / "audio" / "abandoned", tmp_path / "audio" / "recent"
     for folder in (abandoned, recent):
         folder.mkdir(parents=True)

@@ -1,4 +1,5 @@
-"""The rule engine against scores derived by hand from the formula in `interviewer.scoring`."""
+"""Rules v1 against scores derived by hand from the formula in `interviewer.scoring.rules_v1`, and integrity
+criteria (scored the same way by both engines)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interviewer.attention import AttentionSummary, KindSummary
+from interviewer.embeddings import SentenceEmbedder
 from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
-from interviewer.scoring import AnswerForScoring, round_half_up, score_criterion, score_integrity, score_interview
+from interviewer.scoring import AnswerForScoring, RubricScorer, ScoreCard, round_half_up
+from interviewer.scoring.integrity import score_integrity
+from interviewer.scoring.rules_v1 import score_criterion
+
+SCORER = RubricScorer(SentenceEmbedder())
+
+
+def score_interview(
+    answers: list[AnswerForScoring], content: TemplateContent, attention: AttentionSummary | None = None
+) -> ScoreCard:
+    """The template's answers scored by rules v1."""
+    return SCORER.score(answers, content.model_copy(update={"scoring": "rules-v1"}), attention=attention)
 
 PHRASES = CriterionSpec(
     id="c-tech",

@@ -17,11 +17,12 @@ from interviewer.report.schema import (
     TemplateRef,
     Timings,
 )
-from interviewer.scoring import ModelRating, score_interview
+from interviewer.scoring import ModelRating, RubricScorer
 
 
 def build_report(
     view: SessionView,
+    scorer: RubricScorer,
     audio: AudioRetention,
     generated_at: datetime,
     ratings: Sequence[ModelRating] = (),
@@ -55,7 +56,7 @@ def build_report(
             role=view.content.role,
         ),
         answers=answers,
-        scores=score_interview(view.answers_for_scoring(), view.content, ratings, attention),
+        scores=scorer.score(view.answers_for_scoring(), view.content, ratings, attention),
         attention=AttentionSection(
             monitored=bool(attention and attention.timeline),
             attentive_share=attention.attentive_share if attention and attention.timeline else None,

@@ -18,6 +18,7 @@ from interviewer.models import SessionStatus, StoredReport, utc_now
 from interviewer.report.build import build_report
 from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import AudioRetention, Report
+from interviewer.scoring import RubricScorer
 from interviewer.stt.service import delete_session_audio
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,10 @@ class ReportService:
         storage_dir: Path,
         ratings: RatingService,
         attention: AttentionService,
+        scorer: RubricScorer,
     ) -> None:
         self._db = db
+        self._scorer = scorer
         self._interview = interview
         self._events = events
         self._ratings = ratings
@@ -75,7 +78,10 @@ class ReportService:
                 view.template.id or 0, questions, view.answers_for_scoring(), view.content.criteria
             )
             attention = self._attention.summary(view.session)
-            report = build_report(view, audio, utc_now(), ratings, (provider.name, provider.model), attention)
+            llm = (provider.name, provider.model)
+            report = await asyncio.to_thread(  # scoring v2 embeds text: off the event loop
+                build_report, view, self._scorer, audio, utc_now(), ratings, llm, attention
+            )
             pdf = await asyncio.to_thread(render_pdf, report)
             with self._db.session() as s:
                 s.add(StoredReport(session_id=session_id, report_json=report.model_dump_json(indent=2), pdf=pdf))

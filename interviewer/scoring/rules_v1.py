@@ -33,26 +33,25 @@ transcript were dropped before this (see `interviewer.llm.ratings`); kept quotes
 level = round-half-up(score), at least 1 when score > 0; the weighted total is
 round-half-up(Σ weight·score / Σ weight × 20, 1 decimal).
 
-Integrity criteria (`kind="integrity"`) are the only place where attention flags from the candidate's
-browser change a score. They start at 5 and lose, per INTEGRITY_DEDUCTIONS, points for every
-`phone_detected`, `multiple_faces` and `paste` event (each kind capped), and per ATTENTIVE_STEPS points
-when the attentive share of the interview (see `interviewer.attention`) is low; then clamped to 0..5.
-The rules name the events' times (UTC) as their evidence.
+The stemmed word matching, fillers and speaking rate here are shared with scoring v2 (`meaning_v2`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Sequence
 
-from pydantic import BaseModel
-
-from interviewer.attention import AttentionSummary
-from interviewer.models import CriterionSpec, TemplateContent
-
-SCORING_VERSION = "rules-v1"
+from interviewer.models import CriterionSpec
+from interviewer.scoring.card import (
+    AnswerForScoring,
+    CriterionScore,
+    EvidenceSpan,
+    ModelRating,
+    RuleResult,
+    criterion_score,
+    in_scope,
+    round_half_up,
+)
 
 WEIGHTS_BOTH = (0.60, 0.25, 0.15)
 WEIGHTS_PHRASES = (0.80, 0.20)
@@ -89,107 +88,7 @@ STRUCTURE_CUES: dict[str, tuple[str, ...]] = {
         r"\b\d+(?:\.\d+)?\s*(?:%|percent\b)",  # a regular expression, see _CUE_PATTERNS
     ),
 }
-INTEGRITY_DEDUCTIONS = {  # attention flag: (points per event, at most in all)
-    "phone_detected": (-1.5, -3.0),
-    "multiple_faces": (-1.0, -2.0),
-    "paste": (-0.5, -1.5),
-}
-ATTENTIVE_STEPS = ((0.5, -2.0), (0.75, -1.0), (0.9, -0.5))  # attentive share below → points
 _WORD = re.compile(r"[\w']+")
-
-
-class AnswerForScoring(BaseModel):
-    """One answer as the scorer sees it; a follow-up's answer has `scope_id` = the question it follows."""
-
-    question_id: str
-    text: str
-    seconds_used: float | None = None
-    words_per_minute: float | None = None
-    scope_id: str | None = None
-
-
-class ModelRating(BaseModel):
-    """A language model's verified rating of one answer on one criterion (cached; see `llm.ratings`)."""
-
-    question_id: str
-    criterion_id: str
-    level: int
-    quotes: list[str]
-    dropped_quotes: int
-    reason: str
-    model: str
-    prompt_version: str
-
-
-class EvidenceSpan(BaseModel):
-    """A quoted piece of a transcript that made a rule fire. `start`/`end` are character offsets in the answer."""
-
-    question_id: str
-    start: int
-    end: int
-    text: str
-    rule: str
-
-
-class RuleResult(BaseModel):
-    """One rule the engine evaluated for a criterion, whether it fired, and what it contributed."""
-
-    rule: str
-    fired: bool
-    detail: str
-    points: float
-
-
-class CriterionScore(BaseModel):
-    """The score of one criterion with everything that explains it."""
-
-    criterion_id: str
-    name: str
-    weight: float
-    score: float  # 0–5
-    level: int  # 0–5; 0 = nothing to score
-    level_description: str
-    evidence: list[EvidenceSpan]
-    rules: list[RuleResult]
-
-
-class ScoreCard(BaseModel):
-    """All criterion scores of a session and the weighted total (0–100)."""
-
-    scoring_version: str = SCORING_VERSION
-    total: float
-    criteria: list[CriterionScore]
-
-
-def score_interview(
-    answers: list[AnswerForScoring],
-    content: TemplateContent,
-    ratings: Sequence[ModelRating] = (),
-    attention: AttentionSummary | None = None,
-) -> ScoreCard:
-    """Score every criterion of `content` on `answers` (and cached model ratings; integrity criteria on the
-    attention flags). Pure and deterministic."""
-    criteria = [
-        score_integrity(criterion, attention)
-        if criterion.kind == "integrity"
-        else score_criterion(answers, criterion, ratings)
-        for criterion in content.criteria
-    ]
-    return ScoreCard(total=weighted_total(criteria), criteria=criteria)
-
-
-def weighted_total(criteria: Sequence[CriterionScore], replaced: Mapping[str, float] | None = None) -> float:
-    """The weighted mean of the criterion scores on 0–100, one decimal; `replaced` maps criterion ids to
-    scores that stand in for the engine's (a reviewer's adjustments)."""
-    replaced = replaced or {}
-    weights = sum(c.weight for c in criteria)
-    points = sum(c.weight * replaced.get(c.criterion_id, c.score) for c in criteria)
-    return round_half_up(points / weights * 20) if weights else 0.0
-
-
-def in_scope(answer: AnswerForScoring, criterion: CriterionSpec) -> bool:
-    """Whether the criterion scores this answer (a follow-up counts for the question it follows)."""
-    return not criterion.question_ids or (answer.scope_id or answer.question_id) in criterion.question_ids
 
 
 def score_criterion(
@@ -198,23 +97,13 @@ def score_criterion(
     """Score one criterion on the answers in its scope."""
     scope = [a for a in answers if in_scope(a, criterion) and a.text.strip()]
     if not scope:
-        return CriterionScore(
-            criterion_id=criterion.id,
-            name=criterion.name,
-            weight=criterion.weight,
-            score=0.0,
-            level=0,
-            level_description="No answer to score",
-            evidence=[],
-            rules=[RuleResult(rule="no_answer", fired=True, detail="no answer to score", points=0.0)],
-        )
+        return no_answer(criterion)
     evidence: list[EvidenceSpan] = []
     rules: list[RuleResult] = []
-    groups = [[alt.strip() for alt in g.split("|") if alt.strip()] for g in criterion.evidence_phrases]
-    groups = [g for g in groups if any(_WORD.search(alt) for alt in g)]
-    coverage = _phrase_coverage(scope, groups, evidence)
-    structure = _structure(scope, evidence) if criterion.structure_cues else 0.0
-    length, within = _length(scope, criterion)
+    groups = phrase_groups(criterion)
+    coverage = phrase_coverage(scope, groups, evidence)
+    structure = structure_feature(scope, evidence) if criterion.structure_cues else 0.0
+    length, within = length_feature(scope, criterion)
 
     parts: list[tuple[str, float, float, str]] = []  # rule, feature, weight, detail
     if groups and criterion.structure_cues:
@@ -252,66 +141,44 @@ def score_criterion(
         raw += points
         rules.append(RuleResult(rule=rule, fired=feature > 0, detail=detail, points=round_half_up(points, 2)))
 
-    rate, filler_spans = _fillers(scope)
-    penalty = next((p for threshold, p in FILLER_STEPS if rate > threshold), 0.0)
-    evidence.extend(filler_spans)
-    rules.append(RuleResult(rule="fillers", fired=penalty < 0, detail=f"fillers: {rate:.1%} of words", points=penalty))
-    rules.extend(_speaking_rate(scope))
+    penalty = filler_penalty(scope, rules, evidence)
+    rules.extend(speaking_rate(scope))
     rule_score = min(5.0, max(0.0, raw + penalty))
-    return _criterion_score(
-        criterion, _blend_model(rule_score, scope, criterion, ratings, rules, evidence), evidence, rules
+    return criterion_score(
+        criterion, blend_model(rule_score, scope, criterion, ratings, rules, evidence), evidence, rules
     )
 
 
-def _criterion_score(
-    criterion: CriterionSpec, score: float, evidence: list[EvidenceSpan], rules: list[RuleResult]
-) -> CriterionScore:
-    """The rounded score with its level (at least 1 when above 0) and everything that explains it."""
-    score = round_half_up(score)
-    level = 0 if score == 0 else max(1, min(5, int(round_half_up(score, 0))))
+def no_answer(criterion: CriterionSpec) -> CriterionScore:
+    """The score of a criterion with no answer text in its scope."""
     return CriterionScore(
         criterion_id=criterion.id,
         name=criterion.name,
         weight=criterion.weight,
-        score=score,
-        level=level,
-        level_description=criterion.levels[level - 1] if level else "Nothing that meets the rubric",
-        evidence=evidence,
-        rules=rules,
+        score=0.0,
+        level=0,
+        level_description="No answer to score",
+        evidence=[],
+        rules=[RuleResult(rule="no_answer", fired=True, detail="no answer to score", points=0.0)],
     )
 
 
-def score_integrity(criterion: CriterionSpec, attention: AttentionSummary | None) -> CriterionScore:
-    """Score an integrity criterion: 5, less the deductions for attention flags (see the module docstring)."""
-    attention = attention or AttentionSummary(attentive_share=None, by_kind=[], timeline=[])
-    rules: list[RuleResult] = []
-    for kind, (each, cap) in INTEGRITY_DEDUCTIONS.items():
-        times = [int(e["start_ms"]) for e in attention.timeline if e["event"] == kind]
-        shown = ", ".join(f"{datetime.fromtimestamp(t / 1000, UTC):%H:%M:%S}" for t in times[:5])
-        rules.append(
-            RuleResult(
-                rule=kind,
-                fired=bool(times),
-                detail=f"{kind}: {len(times)} × {each:g} (at most {cap:g})"
-                + (f", at {shown}{' …' if len(times) > 5 else ''} UTC" if times else ""),
-                points=max(cap, each * len(times)) if times else 0.0,
-            )
-        )
-    if (share := attention.attentive_share) is not None:
-        points = next((p for below, p in ATTENTIVE_STEPS if share < below), 0.0)
-        away = ", ".join(f"{k.kind} {k.total_ms / 1000:.0f} s" for k in attention.by_kind if k.total_ms)
-        rules.append(
-            RuleResult(
-                rule="attentive_share",
-                fired=points < 0,
-                detail=f"attentive for {share:.0%} of the interview" + (f" ({away})" if away else ""),
-                points=points,
-            )
-        )
-    return _criterion_score(criterion, min(5.0, max(0.0, 5 + sum(r.points for r in rules))), [], rules)
+def phrase_groups(criterion: CriterionSpec) -> list[list[str]]:
+    """The criterion's evidence-phrase groups as lists of alternatives; groups without a word are left out."""
+    groups = [[alt.strip() for alt in g.split("|") if alt.strip()] for g in criterion.evidence_phrases]
+    return [g for g in groups if any(_WORD.search(alt) for alt in g)]
 
 
-def _blend_model(
+def filler_penalty(scope: list[AnswerForScoring], rules: list[RuleResult], evidence: list[EvidenceSpan]) -> float:
+    """The filler rule (appended to `rules`, fillers to `evidence`) and its points."""
+    rate, spans = filler_spans(scope)
+    penalty = next((p for threshold, p in FILLER_STEPS if rate > threshold), 0.0)
+    evidence.extend(spans)
+    rules.append(RuleResult(rule="fillers", fired=penalty < 0, detail=f"fillers: {rate:.1%} of words", points=penalty))
+    return penalty
+
+
+def blend_model(
     rule_score: float,
     scope: list[AnswerForScoring],
     criterion: CriterionSpec,
@@ -350,12 +217,6 @@ def _blend_model(
     return blended
 
 
-def round_half_up(value: float, places: int = 1) -> float:
-    """Round like people do (2.25 → 2.3), not like Python's banker's rounding, ignoring float noise."""
-    exact = Decimal(repr(value)).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
-    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-
-
 def stem(word: str) -> str:
     """Strip one suffix of SUFFIXES, then a final "e" (keeping at least 3 letters)."""
     for suffix in SUFFIXES:
@@ -365,23 +226,23 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) >= 4 else word
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
+def stem_tokens(text: str) -> list[tuple[str, int, int]]:
     """(stem, start, end) of every word of `text`."""
     return [(stem(m.group().lower()), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def _phrase_coverage(scope: list[AnswerForScoring], groups: list[list[str]], evidence: list[EvidenceSpan]) -> float:
+def phrase_coverage(scope: list[AnswerForScoring], groups: list[list[str]], evidence: list[EvidenceSpan]) -> float:
     """Share of phrase groups found; records up to MAX_SPANS_PER_GROUP non-overlapping spans per answer."""
     if not groups:
         return 0.0
     matched = 0
-    tokenized = [(a, _tokens(a.text)) for a in scope]
+    tokenized = [(a, stem_tokens(a.text)) for a in scope]
     for group in groups:
-        needles = [[t[0] for t in _tokens(alternative)] for alternative in group]
+        needles = [[t[0] for t in stem_tokens(alternative)] for alternative in group]
         found = False
         for answer, tokens in tokenized:
             taken: list[tuple[int, int]] = []
-            for start, end in _matches([t[0] for t in tokens], needles):
+            for start, end in matches([t[0] for t in tokens], needles):
                 if len(taken) == MAX_SPANS_PER_GROUP or any(s < end and start < e for s, e in taken):
                     continue
                 taken.append((start, end))
@@ -400,7 +261,7 @@ def _phrase_coverage(scope: list[AnswerForScoring], groups: list[list[str]], evi
     return matched / len(groups)
 
 
-def _matches(stems: list[str], needles: list[list[str]]) -> list[tuple[int, int]]:
+def matches(stems: list[str], needles: list[list[str]]) -> list[tuple[int, int]]:
     """Token ranges [start, end) where any needle occurs, in text order (longer needles first at a tie)."""
     hits = [
         (i, i + len(needle))
@@ -412,7 +273,7 @@ def _matches(stems: list[str], needles: list[list[str]]) -> list[tuple[int, int]
     return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
 
 
-def _structure(scope: list[AnswerForScoring], evidence: list[EvidenceSpan]) -> float:
+def structure_feature(scope: list[AnswerForScoring], evidence: list[EvidenceSpan]) -> float:
     """Share of the four STAR parts present; records the first cue of each part as evidence."""
     present = 0
     for part in STRUCTURE_CUES:
@@ -445,7 +306,7 @@ _CUE_PATTERNS = {
 _FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(f.replace(" ", r"\s+") for f in FILLERS) + r")\b", re.IGNORECASE)
 
 
-def _length(scope: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[float, int]:
+def length_feature(scope: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[float, int]:
     """Mean length credit of the answers and how many lie within the expected range."""
     low, high = criterion.expected_words_min, criterion.expected_words_max
     credits, within = [], 0
@@ -461,7 +322,7 @@ def _length(scope: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[fl
     return sum(credits) / len(credits), within
 
 
-def _fillers(scope: list[AnswerForScoring]) -> tuple[float, list[EvidenceSpan]]:
+def filler_spans(scope: list[AnswerForScoring]) -> tuple[float, list[EvidenceSpan]]:
     """Fillers per word over all answers, and each filler as a span."""
     words = sum(len(_WORD.findall(a.text)) for a in scope)
     spans = [
@@ -474,7 +335,7 @@ def _fillers(scope: list[AnswerForScoring]) -> tuple[float, list[EvidenceSpan]]:
     return (len(spans) / words if words else 0.0), spans
 
 
-def _speaking_rate(scope: list[AnswerForScoring]) -> list[RuleResult]:
+def speaking_rate(scope: list[AnswerForScoring]) -> list[RuleResult]:
     """An informational rule (no points) on the mean speaking rate of spoken answers, if any."""
     rates = [a.words_per_minute for a in scope if a.words_per_minute]
     if not rates:

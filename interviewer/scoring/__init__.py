@@ -1,0 +1,34 @@
+"""Deterministic, explained rubric scoring: answers + template version (+ model) → a score card.
+
+`RubricScorer` is the entry point; `card` holds what every engine returns; `rules_v1` and `meaning_v2` are the
+two engines a template can choose; `gaming` keeps v2 from being gamed; `integrity` scores attention flags.
+"""
+
+from interviewer.scoring import rules_v1
+from interviewer.scoring.card import (
+    AnswerForScoring,
+    CriterionScore,
+    EvidenceSpan,
+    ModelRating,
+    RuleResult,
+    ScoreCard,
+    in_scope,
+    round_half_up,
+    weighted_total,
+)
+from interviewer.scoring.scorer import EMBEDDING_MODEL, RubricScorer
+
+__all__ = [
+    "EMBEDDING_MODEL",
+    "AnswerForScoring",
+    "CriterionScore",
+    "EvidenceSpan",
+    "ModelRating",
+    "RubricScorer",
+    "RuleResult",
+    "ScoreCard",
+    "in_scope",
+    "round_half_up",
+    "rules_v1",
+    "weighted_total",
+]

@@ -1,0 +1,105 @@
+"""Rules that keep scoring v2 from being gamed; each caps the criterion's score when it fires.
+
+Every rule is listed in the report, fired or not; a fired rule's points are what its cap took away.
+- keyword_list: an answer of 6 words or more in which under 20 % are function words ("the", "and", "we",
+  "because", …); English sentences have about 40–55 %. A list of keywords is not an answer. Cap 1.0.
+- rubric_paste: 60 % or more of an answer's words are the rubric's own words: inside a literal match of an
+  evidence phrase, or inside a run of 3 words that also occurs in the criterion's description, level
+  descriptions, reference answer or level examples. Cap 0.5.
+- question_echo: 60 % or more of an answer's words lie inside runs of 3 words taken from its question. Cap 0.5.
+- repetition: a third or more of an answer's sentences (at least 2) say the same words as an earlier one.
+  Repeated sentences never count twice (`without_repeats`); this rule caps what is left at 1.0.
+- off_topic: the answer is not about its question (similarity below 0.10) and shows no evidence phrase by
+  its words. Cap 0.5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from interviewer.models import CriterionSpec
+from interviewer.scoring.card import AnswerForScoring, RuleResult, round_half_up
+from interviewer.scoring.rules_v1 import matches, phrase_groups, stem_tokens
+from interviewer.scoring.text import SENTENCE, covered_share, function_word_share, words
+
+KEYWORD_FUNCTION_SHARE = 0.20
+KEYWORD_MIN_WORDS = 6
+COPIED_SHARE = 0.60
+COPIED_MIN_WORDS = 4
+REPEATED_SHARE = 1 / 3
+OFF_TOPIC_SIMILARITY = 0.10
+CAPS = {"keyword_list": 1.0, "rubric_paste": 0.5, "question_echo": 0.5, "repetition": 1.0, "off_topic": 0.5}
+
+
+def without_repeats(text: str) -> str:
+    """`text` without sentences whose words repeat an earlier sentence's (the first one stays)."""
+    seen: set[tuple[str, ...]] = set()
+    kept: list[str] = []
+    repeated = False
+    for sentence in SENTENCE.finditer(text):
+        key = tuple(words(sentence.group()))
+        if key and key in seen:
+            repeated = True
+            continue
+        seen.add(key)
+        kept.append(sentence.group().strip())
+    return ". ".join(k for k in kept if k) if repeated else text
+
+
+def _repeated(text: str) -> tuple[int, int]:
+    keys = [tuple(words(s.group())) for s in SENTENCE.finditer(text)]
+    keys = [k for k in keys if k]
+    return len(keys) - len(set(keys)), len(keys)
+
+
+def _rubric_share(text: str, criterion: CriterionSpec) -> float:
+    """Share of the words of `text` inside an evidence phrase's literal match or a 3-word run of the rubric."""
+    found = stem_tokens(text)
+    if not found:
+        return 0.0
+    covered = [False] * len(found)
+    needles = [[t[0] for t in stem_tokens(alt)] for group in phrase_groups(criterion) for alt in group]
+    for start, end in matches([t[0] for t in found], needles):
+        covered[start:end] = [True] * (end - start)
+    rubric = "\n".join(
+        [criterion.description, *criterion.levels, criterion.reference_answer, *criterion.level_examples]
+    )
+    share_by_runs = covered_share(text, rubric)
+    return max(sum(covered) / len(found), share_by_runs)
+
+
+def apply_caps(
+    score: float,
+    scope: Sequence[AnswerForScoring],
+    criterion: CriterionSpec,
+    questions: dict[str, str],
+    relevance_similarity: float,
+    *,
+    literal_evidence: bool,
+    rules: list[RuleResult],
+) -> float:
+    """Evaluate every gaming rule on the answers in scope, append them to `rules`, and return the capped score."""
+    findings: dict[str, str] = {}
+    for answer in scope:
+        question_id = answer.scope_id or answer.question_id
+        count = len(words(answer.text))
+        share = function_word_share(answer.text)
+        if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE:
+            findings.setdefault("keyword_list", f"answer to {question_id}: {share:.0%} function words")
+        if count >= COPIED_MIN_WORDS and (pasted := _rubric_share(answer.text, criterion)) >= COPIED_SHARE:
+            findings.setdefault("rubric_paste", f"answer to {question_id}: {pasted:.0%} of its words are the rubric's")
+        question = questions.get(question_id, "")
+        if count >= COPIED_MIN_WORDS and (echoed := covered_share(answer.text, question)) >= COPIED_SHARE:
+            findings.setdefault("question_echo", f"answer to {question_id}: {echoed:.0%} of its words echo it")
+        repeats, total = _repeated(answer.text)
+        if repeats >= 2 and repeats >= total * REPEATED_SHARE:
+            findings.setdefault("repetition", f"answer to {question_id}: {repeats} of {total} sentences repeated")
+    if relevance_similarity < OFF_TOPIC_SIMILARITY and not literal_evidence:
+        findings["off_topic"] = f"similarity to the question {relevance_similarity:.2f}, no evidence phrase"
+    for rule, cap in CAPS.items():
+        fired = rule in findings
+        points = min(0.0, cap - score) if fired else 0.0
+        score += points
+        detail = f"{rule.replace('_', ' ')}: " + (findings[rule] + f"; capped at {cap:g}" if fired else "no")
+        rules.append(RuleResult(rule=rule, fired=fired, detail=detail, points=round_half_up(points, 2)))
+    return score

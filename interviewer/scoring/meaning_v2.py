@@ -1,0 +1,296 @@
+"""Scoring v2 ("meaning-v2"): rubric points found by meaning, reference answers, level anchors, no gaming.
+
+For one criterion, the answers in scope are those of `criterion.question_ids` (all when empty), blank ones
+left out; a sentence said again in the same answer counts once. Every comparison is the cosine of two
+sentence embeddings (`interviewer.embeddings`), rounded to 3 decimals so that float noise cannot flip a
+threshold, and turned into credit by `credit(s) = clip((s − FLOOR) / (FULL − FLOOR), 0, 1)`.
+
+Features, each in 0..1:
+- evidence (with evidence phrases): each group (one `evidence_phrases` line, "|" alternatives) earns 1 when
+  an alternative occurs by its words (the stemmed matching of rules v1), else the credit of the best
+  similarity between an alternative and a sentence or 12-word window of an answer (EVIDENCE_SIMILARITY).
+  evidence = min(1, Σ credits / needed), needed = `evidence_needed` or the number of groups.
+- reference (with a reference answer): the mean over the reference's sentences of their best credit against
+  the answer's sentences/windows (REFERENCE_SIMILARITY), averaged with the credit of the whole answer
+  against the whole reference (ANSWER_SIMILARITY).
+- anchors (with example answers for two or more levels): the similarity-weighted mean level of the examples
+  (softmax of similarity / ANCHOR_TEMPERATURE), as (level − 1) / 4. The closest example is reported.
+- structure (with `structure_cues`): share of situation / task / action / result present (cue phrases).
+- relevance: credit of the answer against its question (RELEVANCE_SIMILARITY).
+- length: as rules v1 (1 inside the expected word range).
+
+score = 5 × Σ wᵢ·featureᵢ / Σ wᵢ over the features the criterion has (WEIGHTS), minus the filler penalty of
+rules v1, then capped by the gaming rules (`interviewer.scoring.gaming`), then blended with a cached model
+rating exactly as in rules v1; clamped to 0..5 and rounded half-up to 2 decimals. level = round-half-up(score),
+at least 1 when score > 0. Evidence spans carry their similarity; literal matches have none.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from interviewer.embeddings import SentenceEmbedder
+from interviewer.models import CriterionSpec
+from interviewer.scoring import gaming
+from interviewer.scoring.card import (
+    AnswerForScoring,
+    CriterionScore,
+    EvidenceSpan,
+    ModelRating,
+    RuleResult,
+    criterion_score,
+    in_scope,
+    round_half_up,
+)
+from interviewer.scoring.rules_v1 import (
+    blend_model,
+    filler_penalty,
+    length_feature,
+    matches,
+    no_answer,
+    phrase_groups,
+    speaking_rate,
+    stem_tokens,
+    structure_feature,
+)
+from interviewer.scoring.text import Unit, sentences, units
+
+EVIDENCE_SIMILARITY = (0.45, 0.70)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
+REFERENCE_SIMILARITY = (0.40, 0.75)
+ANSWER_SIMILARITY = (0.30, 0.80)
+RELEVANCE_SIMILARITY = (0.10, 0.50)
+ANCHOR_TEMPERATURE = 0.05
+WEIGHTS = {"evidence": 0.50, "reference": 0.30, "anchors": 0.20, "structure": 0.15, "relevance": 0.10, "length": 0.10}
+
+
+def credit(similarity: float, bounds: tuple[float, float]) -> float:
+    """Similarity → credit in 0..1, linear between the bounds."""
+    floor, full = bounds
+    return min(1.0, max(0.0, (similarity - floor) / (full - floor)))
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """An answer in scope, its repeated sentences removed, with its units and their vectors."""
+
+    source: AnswerForScoring
+    text: str
+    units: list[Unit]
+    unit_vectors: np.ndarray
+    vector: np.ndarray
+
+
+def _similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosines of unit vectors, rounded to 3 decimals (float noise cannot flip a threshold)."""
+    similarities: np.ndarray = np.round(a @ b.T, 3)
+    return similarities
+
+
+def score_criterion(
+    answers: Sequence[AnswerForScoring],
+    criterion: CriterionSpec,
+    questions: dict[str, str],
+    embedder: SentenceEmbedder,
+    ratings: Sequence[ModelRating] = (),
+) -> CriterionScore:
+    """Score one criterion on the answers in its scope; `questions` maps question ids to their text."""
+    scope = [a for a in answers if in_scope(a, criterion) and a.text.strip()]
+    if not scope:
+        return no_answer(criterion)
+    evidence: list[EvidenceSpan] = []
+    rules: list[RuleResult] = []
+    cleaned = [gaming.without_repeats(a.text) for a in scope]
+    prepared = [_prepare(a, text, embedder) for a, text in zip(scope, cleaned, strict=True)]
+    deduped = [a.model_copy(update={"text": text}) for a, text in zip(scope, cleaned, strict=True)]
+
+    features: dict[str, tuple[float, str]] = {}
+    groups = phrase_groups(criterion)
+    if groups:
+        features["evidence"] = _evidence(prepared, groups, criterion.evidence_needed, embedder, evidence)
+    if criterion.reference_answer:
+        features["reference"] = _reference(prepared, criterion.reference_answer, embedder, evidence)
+    anchors = [(level, text) for level, text in enumerate(criterion.level_examples, start=1) if text]
+    closest = None
+    if anchors:
+        closest, anchor_feature = _anchors(prepared, anchors, embedder)
+        if len(anchors) >= 2:
+            features["anchors"] = anchor_feature
+        else:
+            rules.append(RuleResult(rule="anchors", fired=True, detail=anchor_feature[1], points=0.0))
+    if criterion.structure_cues:
+        share = structure_feature(deduped, evidence)
+        features["structure"] = (share, f"structure: {round(share * 4)} of 4 parts (situation, task, action, result)")
+    relevance, relevance_detail, lowest_relevance = _relevance(prepared, questions, embedder)
+    features["relevance"] = (relevance, relevance_detail)
+    length, within = length_feature(deduped, criterion)
+    features["length"] = (
+        length,
+        f"length: {within} of {len(scope)} answers within "
+        f"{criterion.expected_words_min}–{criterion.expected_words_max} words",
+    )
+    total_weight = sum(WEIGHTS[name] for name in features)
+    raw = 0.0
+    for name, (feature, detail) in features.items():
+        points = 5 * WEIGHTS[name] / total_weight * feature
+        raw += points
+        rules.append(RuleResult(rule=name, fired=feature > 0, detail=detail, points=round_half_up(points, 2)))
+    score = min(5.0, max(0.0, raw + filler_penalty(deduped, rules, evidence)))
+    rules.extend(speaking_rate(scope))
+    literal_found = any(e.rule.startswith("evidence:") and e.similarity is None for e in evidence)
+    score = gaming.apply_caps(
+        score,
+        scope,
+        criterion,
+        questions,
+        relevance_similarity=lowest_relevance,
+        literal_evidence=literal_found,
+        rules=rules,
+    )
+    score = blend_model(score, scope, criterion, ratings, rules, evidence)
+    return criterion_score(criterion, min(5.0, max(0.0, score)), evidence, rules, places=2, closest_anchor=closest)
+
+
+def _prepare(answer: AnswerForScoring, text: str, embedder: SentenceEmbedder) -> _Answer:
+    pieces = units(text)
+    vectors = embedder.embed([u.text for u in pieces] + [text])
+    return _Answer(answer, text, pieces, vectors[:-1], vectors[-1])
+
+
+def _evidence(
+    answers: list[_Answer],
+    groups: list[list[str]],
+    needed: int | None,
+    embedder: SentenceEmbedder,
+    evidence: list[EvidenceSpan],
+) -> tuple[float, str]:
+    credits: list[float] = []
+    literal, by_meaning = 0, 0
+    for group in groups:
+        span = _literal_span(answers, group)
+        if span is not None:
+            evidence.append(span)
+            credits.append(1.0)
+            literal += 1
+            continue
+        best: tuple[float, _Answer, Unit] | None = None
+        phrases = embedder.embed(group)
+        for answer in answers:
+            if not answer.units:
+                continue
+            similarities = _similarity(answer.unit_vectors, phrases).max(axis=1)
+            index = int(np.argmax(similarities))
+            if best is None or similarities[index] > best[0]:
+                best = (float(similarities[index]), answer, answer.units[index])
+        got = credit(best[0], EVIDENCE_SIMILARITY) if best else 0.0
+        credits.append(got)
+        if best is not None and got > 0:
+            by_meaning += 1
+            similarity, answer, unit = best
+            evidence.append(
+                EvidenceSpan(
+                    question_id=answer.source.question_id,
+                    start=answer.source.text.find(unit.text),
+                    end=answer.source.text.find(unit.text) + len(unit.text),
+                    text=unit.text,
+                    rule=f"evidence:{group[0]}",
+                    similarity=similarity,
+                )
+            )
+    need = min(needed or len(groups), len(groups))
+    feature = min(1.0, sum(credits) / need)
+    return feature, (
+        f"evidence: {sum(credits):.2f} of {need} rubric points needed ({literal} by their words, "
+        f"{by_meaning} more by meaning, of {len(groups)} groups)"
+    )
+
+
+def _literal_span(answers: list[_Answer], group: list[str]) -> EvidenceSpan | None:
+    needles = [[t[0] for t in stem_tokens(alternative)] for alternative in group]
+    for answer in answers:
+        found = stem_tokens(answer.source.text)
+        hits = matches([t[0] for t in found], needles)
+        if hits:
+            start, end = found[hits[0][0]][1], found[hits[0][1] - 1][2]
+            return EvidenceSpan(
+                question_id=answer.source.question_id,
+                start=start,
+                end=end,
+                text=answer.source.text[start:end],
+                rule=f"evidence:{group[0]}",
+            )
+    return None
+
+
+def _reference(
+    answers: list[_Answer], reference: str, embedder: SentenceEmbedder, evidence: list[EvidenceSpan]
+) -> tuple[float, str]:
+    points = sentences(reference) or [Unit(0, len(reference), reference)]
+    point_vectors = embedder.embed([p.text for p in points])
+    whole = embedder.embed([reference])[0]
+    credits = []
+    for point, vector in zip(points, point_vectors, strict=True):
+        best = max(
+            (
+                (float(s), answer, answer.units[i])
+                for answer in answers
+                if answer.units
+                for i, s in enumerate(_similarity(answer.unit_vectors, vector[None, :])[:, 0])
+            ),
+            key=lambda hit: hit[0],
+            default=None,
+        )
+        got = credit(best[0], REFERENCE_SIMILARITY) if best else 0.0
+        credits.append(got)
+        if best is not None and got > 0:
+            similarity, answer, unit = best
+            start = answer.source.text.find(unit.text)
+            evidence.append(
+                EvidenceSpan(
+                    question_id=answer.source.question_id,
+                    start=start,
+                    end=start + len(unit.text),
+                    text=unit.text,
+                    rule=f"reference:{point.text[:60]}",
+                    similarity=similarity,
+                )
+            )
+    overall = max(float(_similarity(a.vector[None, :], whole[None, :])[0, 0]) for a in answers)
+    points_share = sum(credits) / len(credits)
+    feature = (points_share + credit(overall, ANSWER_SIMILARITY)) / 2
+    return feature, (
+        f"reference answer: {sum(credits):.2f} of its {len(points)} sentences met, whole answer similarity "
+        f"{overall:.2f}"
+    )
+
+
+def _anchors(
+    answers: list[_Answer], anchors: list[tuple[int, str]], embedder: SentenceEmbedder
+) -> tuple[int, tuple[float, str]]:
+    vectors = embedder.embed([text for _, text in anchors])
+    mean = np.mean([a.vector for a in answers], axis=0)
+    norm = float(np.linalg.norm(mean))
+    similarities = [float(s) for s in _similarity((mean / norm if norm else mean)[None, :], vectors)[0]]
+    weights = [math.exp((s - max(similarities)) / ANCHOR_TEMPERATURE) for s in similarities]
+    level = sum(w * lvl for w, (lvl, _) in zip(weights, anchors, strict=True)) / sum(weights)
+    closest = anchors[int(np.argmax(similarities))][0]
+    shown = ", ".join(f"level {lvl}: {s:.2f}" for (lvl, _), s in zip(anchors, similarities, strict=True))
+    return closest, ((level - 1) / 4, f"closest to the level {closest} example answer ({shown})")
+
+
+def _relevance(
+    answers: list[_Answer], questions: dict[str, str], embedder: SentenceEmbedder
+) -> tuple[float, str, float]:
+    """Similarity of each answer to its question: the mean credit, its explanation, and the lowest similarity."""
+    pairs = []
+    for answer in answers:
+        question = questions.get(answer.source.scope_id or answer.source.question_id, "")
+        if question:
+            pairs.append(float(_similarity(answer.vector[None, :], embedder.embed([question]))[0, 0]))
+    if not pairs:
+        return 1.0, "relevance: no question text", 1.0
+    feature = sum(credit(p, RELEVANCE_SIMILARITY) for p in pairs) / len(pairs)
+    return feature, f"relevance to the question: similarity {min(pairs):.2f}", min(pairs)

@@ -1,0 +1,77 @@
+"""Text pieces the v2 engine compares by meaning: sentences and clause-sized windows, with their offsets."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+WORD = re.compile(r"[\w']+")
+SENTENCE = re.compile(r"[^.!?;\n]+")
+UNIT_MAX_WORDS = 20  # a longer sentence is compared in windows of WINDOW words, STRIDE apart
+WINDOW = 12
+STRIDE = 6
+_FUNCTION_WORDS_TEXT = """
+a an the and or but so because if then than that this these those there here it its it's is are was were be been
+being am do does did done have has had having i me my mine we us our you your he him his she her they them their
+what which who whom whose when where why how not no nor to of in on at by for with from into onto about as up down
+out over under again further once all any both each few more most other some such only own same too very can could
+will would shall should may might must just also well still yet even though although while whereas since until
+unless after before during between through against above below off one i'm we're they're don't doesn't didn't
+can't won't isn't aren't wasn't weren't i've we've i'd we'd would've
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+
+
+class Unit(NamedTuple):
+    """A sentence or window of an answer: its text and character offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+def words(text: str) -> list[str]:
+    """The lowercased words of `text`."""
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def units(text: str) -> list[Unit]:
+    """Sentences of `text`; a sentence over UNIT_MAX_WORDS words becomes overlapping windows of WINDOW words."""
+    found: list[Unit] = []
+    for sentence in SENTENCE.finditer(text):
+        spans = [(m.start(), m.end()) for m in WORD.finditer(text, sentence.start(), sentence.end())]
+        if not spans:
+            continue
+        count = len(spans)
+        if count <= UNIT_MAX_WORDS:
+            windows = [(0, count)]
+        else:
+            windows = [(first, first + WINDOW) for first in range(0, count - WINDOW + 1, STRIDE)]
+            if windows[-1][1] < count:
+                windows.append((count - WINDOW, count))
+        for first, stop in windows:
+            start, end = spans[first][0], spans[stop - 1][1]
+            found.append(Unit(start, end, text[start:end]))
+    return found
+
+
+def sentences(text: str) -> list[Unit]:
+    """The sentences of `text` (split at . ! ? ; and line breaks) that hold a word."""
+    return [Unit(m.start(), m.end(), m.group().strip()) for m in SENTENCE.finditer(text) if WORD.search(m.group())]
+
+
+def function_word_share(text: str) -> float:
+    """Share of the words that are function words (English prose has about 40–55 %)."""
+    found = words(text)
+    return sum(w in FUNCTION_WORDS for w in found) / len(found) if found else 0.0
+
+
+def covered_share(text: str, source: str, n: int = 3) -> float:
+    """Share of the words of `text` that lie inside a run of `n` words also found in `source` (copied text)."""
+    mine, theirs = words(text), words(source)
+    grams = {tuple(theirs[i : i + n]) for i in range(len(theirs) - n + 1)}
+    covered = [False] * len(mine)
+    for i in range(len(mine) - n + 1):
+        if tuple(mine[i : i + n]) in grams:
+            covered[i : i + n] = [True] * n
+    return sum(covered) / len(mine) if mine else 0.0
