@@ -1,0 +1,544 @@
+"""How well the scoring engines agree with human raters, how easily they are gamed, and how fast they are.
+
+Data: `../shared/datasets/` beside the repository (see its README; nothing of it is copied into the repo):
+ASAP short-answer sets 3, 4, 7, 8, 9 (human score 0–2, the contest's bag-of-words and length baselines) and
+the Mohler/UNT computer-science set (81 questions, gold = the dataset's average of two graders, 0–5).
+
+Rubrics: written by hand as an admin would, from the question, the official rubric text and the reading
+passage (never from the graded answers), in `bench/rubrics/`. They hold only what we wrote: question texts,
+the ASAP prompts and Mohler's reference answers are read from the data set at run time.
+- `asap.json`: one TemplateContent per set, without the question text (taken from `prompts.json`).
+- `mohler.json`: one criterion template shared by all questions plus, per question id, the evidence phrases
+  (and `evidence_needed`); question text and reference answer come from `questions.csv`.
+
+Engines, side by side in one run: (a) rules v1; (b) meaning v2, rubric only (no reference answer, no level
+examples); (c) meaning v2 with the reference answer and level examples; (d) the contest's baselines
+(ASAP: `kaggle_bow_benchmark`, `kaggle_length_benchmark`; Mohler has none, its "length" column ranks by
+word count).
+
+Metrics, per set (Mohler: per question, then the Fisher-z mean over questions):
+- QWK by rank: sort the answers by engine score and hand out the human grade counts from the bottom (the
+  lowest n0 answers get grade 0, the next n1 grade 1, …); answers with the same score all get the grade at
+  the middle position of their tie block. Then quadratic weighted kappa against the human grade (Mohler:
+  gold rounded half up to an integer 0–5).
+- Spearman ρ (average ranks) and, for Mohler, Pearson r against the gold; plus Pearson over all Mohler
+  answers pooled.
+- Gaming: the keyword-stuffed "answer" (the first alternative of every evidence-phrase group, in a row)
+  scored like an answer, against the median score of the answers humans gave full marks.
+- answers/s per engine (answers scored one per item; v2 through `score_many` in batches of 500, one cold
+  embedding cache per engine).
+
+    .venv/bin/python bench/scoring_agreement.py [--limit N] [--sets 3,4,7,8,9,mohler] [--markdown] [--worst K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from interviewer.embeddings import SentenceEmbedder
+from interviewer.models import TemplateContent
+from interviewer.scoring import AnswerForScoring, RubricScorer, ScoreCard
+
+DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+RUBRICS = Path(__file__).resolve().parent / "rubrics"
+ASAP_SETS = ("3", "4", "7", "8", "9")
+BATCH = 500  # items per score_many call, as POST /api/score takes
+ENGINES = ("v1", "v2 rubric-only", "v2 + references")
+BASELINES = ("bow", "length")
+COLUMNS = (*ENGINES, *BASELINES)
+
+ScoreFn = Callable[[list[str], TemplateContent], list[float]]
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def average_ranks(values: Sequence[float]) -> np.ndarray:
+    """Ranks 1..n, ties sharing the average of their positions."""
+    x = np.asarray(values, dtype=float)
+    order = np.argsort(x, kind="mergesort")
+    ranks = np.empty(len(x), dtype=float)
+    sorted_x = x[order]
+    start = 0
+    while start < len(x):
+        end = start
+        while end + 1 < len(x) and sorted_x[end + 1] == sorted_x[start]:
+            end += 1
+        ranks[order[start : end + 1]] = (start + end) / 2 + 1
+        start = end + 1
+    return ranks
+
+
+def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
+    """Pearson r; NaN when either side is constant."""
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(a) < 2 or a.std() == 0 or b.std() == 0:
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman ρ: Pearson r of the average ranks."""
+    return pearson(average_ranks(x), average_ranks(y))
+
+
+def grade_by_rank(scores: Sequence[float], human: Sequence[int]) -> np.ndarray:
+    """Grades from the order of `scores` alone, using how many answers humans put at each grade.
+
+    Sorted by score, the lowest n0 answers get the lowest human grade, the next n1 the next one, …; all
+    answers with the same score get the grade at the middle position (rounded down) of their tie block."""
+    s = np.asarray(scores, dtype=float)
+    by_position = np.sort(np.asarray(human, dtype=int))  # the grade handed out at each sorted position
+    order = np.argsort(s, kind="mergesort")
+    grades = np.empty(len(s), dtype=int)
+    sorted_s = s[order]
+    start = 0
+    while start < len(s):
+        end = start
+        while end + 1 < len(s) and sorted_s[end + 1] == sorted_s[start]:
+            end += 1
+        grades[order[start : end + 1]] = by_position[(start + end) // 2]
+        start = end + 1
+    return grades
+
+
+def qwk(a: Sequence[int] | np.ndarray, b: Sequence[int] | np.ndarray) -> float:
+    """Quadratic weighted kappa of two integer ratings; NaN when it is undefined (no spread)."""
+    x, y = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
+    low, high = int(min(x.min(), y.min())), int(max(x.max(), y.max()))
+    k = high - low + 1
+    if len(x) == 0 or k == 1:
+        return math.nan
+    observed = np.zeros((k, k))
+    np.add.at(observed, (x - low, y - low), 1)
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / len(x)
+    i, j = np.indices((k, k))
+    weights = (i - j) ** 2 / (k - 1) ** 2
+    denominator = float((weights * expected).sum())
+    return 1 - float((weights * observed).sum()) / denominator if denominator else math.nan
+
+
+def qwk_by_rank(scores: Sequence[float], human: Sequence[int]) -> float:
+    return qwk(grade_by_rank(scores, human), human)
+
+
+def fisher_mean(values: Sequence[float]) -> float:
+    """Mean of correlations/kappas through Fisher's z (values clipped to ±0.999); NaNs left out."""
+    kept = [v for v in values if not math.isnan(v)]
+    if not kept:
+        return math.nan
+    return math.tanh(statistics.fmean(math.atanh(max(-0.999, min(0.999, v))) for v in kept))
+
+
+def round_half_up(value: float) -> int:
+    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# ---------------------------------------------------------------- data and rubrics
+
+
+@dataclass
+class Item:
+    """One question with its rubric and its human-graded answers."""
+
+    key: str  # "3" … "9", or a Mohler question id "1.1"
+    content: TemplateContent
+    texts: list[str]
+    human: list[int]  # integer grade (ASAP 0–2; Mohler gold rounded, 0–5)
+    gold: list[float]  # ASAP: = human; Mohler: average of the graders, 0–5
+    full_marks: float  # the grade that counts as full marks
+    baselines: dict[str, list[float]] = field(default_factory=dict)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_asap(datasets: Path, sets: Sequence[str], limit: int | None) -> list[Item]:
+    folder = datasets / "asap-sas-dev"
+    prompts = json.loads((folder / "prompts.json").read_text(encoding="utf-8"))
+    rubrics = json.loads((RUBRICS / "asap.json").read_text(encoding="utf-8"))
+    rows = read_csv(folder / "answers.csv")
+    items = []
+    for key in sets:
+        rubric = rubrics[key]
+        questions = [{**q, "text": prompts[key]["question"]} for q in rubric["questions"]]
+        content = TemplateContent.model_validate({**rubric, "questions": questions})
+        mine = [r for r in rows if r["essay_set"] == key][:limit]
+        human = [int(r["human_score"]) for r in mine]
+        items.append(
+            Item(
+                key=key,
+                content=content,
+                texts=[r["answer_text"] for r in mine],
+                human=human,
+                gold=[float(h) for h in human],
+                full_marks=float(prompts[key]["score_max"]),
+                baselines={
+                    "bow": [float(r["kaggle_bow_benchmark"]) for r in mine],
+                    "length": [float(r["kaggle_length_benchmark"]) for r in mine],
+                },
+            )
+        )
+    return items
+
+
+def mohler_question_id(key: str) -> str:
+    """A question id the template accepts ("1.1" → "q1-1")."""
+    return "q" + key.replace(".", "-")
+
+
+def load_mohler(datasets: Path, limit: int | None) -> list[Item]:
+    """One item per used question, in data-set order; `limit` keeps whole questions up to that many answers."""
+    folder = datasets / "mohler-unt-cs"
+    rubric = json.loads((RUBRICS / "mohler.json").read_text(encoding="utf-8"))
+    questions = {q["question_id"]: q for q in read_csv(folder / "questions.csv")}
+    answers = [r for r in read_csv(folder / "answers.csv") if r["excluded_in_mohler2011"] == "False"]
+    by_question: dict[str, list[dict[str, str]]] = {}
+    for row in answers:
+        by_question.setdefault(row["question_id"], []).append(row)
+    items: list[Item] = []
+    taken = 0
+    for key, rows in by_question.items():
+        if limit is not None and taken >= limit:
+            break
+        taken += len(rows)
+        question = questions[key]
+        mine = rubric["questions"][key]
+        qid = mohler_question_id(key)
+        criterion = {
+            **rubric["criterion"],
+            "id": "c" + qid[1:],
+            "evidence_phrases": mine["evidence_phrases"],
+            "evidence_needed": mine.get("evidence_needed"),
+            "reference_answer": question["reference_answer"],
+            "level_examples": mine.get("level_examples", [""] * 5),
+            "question_ids": [qid],
+        }
+        content = TemplateContent.model_validate(
+            {
+                "name": f"Mohler {key}",
+                "role": rubric["role"],
+                "questions": [{"id": qid, "text": question["question"]}],
+                "criteria": [criterion],
+            }
+        )
+        gold = [float(r["score_avg_0to5"]) for r in rows]
+        items.append(
+            Item(
+                key=key,
+                content=content,
+                texts=[r["student_answer"] for r in rows],
+                human=[round_half_up(g) for g in gold],
+                gold=gold,
+                full_marks=5.0,
+                baselines={"length": [float(len(r["student_answer"].split())) for r in rows]},
+            )
+        )
+    return items
+
+
+def check_rubrics() -> None:
+    """Every rubric file validates as TemplateContent (question text filled with a placeholder)."""
+    rubrics = json.loads((RUBRICS / "asap.json").read_text(encoding="utf-8"))
+    for key, rubric in rubrics.items():
+        questions = [{**q, "text": "placeholder question"} for q in rubric["questions"]]
+        TemplateContent.model_validate({**rubric, "questions": questions})
+        assert key in ASAP_SETS, key
+    mohler = json.loads((RUBRICS / "mohler.json").read_text(encoding="utf-8"))
+    for key, mine in mohler["questions"].items():
+        qid = mohler_question_id(key)
+        TemplateContent.model_validate(
+            {
+                "name": key,
+                "questions": [{"id": qid, "text": "placeholder question"}],
+                "criteria": [{**mohler["criterion"], **mine, "id": "c" + qid[1:], "question_ids": [qid]}],
+            }
+        )
+
+
+# ---------------------------------------------------------------- engines
+
+
+def variant(content: TemplateContent, engine: str) -> TemplateContent:
+    """The template as an engine sees it: v1; v2 without references and examples; v2 as written."""
+    if engine == "v1":
+        return content.model_copy(update={"scoring": "rules-v1"})
+    if engine == "v2 rubric-only":
+        criteria = [c.model_copy(update={"reference_answer": "", "level_examples": [""] * 5}) for c in content.criteria]
+        return content.model_copy(update={"scoring": "meaning-v2", "criteria": criteria})
+    return content.model_copy(update={"scoring": "meaning-v2"})
+
+
+def answers_for(text: str, content: TemplateContent) -> list[AnswerForScoring]:
+    return [AnswerForScoring(question_id=content.questions[0].id, text=text)]
+
+
+def engine(name: str) -> ScoreFn:
+    """A scorer with its own (cold) embedding cache; every engine goes through `RubricScorer.score_many`, in
+    batches as `POST /api/score` takes them. The template variant picks the engine (see `variant`)."""
+    embedder = SentenceEmbedder()
+    if name != "v1":
+        embedder.load()  # not timed: the app loads the model once at start
+    scorer = RubricScorer(embedder)
+
+    def score(texts: list[str], content: TemplateContent) -> list[float]:
+        totals: list[float] = []
+        for start in range(0, len(texts), BATCH):
+            items = [answers_for(t, content) for t in texts[start : start + BATCH]]
+            cards: list[ScoreCard] = scorer.score_many(items, content)
+            totals.extend(card.total for card in cards)
+        return totals
+
+    return score
+
+
+def stuffed_answer(content: TemplateContent) -> str:
+    """The rubric's evidence phrases in a row: the first alternative of every group, joined by spaces."""
+    return " ".join(
+        g.split("|")[0].strip() for c in content.criteria for g in c.evidence_phrases if g.split("|")[0].strip()
+    )
+
+
+# ---------------------------------------------------------------- running
+
+
+@dataclass
+class Result:
+    """Per item and column: engine scores (0–100 for engines), plus timing and gaming per engine."""
+
+    scores: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # item key → column → scores
+    seconds: dict[str, float] = field(default_factory=dict)
+    scored: dict[str, int] = field(default_factory=dict)
+    stuffed: dict[str, dict[str, float]] = field(default_factory=dict)  # item key → engine → score
+
+
+def run(items: list[Item], engines: dict[str, ScoreFn], result: Result, progress: bool) -> None:
+    for item in items:
+        columns = result.scores.setdefault(item.key, {})
+        columns.update(item.baselines)
+        for name, score in engines.items():
+            content = variant(item.content, name)
+            t0 = time.perf_counter()
+            columns[name] = score(item.texts, content)
+            result.seconds[name] = result.seconds.get(name, 0.0) + time.perf_counter() - t0
+            result.scored[name] = result.scored.get(name, 0) + len(item.texts)
+            result.stuffed.setdefault(item.key, {})[name] = score([stuffed_answer(content)], content)[0]
+        if progress:
+            print(f"  scored {item.key}: {len(item.texts)} answers", file=sys.stderr, flush=True)
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    return "–" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+def gaming(items: list[Item], result: Result, engine: str) -> tuple[int, int, list[tuple[str, float, float]]]:
+    """(questions where stuffed < median full-marks answer, questions with full-marks answers, per question)."""
+    rows = []
+    for item in items:
+        if engine not in result.stuffed.get(item.key, {}):
+            continue
+        scores = result.scores[item.key][engine]
+        full = [s for s, g in zip(scores, item.gold, strict=True) if g >= item.full_marks]
+        if full:
+            rows.append((item.key, result.stuffed[item.key][engine], statistics.median(full)))
+    return sum(1 for _, s, m in rows if s < m), len(rows), rows
+
+
+def table(asap: list[Item], mohler: list[Item], result: Result, engines: Sequence[str]) -> list[list[str]]:
+    """Rows of the side-by-side table: set, n, then one cell per column."""
+    present = [c for c in COLUMNS if c in engines or c in BASELINES]
+    rows: list[list[str]] = []
+
+    def cell(item: Item, column: str, metric: Callable[[list[float], Item], float]) -> float:
+        scores = result.scores[item.key].get(column)
+        return metric(scores, item) if scores is not None else math.nan
+
+    def qwk_metric(scores: list[float], item: Item) -> float:
+        return qwk_by_rank(scores, item.human)
+
+    def spearman_metric(scores: list[float], item: Item) -> float:
+        return spearman(scores, item.gold)
+
+    def pearson_metric(scores: list[float], item: Item) -> float:
+        return pearson(scores, item.gold)
+
+    if asap:
+        for title, metric in (("QWK by rank", qwk_metric), ("Spearman ρ", spearman_metric)):
+            rows.append([f"**{title}**", "", *[""] * len(present)])
+            for item in asap:
+                rows.append([f"ASAP {item.key}", str(len(item.texts)), *[fmt(cell(item, c, metric)) for c in present]])
+            rows.append(
+                [
+                    "ASAP mean (Fisher z)",
+                    str(sum(len(i.texts) for i in asap)),
+                    *[fmt(fisher_mean([cell(i, c, metric) for i in asap])) for c in present],
+                ]
+            )
+    if mohler:
+        n = str(sum(len(i.texts) for i in mohler))
+        rows.append([f"**Mohler, {len(mohler)} questions (per question, Fisher-z mean)**", "", *[""] * len(present)])
+        for title, metric in (
+            ("QWK by rank", qwk_metric),
+            ("Spearman ρ", spearman_metric),
+            ("Pearson r", pearson_metric),
+        ):
+            cells = []
+            for c in present:
+                values = [cell(i, c, metric) for i in mohler]
+                cells.append(fmt(fisher_mean(values)) if any(c in result.scores[i.key] for i in mohler) else "–")
+            rows.append([f"Mohler {title}", n, *cells])
+        pooled = []
+        for c in present:
+            if all(c in result.scores[i.key] for i in mohler):
+                pooled.append(
+                    fmt(
+                        pearson(
+                            [s for i in mohler for s in result.scores[i.key][c]], [g for i in mohler for g in i.gold]
+                        )
+                    )
+                )
+            else:
+                pooled.append("–")
+        rows.append(["Mohler Pearson r, pooled", n, *pooled])
+
+    rows.append(["**Gaming: stuffed answer vs median full-marks answer (0–100)**", "", *[""] * len(present)])
+    for item in asap:
+        cells = []
+        for c in present:
+            won, total, per = gaming([item], result, c)
+            cells.append(f"{per[0][1]:.0f} vs {per[0][2]:.0f} {'✓' if won else '✗'}" if per else "–")
+        rows.append([f"ASAP {item.key}", "1", *cells])
+    if mohler:
+        cells = []
+        for c in present:
+            won, total, _ = gaming(mohler, result, c)
+            cells.append(f"{won}/{total} below" if total else "–")
+        rows.append(["Mohler: questions with stuffed < median", "", *cells])
+    cells = []
+    for c in present:
+        seconds = result.seconds.get(c)
+        cells.append(f"{result.scored[c] / seconds:.0f}" if seconds else "–")
+    rows.append(["**answers/s**", str(max(result.scored.values(), default=0)), *cells])
+    return rows
+
+
+def render(rows: list[list[str]], header: list[str], markdown: bool) -> str:
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines)
+    plain = [[c.replace("**", "") for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in [header, *plain]) for i in range(len(header))]
+    out = []
+    for r in [header, *plain]:
+        out.append(
+            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        )
+    out.insert(1, "-" * len(out[0]))
+    return "\n".join(out)
+
+
+def notes(asap: list[Item], mohler: list[Item], datasets: Path) -> list[str]:
+    """Reference figures computed from the same files: the contest baselines' own QWK and human–human agreement."""
+    lines = []
+    if asap:
+        raw = {b: fisher_mean([qwk([int(x) for x in i.baselines[b]], i.human) for i in asap]) for b in BASELINES}
+        lines.append(
+            "Contest baselines, QWK of their own 0–2 predictions (not by rank): "
+            + ", ".join(
+                f"{b} "
+                + " / ".join(fmt(qwk([int(x) for x in i.baselines[b]], i.human)) for i in asap)
+                + f" (mean {fmt(raw[b])})"
+                for b in BASELINES
+            )
+        )
+        pairs = read_csv(datasets / "asap-sas-dev" / "rater_pairs.csv")
+        human = []
+        for i in asap:
+            mine = [p for p in pairs if p["essay_set"] == i.key]
+            human.append(qwk([int(p["score1"]) for p in mine], [int(p["score2"]) for p in mine]))
+        lines.append(
+            "Human vs human (training answers, rater_pairs.csv): "
+            + " / ".join(fmt(h) for h in human)
+            + f" (mean {fmt(fisher_mean(human))})"
+        )
+    if mohler:
+        agreement = json.loads((datasets / "mohler-unt-cs" / "agreement_computed.json").read_text(encoding="utf-8"))
+        lines.append(
+            "Mohler grader 1 vs grader 2 (agreement_computed.json): Pearson "
+            f"{agreement['pearson_grader1_vs_grader2_0to5']}"
+            f", QWK {agreement['qwk_assignments_1to10_0to5_int']['qwk']} (assignments 1–10); Mohler's length column"
+            " ranks by word count."
+        )
+    return lines
+
+
+def worst(items: list[Item], result: Result, engine: str, k: int) -> None:
+    """The k answers per item whose grade by rank is furthest from the human grade (to stdout, never to a file)."""
+    for item in items:
+        scores = result.scores[item.key].get(engine)
+        if scores is None:
+            continue
+        grades = grade_by_rank(scores, item.human)
+        gaps = sorted(range(len(scores)), key=lambda j: (-abs(int(grades[j]) - item.human[j]), -abs(scores[j] - 50)))
+        print(f"\n## {engine}, {item.key}: answers furthest from the human grade")
+        for j in gaps[:k]:
+            text = item.texts[j].replace("\n", " ")
+            print(f"- human {item.gold[j]:g}, engine {scores[j]:.1f} → grade {grades[j]}: {text[:300]}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--datasets", type=Path, default=DATASETS, help="folder with asap-sas-dev/ and mohler-unt-cs/")
+    parser.add_argument("--sets", default="3,4,7,8,9,mohler", help="comma-separated: ASAP set numbers and/or mohler")
+    parser.add_argument("--limit", type=int, default=None, help="answers per ASAP set (Mohler: whole questions)")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for bench/RESULTS.md)")
+    parser.add_argument("--worst", type=int, default=0, help="print the K answers per set furthest from humans")
+    parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: " + ", ".join(ENGINES))
+    args = parser.parse_args(argv)
+
+    check_rubrics()
+    chosen = [s.strip() for s in args.sets.split(",") if s.strip()]
+    unknown = set(chosen) - {*ASAP_SETS, "mohler"}
+    if unknown:
+        parser.error(f"unknown sets: {sorted(unknown)}")
+    asap = load_asap(args.datasets, [s for s in ASAP_SETS if s in chosen], args.limit)
+    mohler = load_mohler(args.datasets, args.limit) if "mohler" in chosen else []
+
+    engines: dict[str, ScoreFn] = {}
+    wanted = [e.strip() for e in args.engines.split(",") if e.strip()]
+    for name in wanted:
+        if name not in ENGINES:
+            parser.error(f"unknown engine {name!r}")
+        engines[name] = engine(name)
+    result = Result()
+    run(asap + mohler, engines, result, progress=not args.markdown)
+
+    header = ["set", "n", *[c for c in COLUMNS if c in engines or c in BASELINES]]
+    print(render(table(asap, mohler, result, list(engines)), header, args.markdown))
+    print()
+    for line in notes(asap, mohler, args.datasets):
+        print(f"- {line}" if args.markdown else line)
+    for name in engines:
+        if args.worst:
+            worst(asap + mohler, result, name, args.worst)
+
+
+if __name__ == "__main__":
+    main()
