@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import math
 import statistics
@@ -511,6 +512,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for bench/RESULTS.md)")
     parser.add_argument("--worst", type=int, default=0, help="print the K answers per set furthest from humans")
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: " + ", ".join(ENGINES))
+    parser.add_argument("--save", type=Path, help="also write the engine scores (numbers only) to this JSON file")
+    parser.add_argument("--load", type=Path, help="print the table from a --save file instead of scoring again")
     args = parser.parse_args(argv)
 
     check_rubrics()
@@ -521,21 +524,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     asap = load_asap(args.datasets, [s for s in ASAP_SETS if s in chosen], args.limit)
     mohler = load_mohler(args.datasets, args.limit) if "mohler" in chosen else []
 
-    engines: dict[str, ScoreFn] = {}
     wanted = [e.strip() for e in args.engines.split(",") if e.strip()]
-    for name in wanted:
-        if name not in ENGINES:
-            parser.error(f"unknown engine {name!r}")
-        engines[name] = engine(name)
-    result = Result()
-    run(asap + mohler, engines, result, progress=not args.markdown)
+    if unknown_engines := set(wanted) - set(ENGINES):
+        parser.error(f"unknown engines: {sorted(unknown_engines)}")
+    if args.load:
+        result = Result(**json.loads(args.load.read_text(encoding="utf-8")))
+        wanted = [e for e in ENGINES if e in result.seconds]
+        for item in asap + mohler:
+            if any(len(v) != len(item.texts) for v in result.scores[item.key].values()):
+                parser.error(f"{args.load} was made with other --sets/--limit")
+    else:
+        result = Result()
+        run(asap + mohler, {name: engine(name) for name in wanted}, result, progress=not args.markdown)
+    if args.save:
+        args.save.write_text(json.dumps(dataclasses.asdict(result)), encoding="utf-8")
 
-    header = ["set", "n", *[c for c in COLUMNS if c in engines or c in BASELINES]]
-    print(render(table(asap, mohler, result, list(engines)), header, args.markdown))
+    header = ["set", "n", *[c for c in COLUMNS if c in wanted or c in BASELINES]]
+    print(render(table(asap, mohler, result, wanted), header, args.markdown))
     print()
     for line in notes(asap, mohler, args.datasets):
         print(f"- {line}" if args.markdown else line)
-    for name in engines:
+    for name in wanted:
         if args.worst:
             worst(asap + mohler, result, name, args.worst)
 
