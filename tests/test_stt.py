@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import time
@@ -12,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.audio import SENTENCES, sox_make, spoken_answer, word_error_rate
+from interviewer.stt.vad import MAX_SEGMENT_S, VadSegmenter
+from tests.audio import FLUENT_ANSWER, SENTENCES, piper_speech, sox_make, spoken_answer, word_error_rate
 from tests.conftest import AppProcess
 from tests.test_api import create_template, receive_until, start, ws_connect
 
@@ -23,6 +25,14 @@ RAW = "audio/L16; rate=16000"
 @pytest.fixture(scope="module")
 def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return spoken_answer(tmp_path_factory.mktemp("speech"))
+
+
+FLUENT_PART = " ".join(FLUENT_ANSWER.split(". ")[:5]) + "."  # ≈30 s of speech without a pause over 0.3 s
+
+
+@pytest.fixture(scope="module")
+def fluent_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return piper_speech(FLUENT_PART, tmp_path_factory.mktemp("fluent") / "fluent.wav")
 
 
 def pcm_of(path: Path) -> bytes:
@@ -197,3 +207,76 @@ def test_speech_beyond_the_per_session_budget_gets_429(tmp_path: Path) -> None:
     assert codes[20] == 429
     assert int(limited.headers["retry-after"]) >= 1
     assert others.status_code == 200, "another session has its own budget"
+
+
+def test_fluent_speech_is_cut_into_bounded_segments_between_words(fluent_wav: Path) -> None:
+    pcm = pcm_of(fluent_wav)
+    vad = VadSegmenter()
+    segments = [s for i in range(0, len(pcm), CHUNK_BYTES) for s in vad.feed(pcm[i : i + CHUNK_BYTES])]
+    last = vad.flush()
+    assert last is not None
+    pieces = [*segments, last]
+    assert len(pcm) / 32000 > 25
+    assert all(p.duration_s <= MAX_SEGMENT_S for p in pieces), [p.duration_s for p in pieces]
+    assert all(a.end == b.start for a, b in itertools.pairwise(pieces)), "no audio lost or doubled"
+    assert pieces[0].start < 32000
+    assert last.end == len(pcm)
+
+
+def test_a_fluent_answer_is_transcribed_while_it_goes_on(stt_app: AppProcess, fluent_wav: Path) -> None:
+    """No pauses to wait for: most of the answer is transcribed before it ends, and the words stay right."""
+    chunks = chunks_of(pcm_of(fluent_wav))
+    with stt_app.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        begin = time.monotonic()
+        for seq, chunk in enumerate(chunks[:-1]):
+            time.sleep(max(0.0, begin + seq * 0.125 - time.monotonic()))  # 4× real time
+            assert post(client, started, seq, chunk).status_code == 200
+        deadline = time.monotonic() + 60
+        heard = ""
+        while len(heard.split()) < 0.6 * len(FLUENT_PART.split()):  # the same chunk again: a no-op that polls
+            assert time.monotonic() < deadline, f"only {heard!r} transcribed before the end"
+            heard = post(client, started, len(chunks) - 2, chunks[-2]).json()["partial"]
+        body = post(client, started, len(chunks) - 1, chunks[-1], final=True).json()
+    assert word_error_rate(FLUENT_PART, body["final"]) <= 0.08, body["final"]
+    assert body["final"].startswith(heard)
+
+
+def test_without_a_model_speech_is_refused_at_once_and_says_why(app_process: AppProcess) -> None:
+    """WHISPER_MODEL=none: a 503 that is not "busy" (no Retry-After), so the browser offers typing instead."""
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        response = post(client, started, 0, b"\x00" * CHUNK_BYTES, final=True)
+    assert response.status_code == 503
+    assert "unavailable" in response.json()["detail"]
+    assert "busy" not in response.json()["detail"]
+    assert response.headers["x-speech-state"] == "off"
+    assert "retry-after" not in response.headers
+
+
+def test_an_answer_resumed_after_a_restart_with_a_broken_model_does_not_wait(tmp_path: Path, answer_wav: Path) -> None:
+    chunks = chunks_of(pcm_of(answer_wav))
+    first = AppProcess(tmp_path / "storage", WHISPER_MODEL="base").start().wait_for_speech_model()
+    try:
+        with first.client() as client:
+            started = start(client, create_template(client)["family_id"])
+            for seq in range(4):
+                assert post(client, started, seq, chunks[seq]).status_code == 200
+    finally:
+        first.stop()
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "model.bin").write_bytes(b"not a model")
+    (broken / "config.json").write_text("{}")
+    second = AppProcess(tmp_path / "storage", WHISPER_MODEL=str(broken)).start()
+    try:
+        with second.client() as client:  # 20 s timeout: without an answer, the test fails
+            deadline = time.monotonic() + 30
+            while client.get("/status").json()["stt"] != "error":
+                assert time.monotonic() < deadline, second.output()
+                time.sleep(0.1)
+            response = post(client, started, 4, b"".join(chunks[4:]), final=True)  # the stream is rebuilt from disk
+    finally:
+        second.stop()
+    assert response.status_code == 503, response.text
+    assert "failed to load" in response.json()["detail"]

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from interviewer.api.deps import SystemDep, client_ip, session_of_bearer
 from interviewer.ratelimit import speech_cost
+from interviewer.stt.transcriber import SpeechUnavailable
 from interviewer.stt.vad import SAMPLE_RATE
 
 router = APIRouter(tags=["speech"])
@@ -44,6 +45,10 @@ async def stream_chunk(
     Limits: a session may send STT_AUDIO_S_PER_MIN seconds of audio a minute (4× real time by default, so a
     candidate flushing a queue after an outage is not stopped); requests without a valid token count against
     the client address' RATE_LIMIT_PER_MIN.
+
+    503 comes in two kinds: "speech recognition is busy, retrying" (with Retry-After: send the chunk again)
+    and "speech recognition is unavailable …" (no model: WHISPER_MODEL=none, or it failed to load; header
+    `X-Speech-State: off|error`, no Retry-After): retrying will not help, type the answer instead.
     """
     owner = session_of_bearer(request, system)
     if owner != session_id:
@@ -58,7 +63,10 @@ async def stream_chunk(
     system.limiter.hit("speech", session_id, speech_cost(len(pcm) / 2 / SAMPLE_RATE))
     if not pcm and not final:
         raise HTTPException(422, "empty chunk: send audio, or final=true to end the answer")
-    ack = await system.speech.receive(session_id, question_id, seq, pcm, final)  # Busy → 503 (see wiring)
+    try:
+        ack = await system.speech.receive(session_id, question_id, seq, pcm, final)  # Busy → 503 (see wiring)
+    except SpeechUnavailable as error:
+        raise HTTPException(503, str(error), headers={"X-Speech-State": error.state}) from error
     return ChunkOut(
         seq=ack.seq,
         partial=ack.partial,

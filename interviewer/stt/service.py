@@ -49,7 +49,12 @@ class SpeechService:
         self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def receive(self, session_id: str, question_id: str, seq: int, pcm: bytes, final: bool) -> ChunkAck:
-        """Store one chunk (before returning), transcribe what is ready, and finish the answer on `final`."""
+        """Store one chunk (before returning), transcribe what is ready, and finish the answer on `final`.
+
+        Raises `SpeechUnavailable` when there is no speech model, also for an answer rebuilt from disk after a
+        restart, and `Busy` when a new answer must wait for the queue.
+        """
+        self.transcriber.require_available()  # no model (off, failed): say so now, never wait for one
         key = (session_id, question_id)
         async with self._locks[key]:
             stream = self._streams.get(key)

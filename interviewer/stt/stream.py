@@ -121,25 +121,29 @@ class AnswerAudio:
 
 
 class AnswerStream:
-    """Transcribes each closed VAD segment at once; at the end only the last segment is left to do."""
+    """Transcribes each closed VAD segment at once; at the end only the last segment is left to do.
+
+    The segmenter bounds segments (see `interviewer.stt.vad`), so "the last segment" is at most a few
+    seconds of audio however long the answer is and however the candidate pauses.
+    """
 
     def __init__(self, audio: AnswerAudio, transcriber: Transcriber, vad: VadSegmenter) -> None:
         self.audio = audio
         self._transcriber = transcriber
         self._vad = vad
         self._pcm = bytearray()
-        self._segments: list[asyncio.Task[SegmentText]] = []
+        self._segments: list[tuple[Segment, asyncio.Task[SegmentText]]] = []
         self.final: Transcript | None = None
         self._consume(audio.pcm())  # after a restart: pick up what is already on disk
 
     def _consume(self, pcm: bytes) -> None:
         self._pcm.extend(pcm)
         for segment in self._vad.feed(pcm):
-            self._start(segment)
+            self._segments.append((segment, self._start(segment)))
 
-    def _start(self, segment: Segment) -> None:
+    def _start(self, segment: Segment) -> asyncio.Task[SegmentText]:
         audio = bytes(self._pcm[segment.start : segment.end])
-        self._segments.append(asyncio.ensure_future(self._transcriber.transcribe(audio, segment.start_s)))
+        return asyncio.ensure_future(self._transcriber.transcribe(audio, segment.start_s))
 
     async def add(self, seq: int, pcm: bytes, final: bool) -> ChunkAck:
         """Store a chunk, feed what became contiguous to the VAD, and finish if the answer is complete."""
@@ -152,14 +156,22 @@ class AnswerStream:
     @property
     def partial(self) -> str:
         """Text of the segments transcribed so far."""
-        done = [t.result() for t in self._segments if t.done() and not t.exception()]
+        done = [t.result() for _, t in self._segments if t.done() and not t.cancelled() and not t.exception()]
         return " ".join(s.text for s in done if s.text)
 
     async def _finish(self) -> Transcript:
+        """Wait for every segment; one that failed is tried again, so a retried final chunk can succeed."""
         if (last := self._vad.flush()) is not None:
-            self._start(last)
-        segments = list(await asyncio.gather(*self._segments))
-        return build_transcript(segments, len(self._pcm) / 2 / SAMPLE_RATE)
+            self._segments.append((last, self._start(last)))
+        self._segments = [
+            (segment, self._start(segment) if task.done() and (task.cancelled() or task.exception()) else task)
+            for segment, task in self._segments
+        ]
+        results = await asyncio.gather(*(task for _, task in self._segments), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return build_transcript([r for r in results if isinstance(r, SegmentText)], len(self._pcm) / 2 / SAMPLE_RATE)
 
 
 def build_transcript(segments: list[SegmentText], duration_s: float) -> Transcript:

@@ -2,7 +2,8 @@
 
 Transcription runs in a small thread pool (never on the event loop). The number of segments waiting
 for a worker is bounded: past the bound, new answers are told to retry (`Busy`) instead of queueing
-without limit.
+without limit. When there is no model (`WHISPER_MODEL=none`) or it failed to load, every request says so
+at once (`SpeechUnavailable`): nothing waits for a model that will not come.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ class Busy(Exception):
     def __init__(self, retry_after_s: int) -> None:
         super().__init__("speech recognition is busy, retrying")
         self.retry_after_s = retry_after_s
+
+
+class SpeechUnavailable(Exception):
+    """There is no speech model (off, or it failed to load): answers must be typed; retrying will not help."""
+
+    def __init__(self, state: str, detail: str) -> None:
+        reason = "it is turned off (WHISPER_MODEL=none)" if state == "off" else f"the model failed to load ({detail})"
+        super().__init__(f"speech recognition is unavailable on this server: {reason}; please type the answer")
+        self.state = state
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,7 @@ class Transcriber:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="whisper")
         self._model: Any = None
         self._pending = 0
-        self._ready = asyncio.Event()
+        self._settled = asyncio.Event()  # set once loading ended, ready or not
 
     def check_available(self) -> str:
         """Resolve the model setting now (fast); raises `ModelNotAvailable` with what to set instead."""
@@ -80,9 +90,10 @@ class Transcriber:
         except Exception as error:  # a broken model must not take the app down: typed answers still work
             self.state, self.detail = "error", f"{type(error).__name__}: {error}"
             log.error("speech model failed to load: %s", self.detail)
+            self._settled.set()
             return
         self.state, self.detail = "ready", f"{self.model_setting} loaded in {time.perf_counter() - started:.1f} s"
-        self._ready.set()
+        self._settled.set()
         log.info("speech model ready: %s", self.detail)
 
     def _load_blocking(self, model_path: str) -> None:
@@ -95,16 +106,27 @@ class Transcriber:
     def busy(self) -> bool:
         return self._pending >= self._queue_limit
 
+    def require_available(self) -> None:
+        """Raise `SpeechUnavailable` when there is no model and will be none (off, or failed to load)."""
+        if self.state in ("off", "error"):
+            raise SpeechUnavailable(self.state, self.detail)
+
     def admit_new_answer(self) -> None:
-        """Raise `Busy` when the queue is full, so a new answer waits instead of piling up latency."""
+        """Raise `Busy` when the queue is full (or the model is still loading), so a new answer waits."""
+        self.require_available()
         if self.state != "ready":
             raise Busy(2)
         if self.busy:
             raise Busy(1 + self._pending // max(1, self._workers))
 
     async def transcribe(self, pcm: bytes, offset_s: float) -> SegmentText:
-        """Transcribe one segment of PCM16 audio; times are shifted by `offset_s`."""
-        await self._ready.wait()
+        """Transcribe one segment of PCM16 audio; times are shifted by `offset_s`.
+
+        While the model loads, this waits for it; if it then fails (or there is none), `SpeechUnavailable`.
+        """
+        self.require_available()
+        await self._settled.wait()
+        self.require_available()
         self._pending += 1
         try:
             loop = asyncio.get_running_loop()
