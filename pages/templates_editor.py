@@ -6,16 +6,22 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import run, ui
 from pydantic import ValidationError
 
 from interviewer.errors import NotFound
 from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
+from interviewer.scoring import AnswerForScoring
 from interviewer.system import System
 from interviewer.tts.service import VoiceService
+from pages.elements.score_panel import ScorePanel
 from pages.layout import admin_frame, admin_redirect
 
 LEVEL_NAMES = ["1 – lowest", "2", "3", "4", "5 – highest"]
+SCORING_ENGINES = {
+    "meaning-v2": "v2: evidence by meaning (recommended)",
+    "rules-v1": "v1: evidence by exact words (older templates)",
+}
 CRITERION_KINDS = {
     "answers": "The answers (rules, and the model if configured)",
     "integrity": "Attention flags (integrity): phone seen, several faces, pastes, time not attentive",
@@ -65,7 +71,7 @@ def register(system: System) -> None:
             draft = _draft(current.parsed())
         title = "New template" if family_id == "new" else f"Edit template (version {current.version})"
         with admin_frame(title, system):
-            TemplateEditor(draft, lambda content: _save(system, family_id, content), system.voice).build()
+            TemplateEditor(draft, lambda content: _save(system, family_id, content), system).build()
         return None
 
 
@@ -92,21 +98,35 @@ def _draft(content: TemplateContent | None) -> dict[str, Any]:
 
 
 def _criterion_draft(criterion: CriterionSpec) -> dict[str, Any]:
-    """Flatten what inputs cannot bind to: evidence phrases as text lines, levels as `level_1`..`level_5`."""
-    draft = criterion.model_dump(exclude={"evidence_phrases", "levels"})
+    """Flatten what inputs cannot bind to: evidence phrases as text lines, levels as `level_1`..`level_5`,
+    example answers as `example_1`..`example_5`."""
+    draft = criterion.model_dump(exclude={"evidence_phrases", "levels", "level_examples"})
     draft["evidence_text"] = "\n".join(criterion.evidence_phrases)
     draft.update({f"level_{i + 1}": text for i, text in enumerate(criterion.levels)})
+    draft.update({f"example_{i + 1}": text for i, text in enumerate(criterion.level_examples)})
     return draft
 
 
 def _content_of(draft: dict[str, Any]) -> TemplateContent:
     criteria = []
     for criterion in draft["criteria"]:
-        fields = {k: v for k, v in criterion.items() if k != "evidence_text" and not k.startswith("level_")}
+        fields = {
+            k: v for k, v in criterion.items() if k != "evidence_text" and not k.startswith(("level_", "example_"))
+        }
         fields["evidence_phrases"] = [line for line in criterion["evidence_text"].splitlines() if line.strip()]
         fields["levels"] = [criterion[f"level_{i + 1}"] for i in range(5)]
+        fields["level_examples"] = [criterion[f"example_{i + 1}"] or "" for i in range(5)]
+        fields["evidence_needed"] = int(criterion["evidence_needed"]) if criterion.get("evidence_needed") else None
         if fields["kind"] == "integrity":  # the answer rules' inputs are hidden then: whatever they hold is dropped
-            fields.update(evidence_phrases=[], structure_cues=False, llm_weight=0.0, question_ids=[])
+            fields.update(
+                evidence_phrases=[],
+                structure_cues=False,
+                llm_weight=0.0,
+                question_ids=[],
+                reference_answer="",
+                level_examples=[""] * 5,
+                evidence_needed=None,
+            )
         criteria.append(fields)
     return TemplateContent.model_validate({**draft, "criteria": criteria})
 
@@ -114,11 +134,13 @@ def _content_of(draft: dict[str, Any]) -> TemplateContent:
 class TemplateEditor:
     """Form for one template: basics, ordered questions, rubric criteria; validates on save."""
 
-    def __init__(self, draft: dict[str, Any], on_save: Any, voice: VoiceService) -> None:
+    def __init__(self, draft: dict[str, Any], on_save: Any, system: System) -> None:
         self.draft = draft
         self.on_save = on_save
-        self.voice = voice
+        self.voice: VoiceService = system.voice
+        self.scorer = system.scorer
         self.player: ui.audio | None = None
+        self.trial_answers: dict[str, str] = {}
 
     def build(self) -> None:
         with ui.row().classes("w-full gap-4"):
@@ -140,6 +162,39 @@ class TemplateEditor:
         self.criteria()
         ui.button("Add criterion", icon="add", on_click=self.add_criterion).props("flat").mark("add-criterion")
         ui.button("Save template", icon="save", on_click=self.save).classes("mt-4").mark("save-template")
+        self.trial()
+
+    def trial(self) -> None:
+        """"Try it": answers typed here are scored with the rubric as it stands in the form; nothing is stored."""
+        with ui.expansion("Try it: score answers with this rubric before inviting anyone", icon="science").classes(
+            "w-full mt-4"
+        ).mark("try-it"):
+            self.trial_inputs()
+            ui.button("Score these answers", icon="grading", on_click=self.score_trial).mark("try-score")
+            self.trial_panel = ScorePanel()
+
+    @ui.refreshable_method
+    def trial_inputs(self) -> None:
+        for index, question in enumerate(self.draft["questions"]):
+            ui.textarea(f"Answer to {index + 1}. {question['text'][:80]}").bind_value(
+                self.trial_answers, question["id"]
+            ).classes("w-full").props("autogrow").mark(f"try-answer-{index}")
+
+    async def score_trial(self) -> None:
+        content = self.validated()
+        if content is None:
+            return
+        answers = [
+            AnswerForScoring(question_id=q.id, text=text)
+            for q in content.questions
+            if (text := self.trial_answers.get(q.id, "")).strip()
+        ]
+        if not answers:
+            ui.notify("Type an answer to at least one question first.")
+            return
+        card = await run.io_bound(self.scorer.score, answers, content)
+        if card is not None:  # None only while the app shuts down
+            self.trial_panel.show(card)
 
     @ui.refreshable_method
     def questions(self) -> None:
@@ -201,9 +256,24 @@ class TemplateEditor:
     def answer_rules(self, criterion: dict[str, Any], index: int, question_options: dict[str, str]) -> None:
         """The inputs of a criterion scored on the answers (an integrity criterion has none of them)."""
         ui.textarea(
-            "Evidence phrases: one per line; synonyms separated by |",
-            placeholder="load balancer | load balancing",
-        ).bind_value(criterion, "evidence_text").classes("w-full").mark(f"evidence-{index}")
+            "Evidence phrases: one rubric point per line; synonyms separated by |",
+            placeholder="load balancer | spread the traffic over several servers",
+        ).bind_value(criterion, "evidence_text").classes("w-full").mark(f"evidence-{index}").tooltip(
+            "Scoring v2 also finds a point when a sentence of the answer means it: short sentences a good answer "
+            "would contain work best"
+        )
+        ui.number("Points for full marks (empty: all)", min=1, max=50, format="%d").bind_value(
+            criterion, "evidence_needed"
+        ).classes("w-64").mark(f"evidence-needed-{index}")
+        ui.textarea("Reference answer (optional): what a strong answer would say").bind_value(
+            criterion, "reference_answer"
+        ).classes("w-full").props("autogrow").mark(f"reference-{index}")
+        ui.label("Example answers (optional): what an answer at a level sounds like").classes("text-sm mt-1")
+        with ui.row().classes("w-full gap-2"):
+            for level in range(5):
+                ui.textarea(f"Example, level {LEVEL_NAMES[level]}").bind_value(
+                    criterion, f"example_{level + 1}"
+                ).classes("grow").props("autogrow").mark(f"example-{index}-{level + 1}")
         with ui.row().classes("w-full items-center gap-4"):
             ui.number("Expected words from", min=0, format="%d").bind_value(
                 criterion, "expected_words_min", forward=lambda v: int(v or 0)
@@ -234,6 +304,7 @@ class TemplateEditor:
         self.draft["questions"].append(QuestionSpec(text="New question?").model_dump())
         self.questions.refresh()
         self.criteria.refresh()
+        self.trial_inputs.refresh()
 
     def add_criterion(self) -> None:
         self.draft["criteria"].append(_criterion_draft(CriterionSpec(name="New criterion")))
@@ -243,6 +314,7 @@ class TemplateEditor:
         items[index], items[index + step] = items[index + step], items[index]
         self.questions.refresh()
         self.criteria.refresh()
+        self.trial_inputs.refresh()
 
     def remove(self, items: list[Any], index: int) -> None:
         del items[index]
@@ -251,14 +323,19 @@ class TemplateEditor:
             criterion["question_ids"] = [q for q in criterion["question_ids"] if q in known]
         self.questions.refresh()
         self.criteria.refresh()
+        self.trial_inputs.refresh()
 
-    def save(self) -> None:
+    def validated(self) -> TemplateContent | None:
+        """The form as a template, or None after telling the admin what is wrong."""
         try:
-            content = _content_of(self.draft)
+            return _content_of(self.draft)
         except ValidationError as error:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or 'template'}: {e['msg']}" for e in error.errors()[:3]
             )
-            ui.notify(f"Not saved: {problems}", type="negative", multi_line=True)
-            return
-        self.on_save(content)
+            ui.notify(f"Not valid: {problems}", type="negative", multi_line=True)
+            return None
+
+    def save(self) -> None:
+        if (content := self.validated()) is not None:
+            self.on_save(content)

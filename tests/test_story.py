@@ -69,6 +69,28 @@ async def test_admin_writes_a_template_in_the_editor(user: User, create_user: Ca
     await candidate.should_see("this interview's rubric also scores them")
 
 
+async def test_admin_tries_a_rubric_in_the_editor_before_inviting_anyone(user: User) -> None:
+    await log_in(user)
+    await user.open("/admin/templates/new")
+    user.find("question-0").clear().type("How would you make a slow API endpoint handle ten times more traffic?")
+    user.find("criterion-0").clear().type("Scaling")
+    user.find("evidence-0").type("cache the responses | caching\nadd more servers behind a load balancer")
+    user.find("reference-0").type("Measure first, cache what can be cached, and add servers behind a load balancer.")
+    user.find("example-0-5").type("I would profile it, put a cache in front and scale out behind a load balancer.")
+    user.find("example-0-1").type("I would tell the users to wait.")
+    user.find("try-it").click()
+    user.find("try-answer-0").type(
+        "First I would measure where the time goes. Then we keep hot results in Redis so most requests never "
+        "reach the database, and we run several copies of the service with traffic spread across them."
+    )
+    user.find("try-score").click()
+    await see_within(user, "Total", 30)
+    await user.should_see("Scoring meaning-v2")
+    await user.should_see("Closest to the example answer for level 5")
+    await user.should_see("similarity")  # a rubric point found by meaning, not by its words
+    assert not user.find("score-total").elements.pop().text.startswith("Total 0")
+
+
 async def invite_link(user: User, name: str, template: str = "") -> str:
     """Create an invite on the admin's invites page (for `template`, else the first); returns the link's path."""
     await user.open("/admin/invites")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.api.deps import AdminApi, RateLimitedApi, SystemDep
 from interviewer.erasure import ErasureReceipt
+from interviewer.errors import Invalid
 from interviewer.models import InviteCreate, InviteCreated, TemplateContent, TemplatePublic
 from interviewer.review import AdjustmentIn
+from interviewer.scoring import AnswerForScoring, ScoreCard
 
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[RateLimitedApi, AdminApi])
 
@@ -77,3 +80,48 @@ async def adjust_score(session_id: str, adjustment: AdjustmentIn, system: System
     report (the engine's scores unchanged, the adjustment and the adjusted total under `review`)."""
     report = await system.review.adjust(session_id, adjustment)
     return report.model_dump(mode="json")
+
+
+class TrialAnswer(BaseModel):
+    """One answer to score: the question it answers and its text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: str = Field(min_length=1, max_length=32)
+    text: str = Field(max_length=20_000)
+
+
+class TrialItem(BaseModel):
+    """One (imagined) candidate's answers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answers: list[TrialAnswer] = Field(min_length=1, max_length=50)
+
+
+class ScoreRequest(BaseModel):
+    """Answers to score with a template's current rubric: no session is made and nothing is stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template_family_id: str = Field(min_length=1, max_length=32)
+    items: list[TrialItem] = Field(min_length=1, max_length=500)
+
+
+class ScoreResponse(BaseModel):
+    """One score card per item, in order, exactly as a report would show it."""
+
+    items: list[ScoreCard]
+
+
+@router.post("/score")
+async def score_answers(request: ScoreRequest, system: SystemDep) -> ScoreResponse:
+    """Try a rubric before inviting anyone: score up to 500 sets of answers with the template's current version."""
+    content = system.templates.current(request.template_family_id).parsed()
+    known = {q.id for q in content.questions}
+    unknown = sorted({a.question_id for item in request.items for a in item.answers} - known)
+    if unknown:
+        raise Invalid(f"unknown question ids for this template: {unknown}; it has {sorted(known)}")
+    items = [[AnswerForScoring(question_id=a.question_id, text=a.text) for a in item.answers] for item in request.items]
+    cards = await asyncio.to_thread(system.scorer.score_many, items, content)
+    return ScoreResponse(items=cards)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from interviewer.embeddings import SentenceEmbedder
-from interviewer.models import CriterionSpec
+from interviewer.models import CriterionSpec, TemplateContent
 from interviewer.scoring import gaming
 from interviewer.scoring.card import (
     AnswerForScoring,
@@ -152,6 +152,22 @@ def score_criterion(
     )
     score = blend_model(score, scope, criterion, ratings, rules, evidence)
     return criterion_score(criterion, min(5.0, max(0.0, score)), evidence, rules, places=2, closest_anchor=closest)
+
+
+def texts_to_embed(answers: Sequence[AnswerForScoring], content: TemplateContent) -> list[str]:
+    """Every text that scoring `answers` on `content` compares: embedding them in one call batches the work."""
+    rubric = [q.text for q in content.questions]
+    for criterion in content.criteria:
+        rubric += [alternative for group in phrase_groups(criterion) for alternative in group]
+        if criterion.reference_answer:
+            rubric += [criterion.reference_answer, *(p.text for p in sentences(criterion.reference_answer))]
+        rubric += [text for text in criterion.level_examples if text]
+    spoken = []
+    for answer in answers:
+        if answer.text.strip():
+            text = gaming.without_repeats(answer.text)
+            spoken += [text, *(u.text for u in units(text))]
+    return rubric + spoken
 
 
 def _prepare(answer: AnswerForScoring, text: str, embedder: SentenceEmbedder) -> _Answer:

@@ -35,6 +35,8 @@ class RubricScorer:
         """Score every criterion of `content` on `answers` (with cached model ratings; integrity criteria on the
         attention flags)."""
         questions = {q.id: q.text for q in content.questions}
+        if content.scoring == "meaning-v2":
+            self.embedder.embed(meaning_v2.texts_to_embed(answers, content))  # one batched pass, then cache hits
         criteria: list[CriterionScore] = []
         for criterion in content.criteria:
             if criterion.kind == "integrity":
@@ -52,4 +54,6 @@ class RubricScorer:
 
     def score_many(self, items: Sequence[Sequence[AnswerForScoring]], content: TemplateContent) -> list[ScoreCard]:
         """Score several candidates' answers on one template (no session, nothing stored)."""
+        if content.scoring == "meaning-v2":
+            self.embedder.embed(meaning_v2.texts_to_embed([a for answers in items for a in answers], content))
         return [self.score(answers, content) for answers in items]
