@@ -20,7 +20,11 @@ class Database:
         self.url = url
         is_sqlite = url.startswith("sqlite")
         connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": 15} if is_sqlite else {}
-        self.engine: Engine = create_engine(url, connect_args=connect_args, pool_pre_ping=not is_sqlite)
+        # hide_parameters: a failed statement's error (and so a logged traceback) must not carry the values
+        # it tried to write — answers, names, e-mails
+        self.engine: Engine = create_engine(
+            url, connect_args=connect_args, pool_pre_ping=not is_sqlite, hide_parameters=True
+        )
         if is_sqlite:
             event.listen(self.engine, "connect", _tune_sqlite)
 
