@@ -1,5 +1,8 @@
 // Microphone → 16 kHz mono PCM16 chunks → POST /stt/stream, with retries until each chunk is acknowledged.
 // Python side: pages/elements/audio_capture.py. Events: state, level, partial, final.
+// Retries are bounded: a chunk not acknowledged within give_up_ms (network down, busy, limited), or a server
+// that has no speech model (503 with X-Speech-State), ends the recording with state "gave-up" or
+// "speech-unavailable" and the text heard so far, so the page offers typing with it.
 
 const WORKLET = `
 class Pcm16Capture extends AudioWorkletProcessor {
@@ -52,6 +55,7 @@ export default {
     token: String,
     chunk_ms: { type: Number, default: 500 },
     silence_end_ms: { type: Number, default: 4000 },
+    give_up_ms: { type: Number, default: 30000 },
   },
   data() {
     return { level: 0 };
@@ -63,7 +67,7 @@ export default {
     async start(question_id, max_seconds) {
       if (this.starting || this.node || this.question_id === question_id) return; // one recording per answer
       this.starting = true;
-      Object.assign(this, { question_id, seq: 0, unacked: new Map(), sending: false, finishing: false });
+      Object.assign(this, { question_id, seq: 0, unacked: new Map(), sending: false, finishing: false, stopped: false });
       this.lastPartial = "";
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
         this.starting = false;
@@ -119,6 +123,7 @@ export default {
       this.$emit("state", { state: "finishing" });
     },
     enqueue(pcm, final) {
+      if (this.stopped) return; // gave up: a chunk still on its way from the worklet is dropped
       this.unacked.set(this.seq, { pcm, final });
       this.seq += 1;
       if (final) this.releaseMicrophone();
@@ -150,6 +155,7 @@ export default {
       const params = new URLSearchParams({
         session_id: this.session_id, question_id: this.question_id, seq: String(seq), final: String(chunk.final),
       });
+      let failingSince = 0;
       for (let attempt = 0; ; attempt++) {
         let response = null;
         try {
@@ -162,15 +168,32 @@ export default {
           // network drop: keep the chunk and try again
         }
         if (response && response.ok) return await response.json();
+        if (response && response.status === 503 && response.headers.get("X-Speech-State")) {
+          return this.giveUp("speech-unavailable", await response.text()); // no model: retrying will not help
+        }
         if (response && ![408, 429, 500, 502, 503, 504].includes(response.status)) {
           const detail = await response.text();
-          this.$emit("state", { state: "error", detail: `${response.status}: ${detail}` });
-          return null;
+          return this.giveUp("error", `${response.status}: ${detail}`);
         }
         const retryAfter = response && Number(response.headers.get("Retry-After"));
+        const wait = retryAfter ? retryAfter * 1000 : Math.min(4000, 250 * 2 ** attempt);
+        if (attempt === 0) failingSince = performance.now();
+        if (performance.now() - failingSince + wait > this.give_up_ms) {
+          const detail = response ? `${response.status}: ${await response.text()}` : "no connection";
+          return this.giveUp("gave-up", detail);
+        }
         if (attempt === 2) this.$emit("state", { state: "retrying" });
-        await new Promise((r) => setTimeout(r, retryAfter ? retryAfter * 1000 : Math.min(4000, 250 * 2 ** attempt)));
+        await new Promise((r) => setTimeout(r, wait));
       }
+    },
+    giveUp(state, detail) {
+      // stop recording and sending; the page keeps what was heard and asks for typing
+      this.finishing = this.stopped = true;
+      this.unacked.clear();
+      clearTimeout(this.deadline);
+      this.releaseMicrophone();
+      this.$emit("state", { state, detail, partial: this.lastPartial || "" });
+      return null;
     },
     releaseMicrophone() {
       if (this.stream) this.stream.getTracks().forEach((track) => track.stop());

@@ -243,8 +243,13 @@ VOICE_MESSAGES = {
     "finishing": "Finishing your answer…",
     "retrying": "The connection is unsteady; your answer is kept and sent again automatically.",
     "error": "The recording could not be saved. Please type your answer below.",
+    "speech-unavailable": "Speech recognition is not available right now, so please type your answer below.",
+    "gave-up": "We could not send your recording for a while, so please type your answer below.",
     "done": "Got it. You can correct the text below, then go on.",
 }
+
+
+GAVE_UP = ("error", "speech-unavailable", "gave-up")  # the recording stopped for good: type the rest
 
 
 class AnswerClock:
@@ -305,15 +310,29 @@ class VoiceAnswer:
         self.submit_when_final = True
         self.capture.finish()
 
-    def on_state(self, event: dict[str, Any]) -> None:
+    async def on_state(self, event: dict[str, Any]) -> None:
         state = str(event.get("state", ""))
-        self.status.set_text(VOICE_MESSAGES.get(state, state))
+        message = VOICE_MESSAGES.get(state, state)
         self.recording = state in ("listening", "quiet", "finishing", "retrying")
         self.speak.disable()  # one recording per answer; the text stays editable
         self.done.set_enabled(state in ("listening", "quiet"))
-        if state in ("denied", "unavailable"):
+        if state in ("denied", "unavailable", *GAVE_UP):
             self.speak.set_visibility(False)
             self.done.set_visibility(False)
+        if state in GAVE_UP and self.keep_heard(str(event.get("partial", ""))):
+            message += " What we heard so far is in the box."
+        self.status.set_text(message)
+        if state in GAVE_UP and self.submit_when_final:  # time was up while speaking: go on with what there is
+            await self.page.submit(self.question_id, self.answer.value if self.answer is not None else "")
+
+    def keep_heard(self, heard: str) -> bool:
+        """Put what was transcribed before the recording stopped into the answer box (after any typed text)."""
+        if self.answer is None or not heard.strip():
+            return False
+        typed = str(self.answer.value or "").strip()
+        if heard not in typed:
+            self.answer.set_value(f"{typed} {heard}".strip())
+        return True
 
     def on_partial(self, event: dict[str, Any]) -> None:
         if text := str(event.get("text", "")):

@@ -12,11 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
+from selenium.webdriver.common.by import By
 
 from interviewer.stt.vad import MAX_SEGMENT_S, VadSegmenter
 from tests.audio import FLUENT_ANSWER, SENTENCES, piper_speech, sox_make, spoken_answer, word_error_rate
+from tests.browser import begin_interview, chromium, wait_for_text
 from tests.conftest import AppProcess
-from tests.test_api import create_template, receive_until, start, ws_connect
+from tests.test_api import TEMPLATE, create_template, invite, receive_until, start, ws_connect
 
 CHUNK_BYTES = 16_000  # 0.5 s of 16 kHz PCM16
 RAW = "audio/L16; rate=16000"
@@ -280,3 +282,28 @@ def test_an_answer_resumed_after_a_restart_with_a_broken_model_does_not_wait(tmp
         second.stop()
     assert response.status_code == 503, response.text
     assert "failed to load" in response.json()["detail"]
+
+
+def test_the_browser_stops_retrying_and_keeps_what_was_heard_for_typing(tmp_path: Path, answer_wav: Path) -> None:
+    """Chunks refused for longer than the browser waits (here: over a tiny speech budget, Retry-After ≈ 50 s):
+    the recording stops and the transcript so far goes into the answer box, with a request to type."""
+    app = AppProcess(tmp_path / "storage", WHISPER_MODEL="base", STT_AUDIO_S_PER_MIN="10")
+    app.start().wait_for_speech_model()
+    one_question = {**TEMPLATE, "questions": TEMPLATE["questions"][:1], "silence_end_s": 5.0}
+    fake_media = (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={answer_wav}%noloop",
+    )
+    try:
+        with app.client() as client:
+            link = invite(client, create_template(client, one_question)["family_id"])["url"]
+        with chromium(tmp_path / "browser", *fake_media) as browser:
+            begin_interview(browser, link)
+            wait_for_text(browser, "Answer by voice").click()
+            status = wait_for_text(browser, "please type your answer below", timeout=45).text
+            typed = browser.find_element(By.TAG_NAME, "textarea").get_attribute("value") or ""
+    finally:
+        app.stop()
+    assert "What we heard so far is in the box" in status
+    assert "every change before we ship" in typed.lower(), typed  # the first sentence, kept
