@@ -1,8 +1,9 @@
 """Latency of the interview path on this machine, against a real app process.
 
 Prints, for N answers over the public WebSocket: the time until an answer is acknowledged (stored in the
-database), until the re-scored card arrives, and the time to finalize a report (score + JSON + PDF),
-each also as a ratio to a bare `GET /status` round trip measured in the same run.
+database), until the re-scored card arrives (on a reviewer's socket: the candidate's carries no scores),
+and the time to finalize a report (score + JSON + PDF), each also as a ratio to a bare `GET /status` round
+trip measured in the same run.
 
     .venv/bin/python bench/interview_latency.py [--answers 40]
 """
@@ -19,7 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import AppProcess
+from websockets.sync.client import connect
+
+from tests.conftest import ADMIN_API_KEY, AppProcess
 from tests.test_api import ANSWER_2, TEMPLATE, create_template, receive_until, start, ws_connect
 
 
@@ -46,14 +49,20 @@ def main() -> None:
                     status_ms.append((time.perf_counter() - t0) * 1000)
                 started = start(client, create_template(client, template)["family_id"])
                 ack_ms, score_ms = [], []
-                with ws_connect(app, started["session_id"], started["ws_token"]) as ws:
+                reviewer_url = f"ws://127.0.0.1:{app.port}/interview/ws/{started['session_id']}"
+                admin_key = {"Authorization": f"Bearer {ADMIN_API_KEY}"}
+                with (
+                    ws_connect(app, started["session_id"], started["ws_token"]) as ws,
+                    connect(reviewer_url, additional_headers=admin_key) as reviewer,
+                ):
                     receive_until(ws, "state")
+                    receive_until(reviewer, "state")
                     for index, question in enumerate(started["questions"]):
                         t0 = time.perf_counter()
                         ws.send(json.dumps({"type": "answer", "question_id": question["id"], "text": ANSWER_2 * 3}))
                         receive_until(ws, "ack")
                         ack_ms.append((time.perf_counter() - t0) * 1000)
-                        receive_until(ws, "score")
+                        receive_until(reviewer, "score")
                         score_ms.append((time.perf_counter() - t0) * 1000)
                         if index < len(started["questions"]) - 1:
                             ws.send(json.dumps({"type": "next"}))

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     login_rate_limit_per_min: int = Field(default=10, ge=1)
     redeem_rate_limit_per_min: int = Field(default=20, ge=1)
     stt_audio_s_per_min: int = Field(default=240, ge=10, description="speech per session per minute: 4× real time")
+    max_request_body_bytes: int = Field(default=1_000_000, ge=10_000)
+    ws_messages_per_s: float = Field(default=10, gt=0, le=1000)
     ws_token_ttl_min: int = Field(default=240, ge=1, le=24 * 60)
     max_answer_chars: int = Field(default=20_000, ge=100, le=200_000)
     enable_docs: bool = True

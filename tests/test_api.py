@@ -131,8 +131,6 @@ def test_a_whole_interview_over_the_api(app_process: AppProcess) -> None:
             assert state["question"]["id"] == "q-pipeline"
             ws.send(json.dumps({"type": "answer", "question_id": "q-pipeline", "text": ANSWER_1}))
             assert receive_until(ws, "ack")["question_id"] == "q-pipeline"
-            score = receive_until(ws, "score")["scores"]
-            assert score["criteria"][0]["score"] > 0
             ws.send(json.dumps({"type": "next"}))
             assert receive_until(ws, "question")["question"]["id"] == "q-failure"
             ws.send(json.dumps({"type": "answer", "question_id": "q-failure", "text": ANSWER_2}))

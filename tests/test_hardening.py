@@ -3,17 +3,222 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.exc import IntegrityError
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
 
 from interviewer.db import Database
 from interviewer.models import AppSetting
 from interviewer.redact import RedactingFilter
+from tests.conftest import ADMIN_API_KEY, AppProcess, admin_headers
+from tests.test_api import TEMPLATE, closing_code, create_template, receive_until, start, ws_connect
 
 SECRET_ANSWER = "my salary at Initech was 123456 and my manager was Bill Lumbergh"
+
+
+def no_tracebacks(app: AppProcess) -> None:
+    assert "Traceback" not in app.output(), app.output()[-3000:]
+
+
+def strict_json(response: httpx.Response) -> Any:
+    """The body, parsed the way a strict client would (no NaN, no Infinity)."""
+
+    def refuse(name: str) -> Any:
+        raise AssertionError(f"{name} in a response")
+
+    return json.loads(response.content.decode(), parse_constant=refuse)
+
+
+# ------------------------------------------------------------------ 5: bodies FastAPI parses but cannot answer
+
+HOSTILE_BODIES = {
+    "NaN": '{"invite_token": NaN}',
+    "Infinity": '{"invite_token": Infinity}',
+    "-Infinity": '{"invite_token": -Infinity}',
+    "lone surrogate": '{"invite_token": "\\ud800aaaaaaaaaaaaaaaaaaaaaaaa"}',
+    "deep nesting": '{"invite_token": ' + "[" * 5000 + "]" * 5000 + "}",
+}
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES.values(), ids=HOSTILE_BODIES.keys())
+def test_json_that_cannot_be_answered_gets_422_not_500(app_process: AppProcess, body: str) -> None:
+    json_type = {"content-type": "application/json"}
+    with app_process.client() as client:
+        public = client.post("/interview/start", content=body, headers=json_type)
+        untyped = client.post("/interview/start", content=body)  # FastAPI parses a body without a type as JSON
+        template = body.replace('"invite_token"', '"name"')
+        admin = client.post("/api/templates", content=template, headers={**json_type, **admin_headers()})
+    for response in (public, untyped, admin):
+        assert response.status_code == 422, response.text
+        assert strict_json(response)["detail"][0]["loc"] == ["body"]
+    no_tracebacks(app_process)
+
+
+def test_a_nan_inside_a_valid_template_is_refused(app_process: AppProcess) -> None:
+    content = json.dumps({**TEMPLATE, "criteria": [{**TEMPLATE["criteria"][0], "weight": float("nan")}]})
+    with app_process.client() as client:
+        response = client.post("/api/templates", content=content, headers=admin_headers())
+    assert response.status_code == 422
+    assert "NaN" in strict_json(response)["detail"][0]["msg"]
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(app_process: AppProcess) -> None:
+    big = b'{"invite_token": "' + b"a" * 1_100_000 + b'"}'
+
+    def chunked() -> Iterator[bytes]:  # no Content-Length: the limit holds while reading
+        for offset in range(0, len(big), 65_536):
+            yield big[offset : offset + 65_536]
+
+    with app_process.client() as client:
+        declared = client.post("/interview/start", content=big, headers={"content-type": "application/json"})
+        streamed = client.post("/interview/start", content=chunked(), headers={"content-type": "application/json"})
+        fine = client.post("/interview/start", json={"invite_token": "b" * 200})
+    assert declared.status_code == 413
+    assert streamed.status_code == 413
+    assert "larger than 1000000 bytes" in declared.json()["detail"]
+    assert fine.status_code == 422  # under the limit: validated as before (at most 128 characters)
+
+
+# ------------------------------------------------------------------ 5: the WebSocket answers, it does not drop
+
+
+def test_hostile_socket_frames_get_an_error_and_the_interview_goes_on(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+    with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+        receive_until(ws, "state")
+        ws.send(b"\x00\x01binary")
+        assert "binary" in receive_until(ws, "error")["detail"]
+        ws.send("[" * 20_000 + "]" * 20_000)
+        assert "nested deeper" in receive_until(ws, "error")["detail"]
+        ws.send('{"type": "answer", "question_id": "q-pipeline", "text": "half \\ud800 a character"}')
+        assert "surrogate" in receive_until(ws, "error")["detail"]
+        ws.send('{"type": "attention", "event": "tab_hidden", "start_ms": NaN}')
+        assert "NaN" in receive_until(ws, "error")["detail"]
+        ws.send(json.dumps({"type": "answer", "question_id": "q-pipeline", "text": "A proper answer."}))
+        assert receive_until(ws, "ack")["question_id"] == "q-pipeline"
+    no_tracebacks(app_process)
+
+
+def code_when_closed(ws: ClientConnection) -> int | None:
+    """Reads until the server closes the socket; its close code."""
+    deadline = time.monotonic() + 20
+    with pytest.raises(ConnectionClosed) as closed:  # noqa: PT012 — read whatever comes before the close
+        while time.monotonic() < deadline:
+            ws.recv(timeout=10)
+    return closed.value.rcvd.code if closed.value.rcvd else None
+
+
+def test_an_erased_sessions_socket_is_closed_with_a_code(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        session_id, token = started["session_id"], started["ws_token"]
+        with ws_connect(app_process, session_id, token) as ws:
+            receive_until(ws, "state")
+            finalized = client.post("/report/finalize", json={"session_id": session_id}, headers=admin_headers())
+            assert finalized.status_code == 200
+            assert client.delete(f"/api/sessions/{session_id}", headers=admin_headers()).status_code == 200
+            code = code_when_closed(ws)
+    assert code == 1008
+    assert closing_code(app_process, session_id, token) == 1008  # its token still verifies: nothing is left
+    no_tracebacks(app_process)
+
+
+# ------------------------------------------------------------------ 3: scores and rubric go to reviewers only
+
+
+def reviewer_connect(app: AppProcess, session_id: str) -> ClientConnection:
+    url = f"ws://127.0.0.1:{app.port}/interview/ws/{session_id}"
+    return connect(url, additional_headers={"Authorization": f"Bearer {ADMIN_API_KEY}"}, open_timeout=10)
+
+
+def drain_until_error(ws: ClientConnection, detail: str) -> list[dict[str, Any]]:
+    """Every message up to and including the first error whose detail contains `detail`."""
+    seen = []
+    while True:
+        message = json.loads(ws.recv(timeout=20))
+        seen.append(message)
+        if message["type"] == "error" and detail in message["detail"]:
+            return seen
+
+
+def test_the_candidates_socket_never_carries_scores_or_the_rubric(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+    session_id = started["session_id"]
+    with (
+        ws_connect(app_process, session_id, started["ws_token"]) as candidate,
+        reviewer_connect(app_process, session_id) as reviewer,
+    ):
+        assert receive_until(candidate, "state")["status"] == "in_progress"
+        assert receive_until(reviewer, "state")["status"] == "in_progress"
+        candidate.send(json.dumps({"type": "answer", "question_id": "q-pipeline", "text": "Airflow, idempotent."}))
+        receive_until(candidate, "ack")
+        card = receive_until(reviewer, "score")["scores"]  # the reviewer sees the live score card ...
+        assert card["criteria"][0]["score"] > 0
+        candidate.send(json.dumps({"type": "finish"}))
+        receive_until(reviewer, "report")
+        candidate.send("sentinel")  # ... and the candidate's socket, read up to a reply that comes after all that:
+        seen = drain_until_error(candidate, "not valid JSON")
+        reviewer.send(json.dumps({"type": "next"}))
+        assert "only listens" in receive_until(reviewer, "error")["detail"]
+    kinds = {m["type"] for m in seen}
+    assert "score" not in kinds
+    assert {"finished", "report"} <= kinds
+    everything = json.dumps(seen)
+    for rubric_text in ("Technical depth", "scheduler", "evidence", "total"):
+        assert rubric_text not in everything
+
+
+def test_a_socket_without_token_or_admin_key_is_refused(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+    assert closing_code(app_process, started["session_id"], "") == 1008
+
+
+# ------------------------------------------------------------------ 6: a flood of socket messages
+
+
+def attention(kind: str = "window_blur") -> str:
+    return json.dumps({"type": "attention", "event": kind, "start_ms": int(time.time() * 1000) - 1000})
+
+
+def test_a_message_flood_is_dropped_with_one_error(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+    session_id = started["session_id"]
+    with ws_connect(app_process, session_id, started["ws_token"]) as ws:
+        receive_until(ws, "state")
+        for _ in range(1000):
+            ws.send(attention())
+        replies: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 20
+        while not any(r["type"] == "error" and "not valid JSON" in r["detail"] for r in replies):
+            assert time.monotonic() < deadline, replies[-5:]
+            ws.send("sentinel")  # dropped while the budget is spent; answered once it refilled
+            try:
+                replies.append(json.loads(ws.recv(timeout=0.5)))
+                while True:
+                    replies.append(json.loads(ws.recv(timeout=0)))
+            except TimeoutError:
+                pass
+    floods = [r for r in replies if r["type"] == "error" and "too many messages" in r["detail"]]
+    acks = [r for r in replies if r["type"] == "ack"]
+    assert len(floods) == 1
+    assert floods[0]["status"] == 429
+    assert 10 <= len(acks) <= 60  # a burst of 3 s at 10 a second (plus what refilled meanwhile), not 1000
+    with app_process.client() as client:
+        report = client.post("/report/finalize", json={"session_id": session_id}, headers=admin_headers()).json()
+    assert sum(k["count"] for k in report["report"]["attention"]["by_kind"]) == len(acks)
 
 
 # ------------------------------------------------------------------ 7: tracebacks carry no candidate data

@@ -28,8 +28,8 @@ def api_rate_limit(request: Request, system: SystemDep) -> None:
     system.limiter.hit("api", client_ip(request))
 
 
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+def bearer_token(connection: HTTPConnection) -> str | None:
+    header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
@@ -38,12 +38,12 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def is_admin(request: Request, system: SystemDep) -> bool:
-    """True for the admin API key as bearer token, or a logged-in admin's cookie."""
-    token = bearer_token(request)
+def is_admin(connection: HTTPConnection, system: SystemDep) -> bool:
+    """True for the admin API key as bearer token, or a logged-in admin's cookie (requests and WebSockets)."""
+    token = bearer_token(connection)
     if token is not None and same_secret(token, system.settings.admin_api_key.get_secret_value()):
         return True
-    return system.signer.admin_cookie_valid(request.cookies.get(ADMIN_COOKIE), system.admin.password_hash)
+    return system.signer.admin_cookie_valid(connection.cookies.get(ADMIN_COOKIE), system.admin.password_hash)
 
 
 def require_admin_api(request: Request, system: SystemDep) -> None:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from interviewer.api.deps import RateLimitedApi, SystemDep, client_ip, session_of_bearer
-from interviewer.errors import DomainError
+from interviewer.api.deps import RateLimitedApi, SystemDep, client_ip, is_admin, session_of_bearer
+from interviewer.api.strict_json import UnsafeJson, strict_loads
+from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
 from interviewer.interview import SessionView
 from interviewer.models import QuestionPublic
@@ -24,6 +27,7 @@ router = APIRouter(tags=["interview"])
 log = logging.getLogger(__name__)
 
 POLICY_VIOLATION = 1008
+INTERNAL_ERROR = 1011
 MAX_WS_MESSAGE_BYTES = 64_000
 
 
@@ -129,41 +133,143 @@ def state_message(view: SessionView) -> Message:
 
 @router.websocket("/interview/ws/{session_id}")
 async def interview_socket(websocket: WebSocket, session_id: str, token: str = "") -> None:
-    """JSON messages both ways; see the README's API section for the message types."""
+    """JSON messages both ways; see the README's API section for the message types.
+
+    With `?token=<ws_token>` it is the candidate's socket: it never carries scores or the rubric. Without a
+    token the admin key (`Authorization: Bearer`) or the admin's login cookie opens a reviewer's socket, which
+    receives every event, scores included, and sends nothing.
+    """
     system: System = websocket.app.state.system
     await websocket.accept()
     if not origin_allowed(websocket.headers.get("origin"), system.settings.origins):
         await websocket.close(code=POLICY_VIOLATION, reason="origin not allowed")
         return
-    if system.signer.session_of_token(token, system.settings.ws_token_ttl_min * 60) != session_id:
-        await websocket.close(code=POLICY_VIOLATION, reason="invalid or expired token for this session")
+    if token:
+        reviewer = False
+        if system.signer.session_of_token(token, system.settings.ws_token_ttl_min * 60) != session_id:
+            await websocket.close(code=POLICY_VIOLATION, reason="invalid or expired token for this session")
+            return
+    elif is_admin(websocket, system):
+        reviewer = True
+    else:
+        await websocket.close(code=POLICY_VIOLATION, reason="a session token or the admin key is required")
+        return
+    try:
+        view = system.interview.view(session_id)
+    except NotFound:  # e.g. erased: its token still verifies, but there is nothing left
+        await websocket.close(code=POLICY_VIOLATION, reason="no such interview (it may have been erased)")
         return
 
     outbox: asyncio.Queue[Message] = asyncio.Queue(maxsize=256)
-    unsubscribe = system.events.subscribe(session_id, lambda m: _offer(outbox, m))
+    unsubscribe = system.events.subscribe(session_id, lambda m: _offer(outbox, m if reviewer else for_candidate(m)))
     sender = asyncio.create_task(_send_loop(websocket, outbox, system))
+    budget = MessageBudget(system.settings.ws_messages_per_s)
     try:
-        await websocket.send_json(await _voiced(system, state_message(system.interview.view(session_id))))
+        await outbox.put(state_message(view))
         while True:
-            raw = await websocket.receive_text()
-            reply = await _handle(system, session_id, raw)
+            frame = await websocket.receive()
+            if frame["type"] == "websocket.disconnect":
+                break
+            if not budget.take():
+                if (warning := budget.warning()) is not None:
+                    await outbox.put(warning)
+                continue
+            if reviewer:
+                reply: Message | None = {"type": "error", "detail": "a reviewer's socket only listens", "status": 403}
+            elif frame.get("text") is None:
+                reply = {"type": "error", "detail": "binary frames are not accepted: send JSON as text"}
+            else:
+                reply = await _handle(system, session_id, frame["text"])
             if reply is not None:
                 await outbox.put(reply)
     except WebSocketDisconnect:
         pass
+    except Exception:
+        log.exception("interview socket of session %s failed", session_id)
+        await _close(websocket, INTERNAL_ERROR, "internal error")
     finally:
         unsubscribe()
         sender.cancel()
 
 
-def _offer(outbox: asyncio.Queue[Message], message: Message) -> None:
-    if not outbox.full():
+CANDIDATE_EVENTS = {"state", "question", "answer_saved", "transcript", "finished", "report", "erased", "error", "ack"}
+"""What a candidate's socket may carry. Never `score` (criteria, level descriptions, evidence, rules: the
+candidate could tune answers to them), nor the reviewer's events (attention as stored, review)."""
+
+
+def for_candidate(message: Message) -> Message | None:
+    """The part of an event the candidate may see, or None."""
+    kind = message.get("type")
+    if kind not in CANDIDATE_EVENTS:
+        return None
+    if kind == "report":  # that it exists; its total is for reviewers
+        return {"type": "report", "session_id": message.get("session_id")}
+    return message
+
+
+class MessageBudget:
+    """Messages one socket may send: `per_s` a second on average, bursts of up to 3 s worth.
+
+    Excess messages are dropped unread, and the client hears of it once per flood: the next warning comes only
+    after it slowed down long enough for the whole burst to refill. A flood thus costs the server neither
+    parsing nor replies.
+    """
+
+    def __init__(self, per_s: float) -> None:
+        self.per_s = per_s
+        self.capacity = max(1.0, 3 * per_s)
+        self._tokens = self.capacity
+        self._at = time.monotonic()
+        self._warned = False
+
+    def take(self) -> bool:
+        """Count one message; False when it is over the budget (drop it)."""
+        now = time.monotonic()
+        self._tokens = min(self.capacity, self._tokens + (now - self._at) * self.per_s)
+        self._at = now
+        if self._tokens >= self.capacity:
+            self._warned = False
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
+
+    def warning(self) -> Message | None:
+        """The error message for a dropped message, the first time in a flood; else None."""
+        if self._warned:
+            return None
+        self._warned = True
+        return {
+            "type": "error",
+            "status": 429,
+            "detail": f"too many messages: at most {self.per_s:g} a second; further messages are dropped unread",
+        }
+
+
+def _offer(outbox: asyncio.Queue[Message], message: Message | None) -> None:
+    if message is not None and not outbox.full():
         outbox.put_nowait(message)
 
 
 async def _send_loop(websocket: WebSocket, outbox: asyncio.Queue[Message], system: System) -> None:
-    while True:
-        await websocket.send_json(await _voiced(system, await outbox.get()))
+    """Sends the outbox in order; an erased session ends the socket (its token grants nothing any more)."""
+    try:
+        while True:
+            message = await outbox.get()
+            if message.get("type") == "erased":
+                await _close(websocket, POLICY_VIOLATION, "the interview's data was erased")
+                return
+            await websocket.send_json(await _voiced(system, message))
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        return  # the client went away while we were sending
+    except Exception:
+        log.exception("interview socket: sending failed")
+        await _close(websocket, INTERNAL_ERROR, "internal error")
+
+
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
+        await websocket.close(code=code, reason=reason)
 
 
 async def _voiced(system: System, message: Message) -> Message:
@@ -177,14 +283,16 @@ async def _voiced(system: System, message: Message) -> Message:
 
 async def _handle(system: System, session_id: str, raw: str) -> Message | None:
     """Apply one client message; returns a direct reply (events reach the client through the outbox)."""
-    if len(raw.encode()) > MAX_WS_MESSAGE_BYTES:
+    if len(raw) > MAX_WS_MESSAGE_BYTES or len(raw.encode()) > MAX_WS_MESSAGE_BYTES:
         return {"type": "error", "detail": f"message larger than {MAX_WS_MESSAGE_BYTES} bytes"}
     try:
-        data = json.loads(raw)
+        data = strict_loads(raw)
         if isinstance(data, dict) and data.get("type") == "attention":  # validated by the attention service
             event = await system.attention.record(session_id, raw)
             return {"type": "ack", "event": event.event.value}
         message = _client_message.validate_python(data)
+    except UnsafeJson as error:
+        return {"type": "error", "detail": str(error)}
     except (json.JSONDecodeError, ValidationError) as error:
         return {"type": "error", "detail": _describe(error)}
     except (DomainError, RateLimited) as error:

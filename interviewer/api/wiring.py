@@ -1,13 +1,20 @@
-"""Attach routers, error handlers and middleware (CORS, security headers) to the app."""
+"""Attach routers, error handlers and middleware (CORS, security headers, body guard) to the app."""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from interviewer.api import admin, interview, links, report, status, stt
+from interviewer.api.strict_json import UnsafeJson, encodable, strict_loads
 from interviewer.errors import DomainError
 from interviewer.ratelimit import RateLimited
 from interviewer.stt.transcriber import Busy
@@ -61,6 +68,70 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+UNGUARDED_PATHS = ("/stt/stream", "/_nicegui")
+"""Speech chunks have their own limit (STT_MAX_BODY_BYTES) and are no JSON; NiceGUI's socket has its own cap."""
+_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class BodyGuard:
+    """Refuses request bodies over MAX_REQUEST_BODY_BYTES with 413 before reading them all, and JSON bodies
+    that FastAPI would parse but could not answer or store (see `strict_loads`) with 422. Bodies that are no
+    JSON at all go on to FastAPI, which answers them with its usual 422.
+
+    Pure ASGI: the body is read once here and handed on unchanged, so the routes see the same bytes.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS or scope["path"].startswith(UNGUARDED_PATHS):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body.extend(message.get("body", b""))
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                await self._too_large(scope, receive, send)
+                return
+        media = headers.get("content-type", "").partition(";")[0].strip().lower()
+        is_json = not media or media == "application/json" or media.endswith("+json")  # as FastAPI decides
+        if body and is_json:
+            try:
+                strict_loads(bytes(body))
+            except UnsafeJson as problem:
+                detail = [{"type": "json_invalid", "loc": ["body"], "msg": str(problem)}]
+                await JSONResponse({"detail": detail}, status_code=422)(scope, receive, send)
+                return
+            except ValueError:
+                pass
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"request body larger than {self.max_bytes} bytes"
+        await JSONResponse({"detail": detail}, status_code=413, headers={"Connection": "close"})(scope, receive, send)
+
+
 def install(app: FastAPI, system: System) -> None:
     """Make `system` reachable from requests and register everything HTTP."""
     app.state.system = system
@@ -69,6 +140,8 @@ def install(app: FastAPI, system: System) -> None:
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RateLimited, _rate_limited)  # type: ignore[arg-type]
     app.add_exception_handler(Busy, _busy)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
+    app.add_middleware(BodyGuard, max_bytes=system.settings.max_request_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         CORSMiddleware,
@@ -77,6 +150,23 @@ def install(app: FastAPI, system: System) -> None:
         allow_methods=["GET", "POST", "PUT"],
         allow_headers=["Authorization", "Content-Type"],
     )
+
+
+async def _invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422, but one that always encodes: values it cannot write as JSON are described instead."""
+    return JSONResponse({"detail": _json_safe(jsonable_encoder(error.errors()))}, status_code=422)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str) and not encodable(value):
+        return value.encode(errors="backslashreplace").decode()
+    if isinstance(value, dict):
+        return {_json_safe(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
 
 
 async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
