@@ -104,6 +104,9 @@ def main() -> None:
         fastapi_docs=settings.enable_docs,
         storage_secret=secret,
         show_welcome_message=False,
+        # X-Forwarded-For/-Proto count only from TRUSTED_PROXIES (uvicorn would trust 127.0.0.1 by default)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or "127.0.0.1",
     )
 
 

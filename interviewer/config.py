@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import secrets
 from enum import StrEnum
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret"}
@@ -41,6 +42,7 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8080, ge=1, le=65535)
     public_url: str = Field(default="", description="Base URL used in invite links; default http://API_HOST:API_PORT")
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     storage_dir: Path = Path("data")
     database_url: str = ""
     dev_mode: bool = False
@@ -101,6 +103,17 @@ class Settings(BaseSettings):
         if isinstance(raw, str):
             data["allowed_origins"] = [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
         return data
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, raw: object) -> object:
+        """Comma-separated addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For counts."""
+        if isinstance(raw, str):
+            raw = [p.strip() for p in raw.split(",") if p.strip()]
+        if isinstance(raw, list):
+            for proxy in raw:
+                ip_network(str(proxy), strict=False)  # ValueError → a clear settings error at start
+        return raw
 
     @model_validator(mode="after")
     def _no_wildcard_origin(self) -> Settings:

@@ -221,6 +221,64 @@ def test_a_message_flood_is_dropped_with_one_error(app_process: AppProcess) -> N
     assert sum(k["count"] for k in report["report"]["attention"]["by_kind"]) == len(acks)
 
 
+# ------------------------------------------------------------------ 1: addresses, proxies and budgets
+
+
+def test_forwarded_for_counts_only_from_a_trusted_proxy(tmp_path: Path) -> None:
+    direct = AppProcess(tmp_path / "direct" / "storage", RATE_LIMIT_PER_MIN="3").start()
+    try:
+        with direct.client() as client:  # a client that makes up X-Forwarded-For still has one budget
+            spoofed = [
+                client.post(
+                    "/interview/start", json={"invite_token": "z" * 32}, headers={"X-Forwarded-For": f"10.0.0.{n}"}
+                )
+                for n in range(4)
+            ]
+    finally:
+        direct.stop()
+    assert [r.status_code for r in spoofed] == [403, 403, 403, 429]
+
+    proxied = AppProcess(tmp_path / "proxied" / "storage", RATE_LIMIT_PER_MIN="3", TRUSTED_PROXIES="127.0.0.1").start()
+    try:
+        with proxied.client() as client:  # behind a trusted proxy each client has its own budget
+            first = [
+                client.post(
+                    "/interview/start", json={"invite_token": "z" * 32}, headers={"X-Forwarded-For": "203.0.113.7"}
+                )
+                for _ in range(4)
+            ]
+            second = client.post(
+                "/interview/start", json={"invite_token": "z" * 32}, headers={"X-Forwarded-For": "203.0.113.8"}
+            )
+    finally:
+        proxied.stop()
+    assert [r.status_code for r in first] == [403, 403, 403, 429]
+    assert second.status_code == 403
+
+
+def test_a_flood_without_credentials_does_not_starve_interviews_or_admins(tmp_path: Path) -> None:
+    app = AppProcess(tmp_path / "storage", RATE_LIMIT_PER_MIN="5").start()
+    try:
+        with app.client() as client:
+            started = start(client, create_template(client)["family_id"])
+            session_id = started["session_id"]
+            codes: list[int] = []
+            while 429 not in codes:  # someone on the candidates' address floods the public API
+                assert len(codes) < 10, codes
+                codes.append(client.post("/interview/start", json={"invite_token": "z" * 32}).status_code)
+            own = {"Authorization": f"Bearer {started['ws_token']}"}
+            report = client.get(f"/report/{session_id}.json", headers=own)
+            finalize = client.post("/report/finalize", json={"session_id": session_id}, headers=own)
+            templates = client.get("/api/templates", headers=admin_headers())
+            still_limited = client.post("/interview/start", json={"invite_token": "z" * 32})
+    finally:
+        app.stop()
+    assert report.status_code == 404  # no report yet, rather than 429
+    assert finalize.status_code == 409  # the interview runs, rather than 429
+    assert templates.status_code == 200
+    assert still_limited.status_code == 429
+
+
 # ------------------------------------------------------------------ 7: tracebacks carry no candidate data
 
 

@@ -20,12 +20,25 @@ SystemDep = Annotated[System, Depends(get_system)]
 
 
 def client_ip(connection: HTTPConnection) -> str:
+    """The caller's address: the peer, or what a proxy listed in TRUSTED_PROXIES forwarded (set in `main.py`)."""
     return connection.client.host if connection.client else "unknown"
 
 
 def api_rate_limit(request: Request, system: SystemDep) -> None:
-    """RATE_LIMIT_PER_MIN per client IP on the public API."""
-    system.limiter.hit("api", client_ip(request))
+    """RATE_LIMIT_PER_MIN on the public API: per admin credential or session token, else per client address.
+
+    A flood of unauthenticated requests from one address (behind NAT or a proxy all candidates share one)
+    thus never uses up the budget of the interviews and admins that present a valid credential.
+    """
+    system.limiter.hit("api", caller_key(request, system))
+
+
+def caller_key(request: Request, system: System) -> str:
+    if is_admin(request, system):
+        return "admin"
+    if (session_id := session_of_bearer(request, system)) is not None:
+        return f"session:{session_id}"
+    return client_ip(request)  # the key /stt/stream uses for calls without a valid token, too
 
 
 def bearer_token(connection: HTTPConnection) -> str | None:
