@@ -39,6 +39,7 @@ import dataclasses
 import json
 import math
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -327,6 +328,7 @@ class Result:
     seconds: dict[str, float] = field(default_factory=dict)
     scored: dict[str, int] = field(default_factory=dict)
     stuffed: dict[str, dict[str, float]] = field(default_factory=dict)  # item key → engine → score
+    source: str = ""  # the code that scored: commit, and whether interviewer/ had uncommitted changes
 
 
 def run(items: list[Item], engines: dict[str, ScoreFn], result: Result, progress: bool) -> None:
@@ -342,6 +344,18 @@ def run(items: list[Item], engines: dict[str, ScoreFn], result: Result, progress
             result.stuffed.setdefault(item.key, {})[name] = score([stuffed_answer(content)], content)[0]
         if progress:
             print(f"  scored {item.key}: {len(item.texts)} answers", file=sys.stderr, flush=True)
+
+
+def source() -> str:
+    """The commit being measured, marked when the engine's files differ from it."""
+    repo = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "interviewer")
+    return f"commit {git('rev-parse', '--short', 'HEAD')}" + (" + uncommitted changes in interviewer/" if dirty else "")
 
 
 def fmt(value: float, digits: int = 3) -> str:
@@ -424,7 +438,7 @@ def table(asap: list[Item], mohler: list[Item], result: Result, engines: Sequenc
         for c in present:
             won, total, per = gaming([item], result, c)
             cells.append(f"{per[0][1]:.0f} vs {per[0][2]:.0f} {'✓' if won else '✗'}" if per else "–")
-        rows.append([f"ASAP {item.key}", "1", *cells])
+        rows.append([f"ASAP {item.key}", "", *cells])
     if mohler:
         cells = []
         for c in present:
@@ -534,7 +548,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             if any(len(v) != len(item.texts) for v in result.scores[item.key].values()):
                 parser.error(f"{args.load} was made with other --sets/--limit")
     else:
-        result = Result()
+        result = Result(source=source())
         run(asap + mohler, {name: engine(name) for name in wanted}, result, progress=not args.markdown)
     if args.save:
         args.save.write_text(json.dumps(dataclasses.asdict(result)), encoding="utf-8")
@@ -542,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     header = ["set", "n", *[c for c in COLUMNS if c in wanted or c in BASELINES]]
     print(render(table(asap, mohler, result, wanted), header, args.markdown))
     print()
-    for line in notes(asap, mohler, args.datasets):
+    for line in [f"Scored by {result.source or 'an unrecorded version'}.", *notes(asap, mohler, args.datasets)]:
         print(f"- {line}" if args.markdown else line)
     for name in wanted:
         if args.worst:
