@@ -136,11 +136,25 @@ def example_template() -> TemplateContent:
                     "Deep, with trade-offs and measurements",
                 ],
                 evidence_phrases=[
-                    "cache | caching | redis",
-                    "database index | index | query plan",
-                    "load balancer | horizontal scaling | scale out",
-                    "profile | profiling | metrics | latency",
-                    "queue | asynchronous | background job",
+                    "cache | caching | redis | keep results in memory",
+                    "database index | index | query plan | fix the slow query",
+                    "load balancer | horizontal scaling | scale out | run more servers",
+                    "profile | profiling | metrics | latency | measure where the time goes",
+                    "queue | asynchronous | background job | move slow work out of the request",
+                ],
+                evidence_needed=3,
+                reference_answer="I would measure first: profile the endpoint and read the database's query plans to "
+                "find where the time goes. Then fix the slow queries with an index, cache results that many requests "
+                "share, move slow work into a background queue, and run more instances behind a load balancer, "
+                "checking latency and error rates after each step.",
+                level_examples=[
+                    "I would buy a bigger server.",
+                    "",
+                    "I would add a cache and maybe more servers.",
+                    "",
+                    "First I would profile it and look at the query plan; we had an N+1 query, so I added an index, "
+                    "cached the hot reads in Redis and moved e-mail sending to a queue. p95 went from 900 ms to "
+                    "120 ms, then we scaled out behind the load balancer.",
                 ],
                 expected_words_min=40,
                 expected_words_max=300,
@@ -157,7 +171,23 @@ def example_template() -> TemplateContent:
                     "Clear situation, action and result",
                     "Clear story with measured results",
                 ],
-                evidence_phrases=["i led | i owned | i was responsible", "postmortem | post-mortem | root cause"],
+                evidence_phrases=[
+                    "i led | i owned | i was responsible | my task was | my role was | i took ownership",
+                    "postmortem | post-mortem | root cause | we found the cause",
+                    "the result was | as a result | measurable result | we cut | improved by",
+                ],
+                evidence_needed=2,
+                reference_answer="A clear situation, what the candidate personally was responsible for, the "
+                "actions they took themselves, and a result they measured, such as latency, errors or revenue.",
+                level_examples=[
+                    "We had some problems once and the team fixed them.",
+                    "",
+                    "Our service was slow, so I worked on it with the team and it got better.",
+                    "",
+                    "At my last job our search API timed out under load. I was responsible for fixing it: I profiled "
+                    "it, found the slow query, added an index and a cache, and p95 went from 2 s to 200 ms, which "
+                    "cut support tickets by a third.",
+                ],
                 structure_cues=True,
                 question_ids=["q-intro", "q-incident"],
                 expected_words_min=60,

@@ -145,7 +145,7 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     user.find("adjust-score").type("4.5")  # the reviewer disagrees with the first criterion's score
     user.find("adjust-reason").type("Explained the cache invalidation well in the follow-up call.")
     user.find("adjust-save").click()
-    await user.should_see(marker="adjusted-total")
+    await see_within(user, "Total after review", seconds=30)  # the report and its PDF are rebuilt
     await user.should_see("Explained the cache invalidation well in the follow-up call.")
 
     user.find("erase").click()  # the candidate asked for their data to be deleted

@@ -10,19 +10,26 @@ Features, each in 0..1:
   an alternative occurs by its words (the stemmed matching of rules v1), else the credit of the best
   similarity between an alternative and a sentence or 12-word window of an answer (EVIDENCE_SIMILARITY).
   evidence = min(1, Σ credits / needed), needed = `evidence_needed` or the number of groups.
+- vocabulary (with evidence phrases or a reference answer): how many of the rubric's own content words (of
+  its description, levels, evidence phrases, reference answer and example answers; not the question's
+  words, not function words; stemmed) the answers use, over VOCABULARY_FULL (at most a third of them).
 - reference (with a reference answer): the mean over the reference's sentences of their best credit against
   the answer's sentences/windows (REFERENCE_SIMILARITY), averaged with the credit of the whole answer
   against the whole reference (ANSWER_SIMILARITY).
 - anchors (with example answers for two or more levels): the similarity-weighted mean level of the examples
   (softmax of similarity / ANCHOR_TEMPERATURE), as (level − 1) / 4. The closest example is reported.
-- structure (with `structure_cues`): share of situation / task / action / result present (cue phrases).
-- relevance: credit of the answer against its question (RELEVANCE_SIMILARITY).
-- length: as rules v1 (1 inside the expected word range).
+- structure (with `structure_cues`): share of situation / task / action / result present (STRUCTURE_CUES_V2).
+- length: log(1 + words) / log(1 + expected_words_max), at most 1, averaged over the answers: people who
+  explain more tend to be graded higher, with diminishing returns.
+The similarity of each answer to its question is reported (no points); it decides the off_topic rule.
 
 score = 5 × Σ wᵢ·featureᵢ / Σ wᵢ over the features the criterion has (WEIGHTS), minus the filler penalty of
 rules v1, then capped by the gaming rules (`interviewer.scoring.gaming`), then blended with a cached model
 rating exactly as in rules v1; clamped to 0..5 and rounded half-up to 2 decimals. level = round-half-up(score),
 at least 1 when score > 0. Evidence spans carry their similarity; literal matches have none.
+
+The thresholds and weights were tuned once on the development data sets of `bench/scoring_agreement.py`
+(human-graded short answers; never on a rubric's own answers), and are the same for every rubric.
 """
 
 from __future__ import annotations
@@ -47,24 +54,87 @@ from interviewer.scoring.card import (
     round_half_up,
 )
 from interviewer.scoring.rules_v1 import (
+    STRUCTURE_CUES,
     blend_model,
+    cue_patterns,
     filler_penalty,
-    length_feature,
     matches,
     no_answer,
     phrase_groups,
     speaking_rate,
+    stem,
     stem_tokens,
     structure_feature,
 )
-from interviewer.scoring.text import Unit, sentences, units
+from interviewer.scoring.text import FUNCTION_WORDS, Unit, sentences, units, words
 
-EVIDENCE_SIMILARITY = (0.45, 0.70)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
+EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
 REFERENCE_SIMILARITY = (0.40, 0.75)
 ANSWER_SIMILARITY = (0.30, 0.80)
-RELEVANCE_SIMILARITY = (0.10, 0.50)
 ANCHOR_TEMPERATURE = 0.05
-WEIGHTS = {"evidence": 0.50, "reference": 0.30, "anchors": 0.20, "structure": 0.15, "relevance": 0.10, "length": 0.10}
+STRUCTURE_CUES_V2 = {  # rules v1's cues, and the many other ways people tell the same parts of a story
+    "situation": (
+        *STRUCTURE_CUES["situation"],
+        "at my last",
+        "at my current",
+        "in my previous",
+        "the problem was",
+        "there was a",
+        "we were",
+        "our team",
+        r"\b(?:at|in) (?:my|our|a) (?:previous|last|former|current|old) (?:company|job|role|team|employer)\b",
+    ),
+    "task": (
+        *STRUCTURE_CUES["task"],
+        "my goal",
+        "my job was",
+        "i was asked",
+        "i had to",
+        "i needed",
+        "my responsibility",
+        "i owned",
+        "i took ownership",
+        "i was in charge",
+        "our goal",
+    ),
+    "action": (
+        *STRUCTURE_CUES["action"],
+        "i added",
+        "i changed",
+        "i moved",
+        "i rewrote",
+        "i fixed",
+        "i found",
+        "i migrated",
+        "i measured",
+        "i profiled",
+        "i proposed",
+        "i organised",
+        "i organized",
+        "i ran",
+        "i talked",
+        "i worked",
+        "i started",
+        r"\bi (?:then |first |also |quickly )?[a-z]+ed\b",
+    ),
+    "result": (
+        *STRUCTURE_CUES["result"],
+        "the result",
+        "the outcome",
+        "we cut",
+        "cut",
+        "dropped",
+        "faster",
+        "fewer",
+        "so that",
+        r"\bfrom \$?\d[\d.,]*\s*\w*\s+(?:down |up )?to \$?\d",
+    ),
+}
+VOCABULARY_FULL = 8
+WEIGHTS = {"evidence": 0.3, "vocabulary": 0.3, "reference": 0.3, "anchors": 0.1, "structure": 0.3, "length": 0.3}
+
+
+_STRUCTURE_PATTERNS = cue_patterns(STRUCTURE_CUES_V2)
 
 
 def credit(similarity: float, bounds: tuple[float, float]) -> float:
@@ -122,22 +192,19 @@ def score_criterion(
         else:
             rules.append(RuleResult(rule="anchors", fired=True, detail=anchor_feature[1], points=0.0))
     if criterion.structure_cues:
-        share = structure_feature(deduped, evidence)
+        share = structure_feature(deduped, evidence, _STRUCTURE_PATTERNS)
         features["structure"] = (share, f"structure: {round(share * 4)} of 4 parts (situation, task, action, result)")
-    relevance, relevance_detail, lowest_relevance = _relevance(prepared, questions, embedder)
-    features["relevance"] = (relevance, relevance_detail)
-    length, within = length_feature(deduped, criterion)
-    features["length"] = (
-        length,
-        f"length: {within} of {len(scope)} answers within "
-        f"{criterion.expected_words_min}–{criterion.expected_words_max} words",
-    )
+    if groups or criterion.reference_answer:
+        features["vocabulary"] = _vocabulary(deduped, criterion, questions)
+    features["length"] = _length(deduped, criterion)
     total_weight = sum(WEIGHTS[name] for name in features)
     raw = 0.0
     for name, (feature, detail) in features.items():
         points = 5 * WEIGHTS[name] / total_weight * feature
         raw += points
         rules.append(RuleResult(rule=name, fired=feature > 0, detail=detail, points=round_half_up(points, 2)))
+    relevance_detail, lowest_relevance = _relevance(prepared, questions, embedder)
+    rules.append(RuleResult(rule="relevance", fired=False, detail=relevance_detail, points=0.0))
     score = min(5.0, max(0.0, raw + filler_penalty(deduped, rules, evidence)))
     rules.extend(speaking_rate(scope))
     literal_found = any(e.rule.startswith("evidence:") and e.similarity is None for e in evidence)
@@ -297,16 +364,44 @@ def _anchors(
     return closest, ((level - 1) / 4, f"closest to the level {closest} example answer ({shown})")
 
 
-def _relevance(
-    answers: list[_Answer], questions: dict[str, str], embedder: SentenceEmbedder
-) -> tuple[float, str, float]:
-    """Similarity of each answer to its question: the mean credit, its explanation, and the lowest similarity."""
+def _relevance(answers: list[_Answer], questions: dict[str, str], embedder: SentenceEmbedder) -> tuple[str, float]:
+    """How close each answer is in meaning to its question: an explanation and the lowest similarity."""
     pairs = []
     for answer in answers:
         question = questions.get(answer.source.scope_id or answer.source.question_id, "")
         if question:
             pairs.append(float(_similarity(answer.vector[None, :], embedder.embed([question]))[0, 0]))
     if not pairs:
-        return 1.0, "relevance: no question text", 1.0
-    feature = sum(credit(p, RELEVANCE_SIMILARITY) for p in pairs) / len(pairs)
-    return feature, f"relevance to the question: similarity {min(pairs):.2f}", min(pairs)
+        return "similarity to the question: no question text", 1.0
+    return f"similarity to the question: {min(pairs):.2f} (for the reviewer; decides off_topic)", min(pairs)
+
+
+def _content_stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha()}
+
+
+def _vocabulary(
+    answers: list[AnswerForScoring], criterion: CriterionSpec, questions: dict[str, str]
+) -> tuple[float, str]:
+    asked = set().union(*(_content_stems(questions.get(a.scope_id or a.question_id, "")) for a in answers))
+    rubric_text = " ".join(
+        [
+            criterion.description,
+            *criterion.levels,
+            *criterion.evidence_phrases,
+            criterion.reference_answer,
+            *criterion.level_examples,
+        ]
+    )
+    vocabulary = _content_stems(rubric_text) - asked
+    used = set().union(*(_content_stems(a.text) for a in answers)) & vocabulary
+    full = max(1, min(VOCABULARY_FULL, len(vocabulary) // 3))
+    shown = ", ".join(sorted(used)[:12]) + (" …" if len(used) > 12 else "")
+    return min(1.0, len(used) / full), f"rubric vocabulary: {len(used)} of {full} words needed ({shown})"
+
+
+def _length(answers: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[float, str]:
+    counts = [len(words(a.text)) for a in answers]
+    ceiling = math.log1p(criterion.expected_words_max)
+    feature = sum(min(1.0, math.log1p(n) / ceiling) for n in counts) / len(counts)
+    return feature, f"length: {', '.join(map(str, counts))} words (full credit at {criterion.expected_words_max})"

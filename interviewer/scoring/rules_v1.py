@@ -273,11 +273,14 @@ def matches(stems: list[str], needles: list[list[str]]) -> list[tuple[int, int]]
     return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
 
 
-def structure_feature(scope: list[AnswerForScoring], evidence: list[EvidenceSpan]) -> float:
+def structure_feature(
+    scope: list[AnswerForScoring], evidence: list[EvidenceSpan], patterns: dict[str, re.Pattern[str]] | None = None
+) -> float:
     """Share of the four STAR parts present; records the first cue of each part as evidence."""
+    patterns = patterns or _CUE_PATTERNS
     present = 0
-    for part in STRUCTURE_CUES:
-        hit = next(((a, m) for a in scope if (m := _CUE_PATTERNS[part].search(a.text))), None)
+    for part, pattern in patterns.items():
+        hit = next(((a, m) for a in scope if (m := pattern.search(a.text))), None)
         if hit is not None:
             answer, match = hit
             evidence.append(
@@ -293,16 +296,22 @@ def structure_feature(scope: list[AnswerForScoring], evidence: list[EvidenceSpan
     return present / 4
 
 
-_CUE_PATTERNS = {
-    part: re.compile(
-        r"\b(?:"
-        + "|".join(c.replace(" ", r"\s+") for c in cues if not c.startswith("\\"))
-        + r")\b"
-        + "".join(f"|{c}" for c in cues if c.startswith("\\")),
-        re.IGNORECASE,
-    )
-    for part, cues in STRUCTURE_CUES.items()
-}
+def cue_patterns(cues: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
+    """One pattern per part: cue phrases whole-word, any whitespace between words; cues starting with "\\" are
+    regular expressions."""
+    return {
+        part: re.compile(
+            r"\b(?:"
+            + "|".join(c.replace(" ", r"\s+") for c in part_cues if not c.startswith("\\"))
+            + r")\b"
+            + "".join(f"|{c}" for c in part_cues if c.startswith("\\")),
+            re.IGNORECASE,
+        )
+        for part, part_cues in cues.items()
+    }
+
+
+_CUE_PATTERNS = cue_patterns(STRUCTURE_CUES)
 _FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(f.replace(" ", r"\s+") for f in FILLERS) + r")\b", re.IGNORECASE)
 
 

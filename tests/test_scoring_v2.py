@@ -1,0 +1,144 @@
+"""Scoring v2 with the real sentence-embedding model: evidence by meaning, references, anchors, gaming rules,
+determinism, and trying a rubric over the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.embeddings import MODEL_SHA256, SentenceEmbedder
+from interviewer.models import CriterionSpec, QuestionSpec, Template, TemplateContent
+from interviewer.scoring import AnswerForScoring, CriterionScore, RubricScorer
+from interviewer.templates import example_template
+from tests.conftest import AppProcess, admin_headers
+
+SCORER = RubricScorer(SentenceEmbedder())
+QUESTION = "How would you make a slow API endpoint handle ten times more traffic?"
+SCALING = CriterionSpec(
+    id="c-scale",
+    name="Scaling",
+    evidence_phrases=[
+        "cache the responses | caching",
+        "add servers behind a load balancer",
+        "profile to find the slow part",
+    ],
+    reference_answer="Measure where the time goes first. Cache what can be cached. Add servers behind a load balancer.",
+    level_examples=[
+        "I would ask the users to be patient.",
+        "",
+        "I would add a cache.",
+        "",
+        "I would profile it first, cache the hot results and run more servers behind a load balancer.",
+    ],
+    expected_words_min=20,
+    expected_words_max=200,
+)
+CONTENT = TemplateContent(name="Scaling", questions=[QuestionSpec(id="q1", text=QUESTION)], criteria=[SCALING])
+GOOD = (
+    "First I would measure where the time goes with a profiler. Then we keep hot results in Redis so most requests "
+    "never reach the database, and we run several copies of the service with traffic spread across them."
+)
+GAMED = {
+    "keyword_list": "caching redis profiler load balancer servers database index replicas sharding",
+    "rubric_paste": "cache the responses add servers behind a load balancer profile to find the slow part",
+    "question_echo": "How would I make a slow API endpoint handle ten times more traffic? I would make the slow API "
+    "endpoint handle ten times more traffic.",
+    "repetition": " ".join(["We keep hot results in Redis."] * 8),
+    "off_topic": "I really enjoy hiking in the mountains with my family on weekends, and my favourite food is pizza.",
+}
+
+
+def score(text: str, content: TemplateContent = CONTENT) -> CriterionScore:
+    return SCORER.score([AnswerForScoring(question_id=content.questions[0].id, text=text)], content).criteria[0]
+
+
+def fired(criterion: CriterionScore) -> set[str]:
+    return {r.rule for r in criterion.rules if r.fired}
+
+
+def test_a_rubric_point_is_found_by_meaning_and_quoted_with_its_similarity() -> None:
+    meaning = score(GOOD)
+    by_words = score(GOOD, CONTENT.model_copy(update={"scoring": "rules-v1"}))
+    spans = [e for e in meaning.evidence if e.rule.startswith("evidence:") and e.similarity is not None]
+    assert spans, meaning.evidence
+    assert all(GOOD[s.start : s.end] == s.text for s in spans)
+    assert meaning.score > by_words.score + 1
+
+
+def test_literal_matches_still_count() -> None:
+    literal = score("Caching is what I would add first, in front of the database.").evidence
+    assert any(e.rule == "evidence:cache the responses" and e.similarity is None for e in literal)
+
+
+def test_the_closest_example_answer_is_reported() -> None:
+    assert score(GOOD).closest_anchor == 5
+    assert score("Honestly I would just tell the users to be patient and wait for it.").closest_anchor == 1
+
+
+@pytest.mark.parametrize("rule", sorted(GAMED))
+def test_a_gamed_answer_scores_low_and_names_its_rule(rule: str) -> None:
+    gamed, genuine = score(GAMED[rule]), score(GOOD)
+    assert rule in fired(gamed)
+    assert gamed.score <= 1.0 < genuine.score
+    assert next(r for r in gamed.rules if r.rule == rule).points <= 0
+
+
+def test_a_genuine_answer_fires_no_gaming_rule() -> None:
+    assert not fired(score(GOOD)) & set(GAMED)
+    assert {r.rule for r in score(GOOD).rules} >= set(GAMED)  # every rule is listed, fired or not
+
+
+def test_the_issue_example_shows_ownership_and_impact() -> None:
+    text = (
+        "At my previous company our checkout API was slow. My task was to cut p95 latency. I profiled the service, "
+        "found an N+1 query, added an index and a cache, and we cut p95 from 900 ms to 120 ms. The result was a 4% "
+        "higher conversion."
+    )
+    content = example_template()
+    card = SCORER.score([AnswerForScoring(question_id="q-intro", text=text)], content)
+    ownership = next(c for c in card.criteria if c.criterion_id == "c-ownership")
+    assert ownership.score >= 3.5, ownership.rules
+
+
+def test_the_same_answers_give_the_same_card_bytes_with_a_fresh_model() -> None:
+    answers = [AnswerForScoring(question_id="q1", text=GOOD)]
+    first = SCORER.score(answers, CONTENT).model_dump_json()
+    again = RubricScorer(SentenceEmbedder()).score(answers, CONTENT).model_dump_json()
+    assert first == again
+    card = SCORER.score(answers, CONTENT)
+    assert card.scoring_version == "meaning-v2"
+    assert card.model is not None
+    assert MODEL_SHA256 in card.model
+
+
+def test_templates_saved_before_v2_keep_rules_v1() -> None:
+    stored = Template(family_id="f", name="old", content=CONTENT.model_dump(exclude={"scoring"}))
+    assert stored.parsed().scoring == "rules-v1"
+    assert TemplateContent.model_validate(CONTENT.model_dump()).scoring == "meaning-v2"
+
+
+def test_an_admin_tries_a_rubric_over_the_api_and_nothing_is_stored(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        family = client.post("/api/templates", json=CONTENT.model_dump(), headers=admin_headers()).json()["family_id"]
+        request = {
+            "template_family_id": family,
+            "items": [{"answers": [{"question_id": "q1", "text": text}]} for text in (GOOD, GAMED["keyword_list"])],
+        }
+        scored = client.post("/api/score", json=request, headers=admin_headers())
+        unknown = client.post(
+            "/api/score",
+            json={**request, "items": [{"answers": [{"question_id": "nope", "text": "x"}]}]},
+            headers=admin_headers(),
+        )
+        too_many = client.post("/api/score", json={**request, "items": request["items"] * 251}, headers=admin_headers())
+        anonymous = client.post("/api/score", json=request)
+        sessions = client.get("/api/sessions", headers=admin_headers()).json()
+    assert scored.status_code == 200, scored.text
+    good, gamed = scored.json()["items"]
+    assert good["scoring_version"] == "meaning-v2"
+    assert good["total"] > gamed["total"]
+    assert "keyword_list" in {r["rule"] for r in gamed["criteria"][0]["rules"] if r["fired"]}
+    assert unknown.status_code == 422
+    assert "nope" in unknown.text
+    assert too_many.status_code == 422
+    assert anonymous.status_code == 401
+    assert sessions == []
