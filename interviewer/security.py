@@ -1,7 +1,8 @@
 """Secrets and credentials: admin password, admin cookie, invite tokens, signed session tokens.
 
 All signing uses SESSION_SECRET through itsdangerous with a distinct salt per purpose, so a token made
-for one purpose never verifies as another.
+for one purpose never verifies as another. Admin cookies and login tickets also name an id that the server
+keeps (`AdminSessionStore`): logging out ends a cookie there, and a ticket is used up there.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -64,12 +65,22 @@ def origin_allowed(origin: str | None, allowed: list[str]) -> bool:
     return f"{parts.scheme}://{parts.netloc}" in allowed
 
 
+class AdminSessionStore(Protocol):
+    """Where the server keeps live admin sessions and unredeemed login tickets (`interviewer.admin_sessions`)."""
+
+    def start(self, lifetime_s: int) -> str: ...
+    def active(self, session_id: str) -> bool: ...
+    def end(self, session_id: str) -> None: ...
+    def new_ticket(self, lifetime_s: int) -> str: ...
+    def redeem_ticket(self, ticket_id: str) -> bool: ...
+
+
 class Signer:
     """Makes and checks the app's signed values (cookies, login tickets, session tokens)."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, admin_sessions: AdminSessionStore) -> None:
         self._secret = secret
-        self._used_tickets: dict[str, float] = {}
+        self._admin_sessions = admin_sessions
 
     def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(self._secret, salt=f"interviewer.{purpose}")
@@ -83,28 +94,30 @@ class Signer:
 
     # admin
     def admin_cookie(self, password_hash: str) -> str:
-        """Cookie value for a logged-in admin; changing the password invalidates old cookies."""
-        return self._serializer("admin").dumps({"pw": hash_token(password_hash)[:16]})
+        """Cookie value for a newly logged-in admin; logging out or changing the password ends it."""
+        session_id = self._admin_sessions.start(ADMIN_COOKIE_MAX_AGE_S)
+        return self._serializer("admin").dumps({"pw": hash_token(password_hash)[:16], "sid": session_id})
 
     def admin_cookie_valid(self, value: str | None, password_hash: str) -> bool:
         data = self._load("admin", value or "", ADMIN_COOKIE_MAX_AGE_S)
-        return data is not None and data.get("pw") == hash_token(password_hash)[:16]
+        if data is None or data.get("pw") != hash_token(password_hash)[:16]:
+            return False
+        return self._admin_sessions.active(str(data.get("sid", "")))
+
+    def end_admin_cookie(self, value: str | None) -> None:
+        """Log out: the cookie's session ends on the server, whatever the browser keeps."""
+        data = self._load("admin", value or "", ADMIN_COOKIE_MAX_AGE_S)
+        if data is not None and data.get("sid"):
+            self._admin_sessions.end(str(data["sid"]))
 
     def login_ticket(self) -> str:
         """A one-time, one-minute ticket that the login page exchanges for the admin cookie."""
-        return self._serializer("login").dumps({"nonce": secrets.token_hex(16)})
+        return self._serializer("login").dumps({"nonce": self._admin_sessions.new_ticket(LOGIN_TICKET_MAX_AGE_S)})
 
     def redeem_login_ticket(self, ticket: str) -> bool:
+        """True once per ticket (also across restarts: the server keeps which tickets are still open)."""
         data = self._load("login", ticket, LOGIN_TICKET_MAX_AGE_S)
-        if data is None:
-            return False
-        now = time.monotonic()
-        self._used_tickets = {n: t for n, t in self._used_tickets.items() if now - t < 2 * LOGIN_TICKET_MAX_AGE_S}
-        nonce = data.get("nonce", "")
-        if nonce in self._used_tickets:
-            return False
-        self._used_tickets[nonce] = now
-        return True
+        return data is not None and self._admin_sessions.redeem_ticket(str(data.get("nonce", "")))
 
     # candidate
     def candidate_cookie(self, session_id: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interviewer.admin_account import AdminAccount
+from interviewer.admin_sessions import AdminSessions, LoginBackoff
 from interviewer.attention import AttentionService
 from interviewer.config import Settings
 from interviewer.db import Database
@@ -48,6 +49,7 @@ class System:
     attention: AttentionService
     erasure: Erasure
     review: ReviewService
+    login_backoff: LoginBackoff
 
     @classmethod
     def build(cls, settings: Settings, session_secret: str, llm: LLMProvider, tts: TtsProvider) -> System:
@@ -78,7 +80,7 @@ class System:
         return cls(
             settings=settings,
             db=db,
-            signer=Signer(session_secret),
+            signer=Signer(session_secret, AdminSessions(db)),
             scorer=scorer,
             limiter=RateLimiter(
                 {
@@ -100,4 +102,5 @@ class System:
             attention=attention,
             erasure=Erasure(db, audio_root, voice.cache, events),
             review=ReviewService(db, events),
+            login_backoff=LoginBackoff(),
         )

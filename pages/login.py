@@ -20,9 +20,14 @@ def register(system: System) -> None:
             except RateLimited as limited:
                 ui.notify(f"Too many attempts; try again in {limited.retry_after_s} s", type="warning")
                 return
+            if wait_s := system.login_backoff.wait_s(ip):  # the password is not even checked meanwhile
+                ui.notify(f"Too many failed logins; try again in {wait_s} s", type="warning")
+                return
             if not system.admin.check(password.value or ""):
+                system.login_backoff.failed(ip)
                 ui.notify("Wrong password", type="negative")
                 return
+            system.login_backoff.succeeded(ip)
             ui.navigate.to(f"/auth/complete?ticket={system.signer.login_ticket()}")
 
         ui.page_title("Log in · Interviewer")

@@ -12,14 +12,17 @@ from typing import Any
 
 import httpx
 import pytest
+from nicegui.testing import User
 from sqlalchemy.exc import IntegrityError
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from interviewer.admin_sessions import AdminSessions, LoginBackoff
 from interviewer.db import Database
 from interviewer.models import AppSetting
 from interviewer.redact import RedactingFilter
-from tests.conftest import ADMIN_API_KEY, AppProcess, admin_headers
+from interviewer.security import ADMIN_COOKIE, Signer
+from tests.conftest import ADMIN_API_KEY, ADMIN_PASSWORD, AppProcess, admin_headers
 from tests.test_api import TEMPLATE, closing_code, create_template, receive_until, start, ws_connect
 
 SECRET_ANSWER = "my salary at Initech was 123456 and my manager was Bill Lumbergh"
@@ -319,3 +322,67 @@ def test_a_logged_traceback_is_redacted(tmp_path: Path) -> None:
     assert "ValueError: could not store '[redacted]' for [email]" in logged
     assert "Initech" not in logged
     assert "ada@example.org" not in logged
+
+
+# ------------------------------------------------------------------ 9: admin sessions and logins
+
+
+async def log_in(user: User, password: str = ADMIN_PASSWORD) -> None:
+    await user.open("/login")
+    user.find("password-input").clear().type(password)
+    user.find("login-button").click()
+
+
+async def test_logging_out_ends_the_admin_cookie_on_the_server(user: User) -> None:
+    await log_in(user)
+    await user.should_see("Sessions")
+    cookie = user.http_client.cookies.get(ADMIN_COOKIE)
+    assert cookie
+    copy = {"Cookie": f"{ADMIN_COOKIE}={cookie}"}
+    assert (await user.http_client.get("/admin", headers=copy, follow_redirects=False)).status_code == 200
+    await user.http_client.get("/auth/logout")
+    replayed = await user.http_client.get("/admin", headers=copy, follow_redirects=False)
+    assert replayed.status_code == 303
+    assert replayed.headers["location"] == "/login"
+
+
+async def test_failed_logins_make_the_next_attempt_wait(user: User) -> None:
+    for _ in range(5):
+        await log_in(user, "wrong password")
+        await user.should_see("Wrong password")
+    await log_in(user)  # even the right password waits now
+    await user.should_see("Too many failed logins; try again in")
+    await user.should_not_see("Sessions")
+
+
+def test_a_login_ticket_works_once_also_across_a_restart(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    db = Database(url)
+    db.create_tables()
+    signer = Signer("a-secret-long-enough-for-the-test", AdminSessions(db))
+    ticket, spare = signer.login_ticket(), signer.login_ticket()
+    assert signer.redeem_login_ticket(ticket)
+    assert not signer.redeem_login_ticket(ticket)
+    db.dispose()
+    restarted_db = Database(url)
+    restarted = Signer("a-secret-long-enough-for-the-test", AdminSessions(restarted_db))
+    assert not restarted.redeem_login_ticket(ticket)
+    assert restarted.redeem_login_ticket(spare)  # an unused one still works, once
+    assert not restarted.redeem_login_ticket("forged.ticket.value")
+    restarted_db.dispose()
+
+
+def test_many_addresses_guessing_slow_the_account_down_but_not_its_known_admin() -> None:
+    now = [1000.0]
+    backoff = LoginBackoff(free_per_address=5, free_per_account=20, clock=lambda: now[0])
+    backoff.succeeded("198.51.100.1")  # the admin logged in from here before
+    for n in range(20):
+        assert backoff.wait_s(f"203.0.113.{n}") == 0
+        backoff.failed(f"203.0.113.{n}")
+    assert backoff.wait_s("203.0.113.200") == 1  # a new address waits for the account
+    for _ in range(6):
+        backoff.failed("203.0.113.200")
+    assert backoff.wait_s("203.0.113.201") == 64
+    assert backoff.wait_s("198.51.100.1") == 0  # the known address is not locked out by the guessers
+    now[0] += 3600
+    assert backoff.wait_s("203.0.113.201") == 0  # an hour later it starts over

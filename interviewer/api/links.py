@@ -57,7 +57,9 @@ def complete_login(ticket: str, request: Request, system: SystemDep) -> Redirect
 
 
 @router.get("/auth/logout")
-def logout() -> RedirectResponse:
+def logout(request: Request, system: SystemDep) -> RedirectResponse:
+    """End the admin's session on the server (a copy of the cookie opens nothing any more) and in the browser."""
+    system.signer.end_admin_cookie(request.cookies.get(ADMIN_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(ADMIN_COOKIE, path="/")
     return response
