@@ -29,6 +29,8 @@ from interviewer.tts.piper_voice import PiperTts
 from pages import register_pages
 from pages.layout import VENDOR_DIR
 
+WS_MAX_MESSAGE_BYTES = 2_000_000
+
 
 def choose_llm(settings: Settings) -> LLMProvider:
     """The one place where LLM_PROVIDER picks a backend."""
@@ -107,6 +109,9 @@ def main() -> None:
         # X-Forwarded-For/-Proto count only from TRUSTED_PROXIES (uvicorn would trust 127.0.0.1 by default)
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or "127.0.0.1",
+        # a WebSocket message is buffered whole before anyone reads it (uvicorn's default: 16 MB); NiceGUI's socket
+        # carries up to ≈1 MB, the interview socket refuses more than 64 KB itself
+        ws_max_size=WS_MAX_MESSAGE_BYTES,
     )
 
 

@@ -121,6 +121,18 @@ def code_when_closed(ws: ClientConnection) -> int | None:
     return closed.value.rcvd.code if closed.value.rcvd else None
 
 
+def test_a_huge_socket_message_closes_the_socket_before_it_is_buffered(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+    with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+        receive_until(ws, "state")
+        ws.send("x" * 3_000_000)
+        assert code_when_closed(ws) == 1009  # message too big (uvicorn would have taken 16 MB)
+    with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+        ws.send("x" * 70_000)  # over the interview socket's own limit: an answer, not a close
+        assert "larger than" in receive_until(ws, "error")["detail"]
+
+
 def test_an_erased_sessions_socket_is_closed_with_a_code(app_process: AppProcess) -> None:
     with app_process.client() as client:
         started = start(client, create_template(client)["family_id"])
