@@ -367,8 +367,11 @@ async def test_failed_logins_make_the_next_attempt_wait(user: User) -> None:
     await user.should_not_see("Sessions")
 
 
-def test_a_login_ticket_works_once_also_across_a_restart(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_a_login_ticket_works_once_also_across_a_restart(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("postgres_url") if engine == "postgres" else f"sqlite:///{tmp_path / 'db.sqlite'}"
     db = Database(url)
     db.create_tables()
     signer = Signer("a-secret-long-enough-for-the-test", AdminSessions(db))
