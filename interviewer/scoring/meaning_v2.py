@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interviewer.embeddings import SentenceEmbedder
+from interviewer.embeddings import DIMENSIONS, SentenceEmbedder
 from interviewer.models import CriterionSpec, TemplateContent
 from interviewer.scoring import gaming
 from interviewer.scoring.card import (
@@ -131,7 +131,7 @@ STRUCTURE_CUES_V2 = {  # rules v1's cues, and the many other ways people tell th
     ),
 }
 VOCABULARY_FULL = 8
-WEIGHTS = {"evidence": 0.3, "vocabulary": 0.3, "reference": 0.3, "anchors": 0.1, "structure": 0.3, "length": 0.3}
+WEIGHTS = {"evidence": 0.3, "vocabulary": 0.3, "reference": 0.3, "anchors": 0.2, "structure": 0.3, "length": 0.3}
 
 
 _STRUCTURE_PATTERNS = cue_patterns(STRUCTURE_CUES_V2)
@@ -221,26 +221,25 @@ def score_criterion(
     return criterion_score(criterion, min(5.0, max(0.0, score)), evidence, rules, places=2, closest_anchor=closest)
 
 
-def texts_to_embed(answers: Sequence[AnswerForScoring], content: TemplateContent) -> list[str]:
-    """Every text that scoring `answers` on `content` compares: embedding them in one call batches the work."""
+def embed_ahead(answers: Sequence[AnswerForScoring], content: TemplateContent, embedder: SentenceEmbedder) -> None:
+    """Run the model once over everything that scoring `answers` on `content` compares, in batches; scoring
+    then finds every vector in the embedder's cache."""
     rubric = [q.text for q in content.questions]
     for criterion in content.criteria:
         rubric += [alternative for group in phrase_groups(criterion) for alternative in group]
         if criterion.reference_answer:
             rubric += [criterion.reference_answer, *(p.text for p in sentences(criterion.reference_answer))]
         rubric += [text for text in criterion.level_examples if text]
-    spoken = []
-    for answer in answers:
-        if answer.text.strip():
-            text = gaming.without_repeats(answer.text)
-            spoken += [text, *(u.text for u in units(text))]
-    return rubric + spoken
+    embedder.embed(rubric)
+    embedder.token_states([gaming.without_repeats(a.text) for a in answers if a.text.strip()])
 
 
 def _prepare(answer: AnswerForScoring, text: str, embedder: SentenceEmbedder) -> _Answer:
+    """The answer's sentences and windows, read in context (one model run for the whole answer)."""
     pieces = units(text)
-    vectors = embedder.embed([u.text for u in pieces] + [text])
-    return _Answer(answer, text, pieces, vectors[:-1], vectors[-1])
+    states = embedder.token_states([text])[0]
+    vectors = np.stack([states.pooled(u.start, u.end) for u in pieces]) if pieces else np.zeros((0, DIMENSIONS))
+    return _Answer(answer, text, pieces, vectors.astype(np.float32), states.whole())
 
 
 def _evidence(

@@ -36,7 +36,7 @@ class RubricScorer:
         attention flags)."""
         questions = {q.id: q.text for q in content.questions}
         if content.scoring == "meaning-v2":
-            self.embedder.embed(meaning_v2.texts_to_embed(answers, content))  # one batched pass, then cache hits
+            meaning_v2.embed_ahead(answers, content, self.embedder)  # one batched pass, then cache hits
         criteria: list[CriterionScore] = []
         for criterion in content.criteria:
             if criterion.kind == "integrity":
@@ -55,5 +55,5 @@ class RubricScorer:
     def score_many(self, items: Sequence[Sequence[AnswerForScoring]], content: TemplateContent) -> list[ScoreCard]:
         """Score several candidates' answers on one template (no session, nothing stored)."""
         if content.scoring == "meaning-v2":
-            self.embedder.embed(meaning_v2.texts_to_embed([a for answers in items for a in answers], content))
+            meaning_v2.embed_ahead([a for answers in items for a in answers], content, self.embedder)
         return [self.score(answers, content) for answers in items]
