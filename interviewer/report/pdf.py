@@ -110,7 +110,11 @@ def _overall(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     return [
         Paragraph(f"{scores.total:.1f} / 100", s["total"]),
         Spacer(1, 8 * mm),
-        Paragraph(f"Weighted total of {len(scores.criteria)} criteria · scoring {scores.scoring_version}", s["small"]),
+        Paragraph(
+            f"Weighted total of {len(scores.criteria)} criteria · scoring {scores.scoring_version}"
+            + (f" · model {escape(scores.model)}" if scores.model else ""),
+            s["small"],
+        ),
         _bar_chart(report),
     ]
 
@@ -168,17 +172,27 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             [
                 Paragraph("✓" if r.fired else "·", s["body"]),
                 Paragraph(escape(r.detail), s["body"]),
-                Paragraph(f"{r.points:+.1f}", s["body"]),
+                Paragraph(f"{r.points:+.2f}", s["body"]),
             ]
             for r in criterion.rules
         ]
         block: list[Flowable] = [
             Paragraph(
-                f"{escape(criterion.name)} — {criterion.score:.1f} / 5 (weight {criterion.weight:g}) · "
+                f"{escape(criterion.name)} — {criterion.score:g} / 5 (weight {criterion.weight:g}) · "
                 f"level {criterion.level}: {escape(criterion.level_description)}",
                 s["h3"],
             )
         ]
+        if criterion.closest_anchor is not None:
+            block.append(Paragraph(f"Closest to the example answer for level {criterion.closest_anchor}.", s["body"]))
+        for span in (e for e in criterion.evidence if e.similarity is not None):
+            point = span.rule.partition(":")[2]
+            block.append(
+                Paragraph(
+                    f"By meaning: “{escape(span.text)}” ≈ {escape(point)} (similarity {span.similarity:.2f})",
+                    s["small"],
+                )
+            )
         if rows:
             table = Table(rows, colWidths=[8 * mm, 140 * mm, 16 * mm])
             table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
