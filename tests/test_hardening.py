@@ -23,7 +23,7 @@ from interviewer.models import AppSetting
 from interviewer.redact import RedactingFilter
 from interviewer.security import ADMIN_COOKIE, Signer
 from tests.conftest import ADMIN_API_KEY, ADMIN_PASSWORD, AppProcess, admin_headers
-from tests.test_api import TEMPLATE, closing_code, create_template, receive_until, start, ws_connect
+from tests.test_api import TEMPLATE, closing_code, create_template, invite, receive_until, start, ws_connect
 
 SECRET_ANSWER = "my salary at Initech was 123456 and my manager was Bill Lumbergh"
 
@@ -275,8 +275,10 @@ def test_a_flood_without_credentials_does_not_starve_interviews_or_admins(tmp_pa
     app = AppProcess(tmp_path / "storage", RATE_LIMIT_PER_MIN="5").start()
     try:
         with app.client() as client:
-            started = start(client, create_template(client)["family_id"])
+            family_id = create_template(client)["family_id"]
+            started = start(client, family_id)
             session_id = started["session_id"]
+            later, link = invite(client, family_id)["invite_token"], invite(client, family_id)["invite_token"]
             codes: list[int] = []
             while 429 not in codes:  # someone on the candidates' address floods the public API
                 assert len(codes) < 10, codes
@@ -285,12 +287,19 @@ def test_a_flood_without_credentials_does_not_starve_interviews_or_admins(tmp_pa
             report = client.get(f"/report/{session_id}.json", headers=own)
             finalize = client.post("/report/finalize", json={"session_id": session_id}, headers=own)
             templates = client.get("/api/templates", headers=admin_headers())
+            next_candidate = client.post("/interview/start", json={"invite_token": later})
+            opened = client.get(f"/i/{link}")
+            malformed = client.post("/interview/start", json={"invite": "z" * 32})
             still_limited = client.post("/interview/start", json={"invite_token": "z" * 32})
     finally:
         app.stop()
+    assert codes == [403] * 5 + [429]
     assert report.status_code == 404  # no report yet, rather than 429
     assert finalize.status_code == 409  # the interview runs, rather than 429
     assert templates.status_code == 200
+    assert next_candidate.status_code == 200  # a valid invite starts its interview all the same
+    assert (opened.status_code, opened.headers["location"]) == (303, "/interview")
+    assert malformed.status_code == 429  # invalid requests count against the address
     assert still_limited.status_code == 429
 
 

@@ -41,6 +41,16 @@ def caller_key(request: Request, system: System) -> str:
     return client_ip(request)  # the key /stt/stream uses for calls without a valid token, too
 
 
+def count_failed_redemption(system: System, address: str) -> None:
+    """A wrong, used or expired invite token counts against the address (429 once over its limits).
+
+    Valid tokens are never counted: 192 random bits cannot be guessed at any rate, while counting every
+    redemption by address would let one client stop every candidate behind the same NAT or proxy.
+    """
+    system.limiter.hit("api", address)
+    system.limiter.hit("redeem", address)
+
+
 def bearer_token(connection: HTTPConnection) -> str | None:
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

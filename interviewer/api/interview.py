@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisco
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from interviewer.api.deps import RateLimitedApi, SystemDep, client_ip, is_admin, session_of_bearer
+from interviewer.api.deps import SystemDep, client_ip, count_failed_redemption, is_admin, session_of_bearer
 from interviewer.api.strict_json import UnsafeJson, strict_loads
 from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
@@ -44,14 +44,19 @@ class StartOut(BaseModel):
     expires_in_s: int
 
 
-@router.post("/interview/start", dependencies=[RateLimitedApi])
+@router.post("/interview/start")
 async def start(body: StartIn, request: Request, system: SystemDep) -> StartOut:
     """Redeem an invite token (single use) and start the interview at its first question.
 
     The integrator is responsible for showing the candidate the privacy notice before calling this.
+    Only failed calls count against the client address' limits (RATE_LIMIT_PER_MIN, REDEEM_RATE_LIMIT_PER_MIN):
+    a valid invite starts its interview even while someone on the same address floods this route.
     """
-    system.limiter.hit("redeem", client_ip(request))
-    session_id = system.interview.open_invite(body.invite_token, consented=True)
+    try:
+        session_id = system.interview.open_invite(body.invite_token, consented=True)
+    except DomainError:
+        count_failed_redemption(system, client_ip(request))
+        raise
     view = system.interview.view(session_id)
     token = system.signer.session_token(session_id)
     return StartOut(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from interviewer.api.deps import SystemDep, client_ip
+from interviewer.api.deps import SystemDep, client_ip, count_failed_redemption
 from interviewer.errors import LinkProblem
 from interviewer.security import (
     ADMIN_COOKIE,
@@ -30,14 +30,15 @@ def open_invite(token: str, request: Request, system: SystemDep) -> RedirectResp
     """Redeem an invite link once and bind this browser to its session by cookie.
 
     Opening the same link again in the bound browser continues the interview; anywhere else it is "used".
+    Only links that fail count against the address (see `count_failed_redemption`).
     """
-    system.limiter.hit("redeem", client_ip(request))
     bound_session = system.signer.candidate_session(request.cookies.get(CANDIDATE_COOKIE))
     try:
         session_id = system.interview.open_invite(token)
     except LinkProblem as problem:
         if problem.reason == "used" and bound_session and system.interview.opened_by(token, bound_session):
             return RedirectResponse("/interview", status_code=303)
+        count_failed_redemption(system, client_ip(request))
         return RedirectResponse(f"/link-problem?reason={problem.reason}", status_code=303)
     response = RedirectResponse("/interview", status_code=303)
     cookie = system.signer.candidate_cookie(session_id)

@@ -14,6 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from interviewer.api import admin, interview, links, report, status, stt
+from interviewer.api.deps import caller_key
 from interviewer.api.strict_json import UnsafeJson, encodable, strict_loads
 from interviewer.errors import DomainError
 from interviewer.ratelimit import RateLimited
@@ -152,8 +153,16 @@ def install(app: FastAPI, system: System) -> None:
     )
 
 
-async def _invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
-    """FastAPI's 422, but one that always encodes: values it cannot write as JSON are described instead."""
+async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422, but one that always encodes: values it cannot write as JSON are described instead.
+
+    An invalid request counts against the caller's RATE_LIMIT_PER_MIN (per credential, else per address).
+    """
+    system: System = request.app.state.system
+    try:
+        system.limiter.hit("api", caller_key(request, system))
+    except RateLimited as limited:
+        return await _rate_limited(request, limited)
     return JSONResponse({"detail": _json_safe(jsonable_encoder(error.errors()))}, status_code=422)
 
 
