@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
 
 from nicegui import app, background_tasks, ui
@@ -15,6 +17,7 @@ from interviewer.config import (
     load_settings,
     resolve_session_secret,
 )
+from interviewer.embeddings import EmbeddingModelMissing
 from interviewer.llm.http_providers import Ollama, OpenAICompatible
 from interviewer.llm.provider import LLMProvider, NoLLM
 from interviewer.redact import setup_logging
@@ -28,6 +31,8 @@ from interviewer.tts.fallback import BrowserTts, FallbackTts
 from interviewer.tts.piper_voice import PiperTts
 from pages import register_pages
 from pages.layout import VENDOR_DIR
+
+log = logging.getLogger("interviewer")
 
 WS_MAX_MESSAGE_BYTES = 2_000_000
 
@@ -59,6 +64,14 @@ def choose_tts(settings: Settings) -> TtsProvider:
     return PiperTts()
 
 
+async def warm_up_scoring(system: System) -> None:
+    """Load scoring v2's sentence-embedding model before the first answer needs it (/status tells the state)."""
+    try:
+        await asyncio.to_thread(system.scorer.embedder.load)
+    except EmbeddingModelMissing:
+        log.exception("scoring v2 is unavailable until the model is installed (scripts/install.sh)")
+
+
 def main() -> None:
     settings = load_settings()
     try:
@@ -81,6 +94,7 @@ def main() -> None:
             raise SystemExit(2) from error
         app.on_startup(lambda: background_tasks.create(transcriber.load(model_path), name="load whisper"))
     app.on_startup(lambda: background_tasks.create(retention_loop(system), name="audio retention"))
+    app.on_startup(lambda: background_tasks.create(warm_up_scoring(system), name="load scoring model"))
     app.on_shutdown(transcriber.close)
     app.on_shutdown(system.llm.close)
     generated_password = system.admin.ensure_password(settings.admin_password.get_secret_value())

@@ -128,31 +128,36 @@ class SentenceEmbedder:
         self._vectors: dict[str, np.ndarray] = {}
         self._states: OrderedDict[str, TokenStates] = OrderedDict()
         self._cls = self._sep = self._unknown = 0
+        self.state = "not loaded"  # → "ready", or "error: …" (shown by /status)
 
     def load(self) -> SentenceEmbedder:
         """Load the model and tokenizer now (checksums verified); idempotent."""
         with self._lock:
             if self._session is None:
-                import onnxruntime
-                from tokenizers import Tokenizer
-
-                if not TOKENIZER_PATH.exists() or _sha256(TOKENIZER_PATH.read_bytes()) != TOKENIZER_SHA256:
-                    raise EmbeddingModelMissing(f"{TOKENIZER_PATH} is missing or altered: run scripts/install.sh")
-                tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
-                tokenizer.no_truncation()
-                tokenizer.no_padding()
-                self._cls, self._sep, self._unknown = (
-                    _special_id(tokenizer, name) for name in ("[CLS]", "[SEP]", "[UNK]")
-                )
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = THREADS
-                options.inter_op_num_threads = 1
-                options.log_severity_level = 3
-                self._session = onnxruntime.InferenceSession(
-                    str(model_path()), options, providers=["CPUExecutionProvider"]
-                )
-                self._tokenizer = tokenizer
+                try:
+                    self._load()
+                except EmbeddingModelMissing as error:
+                    self.state = f"error: {error}"
+                    raise
+                self.state = "ready"
         return self
+
+    def _load(self) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        if not TOKENIZER_PATH.exists() or _sha256(TOKENIZER_PATH.read_bytes()) != TOKENIZER_SHA256:
+            raise EmbeddingModelMissing(f"{TOKENIZER_PATH} is missing or altered: run scripts/install.sh")
+        tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        self._cls, self._sep, self._unknown = (_special_id(tokenizer, name) for name in ("[CLS]", "[SEP]", "[UNK]"))
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = THREADS
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(str(model_path()), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = tokenizer
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector (float32) per text, shape (len(texts), 384): its sentence embedding."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import background_tasks, run, ui
 from pydantic import ValidationError
 
 from interviewer.errors import DomainError, NotFound
@@ -89,7 +89,7 @@ class SessionLiveView:
             with ui.column().classes("grow gap-2"):
                 ui.label("Scores (update as answers arrive)").classes("text-lg font-medium")
                 self.scores = ScorePanel()
-                self.show_scores()
+                ui.timer(0, self.show_scores, once=True)
                 self.review()
         ui.label("Answers").classes("text-lg font-medium")
         self.answers()
@@ -212,10 +212,13 @@ class SessionLiveView:
         self.summary.refresh()
         self.review.refresh()
         self.answers.refresh()
-        self.show_scores()
+        background_tasks.create(self.show_scores(), name="live scores")
 
-    def show_scores(self) -> None:
-        self.scores.show(self.system.interview.scores(self.session_id))
+    async def show_scores(self) -> None:
+        """Score off the event loop (scoring v2 runs a model), then show the card."""
+        card = await run.io_bound(self.system.interview.scores, self.session_id)
+        if card is not None and not self.scores.is_deleted:
+            self.scores.show(card)
 
     def on_event(self, message: Message) -> None:
         if message.get("type") == "erased":
@@ -226,7 +229,7 @@ class SessionLiveView:
         if message.get("type") == "attention":
             self.attention.refresh()
             if self.scores_flags:
-                self.show_scores()
+                background_tasks.create(self.show_scores(), name="live scores")
             return
         if message.get("type") == "transcript" and "partial" in message:
             self.hearing[str(message["question_id"])] = str(message["partial"])

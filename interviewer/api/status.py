@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from interviewer import __version__
@@ -22,6 +22,7 @@ class StatusOut(BaseModel):
     stt: str
     stt_detail: str
     tts: str
+    scoring_model: str = Field(description="The sentence-embedding model of scoring v2: not loaded, ready, or error")
 
 
 @router.get("/status")
@@ -41,4 +42,5 @@ def status(system: SystemDep) -> StatusOut:
         stt=system.speech.transcriber.state,
         stt_detail=system.speech.transcriber.detail,
         tts=system.voice.provider_name,
+        scoring_model=system.scorer.embedder.state,
     )
