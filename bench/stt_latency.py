@@ -63,7 +63,11 @@ MORE = (  # two more minutes of a candidate talking, so that the 180 s answer do
     "team ships software. I enjoy mentoring, and I try to leave every part of the system a little easier to "
     "understand than I found it. I also believe that good documentation is part of the work, not something "
     "to do at the end when there is time left, because there never is. Finally, I care about the people who "
-    "use what we build, so I try to watch real users at least once a month, even if it is only for an hour."
+    "use what we build, so I try to watch real users at least once a month, even if it is only for an hour. "
+    "Outside of work I help run a small group where new developers bring their first projects and we read "
+    "the code together. Explaining a design to someone who has never seen it is the best test I know of "
+    "whether the design is simple enough. Most weeks somebody asks a question that I cannot answer right "
+    "away, and finding the answer teaches me something about a tool I thought I already knew well."
 )
 TEXT = FLUENT_ANSWER + " " + MORE
 
