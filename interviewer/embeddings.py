@@ -44,7 +44,7 @@ MAX_TOKENS = 128  # the model was trained on 128 word pieces; longer texts are r
 THREADS = 1  # fixed, so results do not depend on the machine's core count
 CACHE_SIZE = 50_000  # sentence vectors kept (1.5 KB each)
 STATES_CACHE_SIZE = 2_000  # texts whose word-piece vectors are kept (about 100 KB each)
-BATCH = 32
+BATCH = 8  # larger batches run no faster on 2 cores and hold more memory
 DIMENSIONS = 384
 
 

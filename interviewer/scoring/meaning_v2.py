@@ -34,6 +34,7 @@ The thresholds and weights were tuned once on the development data sets of `benc
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -375,8 +376,10 @@ def _relevance(answers: list[_Answer], questions: dict[str, str], embedder: Sent
     return f"similarity to the question: {min(pairs):.2f} (for the reviewer; decides off_topic)", min(pairs)
 
 
-def _content_stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha()}
+@functools.lru_cache(maxsize=4096)
+def _content_stems(text: str) -> frozenset[str]:
+    """The stems of the content words of `text` (no function words, no numbers); cached: rubric texts repeat."""
+    return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha())
 
 
 def _vocabulary(

@@ -38,6 +38,7 @@ The stemmed word matching, fillers and speaking rate here are shared with scorin
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -217,6 +218,7 @@ def blend_model(
     return blended
 
 
+@functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """Strip one suffix of SUFFIXES, then a final "e" (keeping at least 3 letters)."""
     for suffix in SUFFIXES:
