@@ -4,9 +4,10 @@
   answers of ASAP set 3 (../shared/datasets, read at run time, never stored here), 100 items a call, with the
   bench's own rubric for that set: answers/s for meaning-v2 and for rules-v1.
 - Live score panel: an admin's socket on a running interview of the example template; time from the candidate
-  sending an answer to the admin's `score` message (the answer is saved, then scored) (p50/p95 over the three questions × several
-  interviews), with the model already warm.
-- Memory: the app's resident memory before and after the scoring model is loaded (VmRSS, /proc).
+  sending an answer to the admin's `score` message (the answer is saved, then scored), p50/p95 over the three
+  questions × several interviews, with the model already warm.
+- Memory: the app's resident memory with the model loaded and after scoring, and the model's own cost in a fresh
+  interpreter (VmRSS, /proc).
 
     .venv/bin/python bench/scoring_cost.py [--items 600] [--interviews 5]
 """
