@@ -93,7 +93,11 @@ class AttentionService:
         self._limiter = RateLimiter({"attention": per_minute})
 
     async def record(self, session_id: str, raw: str | dict[str, Any]) -> AttentionEventIn:
-        """Validate and store one event; raises `Invalid` (nothing stored) or `RateLimited`."""
+        """Validate and store one event; raises `Invalid` (nothing stored) or `RateLimited`.
+
+        The session's budget is counted first, so a flood (valid or not) past it costs no parsing.
+        """
+        self._limiter.hit("attention", session_id)
         text = raw if isinstance(raw, str) else json.dumps(raw)
         if len(text.encode()) > MAX_MESSAGE_BYTES:
             raise Invalid(f"attention event larger than {MAX_MESSAGE_BYTES} bytes: only events, never frames")
@@ -106,7 +110,6 @@ class AttentionService:
             raise Invalid(
                 f"invalid attention event: {'.'.join(map(str, first['loc'])) or 'event'}: {first['msg']}"
             ) from error
-        self._limiter.hit("attention", session_id)
         with self._db.session() as s:
             s.add(
                 AttentionEventRow(

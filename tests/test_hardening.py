@@ -236,6 +236,21 @@ def test_a_message_flood_is_dropped_with_one_error(app_process: AppProcess) -> N
     assert sum(k["count"] for k in report["report"]["attention"]["by_kind"]) == len(acks)
 
 
+def test_a_sessions_event_budget_is_counted_before_parsing(app_process: AppProcess) -> None:
+    """120 events a minute per session, over all its connections; past it even malformed ones are not parsed."""
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+    details = []
+    for _ in range(5):  # five connections, each within its own message budget
+        with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+            receive_until(ws, "state")
+            for _ in range(25):
+                ws.send(json.dumps({"type": "attention", "event": "daydreaming", "start_ms": 1_700_000_000_000}))
+                details.append(receive_until(ws, "error")["detail"])
+    assert sum("invalid attention event" in d for d in details) == 120
+    assert sum("too many requests" in d for d in details) == 5
+
+
 # ------------------------------------------------------------------ 1: addresses, proxies and budgets
 
 
