@@ -1,16 +1,20 @@
 """Rules that keep scoring v2 from being gamed; each caps the criterion's score when it fires.
 
 Every rule is listed in the report, fired or not; a fired rule's points are what its cap took away.
-- keyword_list: an answer of 6 words or more in which under 20 % are function words ("the", "and", "we",
-  "because", …); English sentences have about 40–55 %. A list of keywords is not an answer. Cap 1.0.
-- rubric_paste: 60 % or more of an answer's words are the rubric's own words: inside a literal match of an
-  evidence phrase, or inside a run of 3 words that also occurs in the criterion's description, level
-  descriptions, reference answer or level examples. Cap 0.5.
-- question_echo: 60 % or more of an answer's words lie inside runs of 3 words taken from its question. Cap 0.5.
+- keyword_list: an answer of 8 words or more in which under 12 % are function words ("the", "and", "we",
+  "because", …); English sentences have about 40–55 %, terse technical ones 20–30 %. Cap 1.0.
+- rubric_paste: the rubric's own words make 60 % or more of an answer: literal matches of evidence phrases from
+  3 or more groups (a short answer that is one or two points in the rubric's words is fine), or — for answers
+  of 12 words or more — runs of 3 words also found in the criterion's description, level descriptions,
+  reference answer or level examples. Cap 0.5.
+- question_echo: 60 % or more of an answer's words lie inside runs of 3 words taken from its question, it adds
+  fewer than 3 content words of its own, and no evidence phrase occurs by its words. Cap 0.5.
 - repetition: a third or more of an answer's sentences (at least 2) say the same words as an earlier one.
   Repeated sentences never count twice (`without_repeats`); this rule caps what is left at 1.0.
-- off_topic: the answer is not about its question (similarity below 0.10) and shows no evidence phrase by
-  its words. Cap 0.5.
+- off_topic: an answer of 8 words or more that is not about its question (similarity below 0.10) and shows
+  no rubric point, by its words or by meaning. Cap 0.5.
+The thresholds were checked against the human-graded answers of `bench/scoring_agreement.py`, where they fire on
+few real answers (figures in bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -20,12 +24,16 @@ from collections.abc import Sequence
 from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, RuleResult, round_half_up
 from interviewer.scoring.rules_v1 import matches, phrase_groups, stem_tokens
-from interviewer.scoring.text import SENTENCE, covered_share, function_word_share, words
+from interviewer.scoring.text import FUNCTION_WORDS, SENTENCE, covered_share, function_word_share, words
 
-KEYWORD_FUNCTION_SHARE = 0.20
-KEYWORD_MIN_WORDS = 6
+KEYWORD_FUNCTION_SHARE = 0.12
+KEYWORD_MIN_WORDS = 8
 COPIED_SHARE = 0.60
-COPIED_MIN_WORDS = 4
+PASTED_GROUPS = 3
+PASTED_RUNS_MIN_WORDS = 12
+ECHO_MIN_WORDS = 4
+ECHO_OWN_WORDS = 3
+OFF_TOPIC_MIN_WORDS = 8
 REPEATED_SHARE = 1 / 3
 OFF_TOPIC_SIMILARITY = 0.10
 CAPS = {"keyword_list": 1.0, "rubric_paste": 0.5, "question_echo": 0.5, "repetition": 1.0, "off_topic": 0.5}
@@ -53,19 +61,30 @@ def _repeated(text: str) -> tuple[int, int]:
 
 
 def _rubric_share(text: str, criterion: CriterionSpec) -> float:
-    """Share of the words of `text` inside an evidence phrase's literal match or a 3-word run of the rubric."""
+    """Share of the words of `text` that are the rubric's own (see the module docstring's rubric_paste)."""
     found = stem_tokens(text)
     if not found:
         return 0.0
     covered = [False] * len(found)
-    needles = [[t[0] for t in stem_tokens(alt)] for group in phrase_groups(criterion) for alt in group]
-    for start, end in matches([t[0] for t in found], needles):
-        covered[start:end] = [True] * (end - start)
+    groups_hit = 0
+    for group in phrase_groups(criterion):
+        hits = matches([t[0] for t in found], [[t[0] for t in stem_tokens(alt)] for alt in group])
+        groups_hit += bool(hits)
+        for start, end in hits:
+            covered[start:end] = [True] * (end - start)
+    by_phrases = sum(covered) / len(found) if groups_hit >= PASTED_GROUPS else 0.0
+    if len(found) < PASTED_RUNS_MIN_WORDS:
+        return by_phrases
     rubric = "\n".join(
         [criterion.description, *criterion.levels, criterion.reference_answer, *criterion.level_examples]
     )
-    share_by_runs = covered_share(text, rubric)
-    return max(sum(covered) / len(found), share_by_runs)
+    return max(by_phrases, covered_share(text, rubric))
+
+
+def _own_words(text: str, question: str) -> int:
+    """How many content words of `text` its question does not have."""
+    asked = set(words(question))
+    return len({w for w in words(text) if w not in FUNCTION_WORDS and w not in asked})
 
 
 def apply_caps(
@@ -76,6 +95,7 @@ def apply_caps(
     relevance_similarity: float,
     *,
     literal_evidence: bool,
+    any_evidence: bool,
     rules: list[RuleResult],
 ) -> float:
     """Evaluate every gaming rule on the answers in scope, append them to `rules`, and return the capped score."""
@@ -86,16 +106,22 @@ def apply_caps(
         share = function_word_share(answer.text)
         if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE:
             findings.setdefault("keyword_list", f"answer to {question_id}: {share:.0%} function words")
-        if count >= COPIED_MIN_WORDS and (pasted := _rubric_share(answer.text, criterion)) >= COPIED_SHARE:
+        if (pasted := _rubric_share(answer.text, criterion)) >= COPIED_SHARE:
             findings.setdefault("rubric_paste", f"answer to {question_id}: {pasted:.0%} of its words are the rubric's")
         question = questions.get(question_id, "")
-        if count >= COPIED_MIN_WORDS and (echoed := covered_share(answer.text, question)) >= COPIED_SHARE:
+        if (
+            count >= ECHO_MIN_WORDS
+            and not literal_evidence
+            and (echoed := covered_share(answer.text, question)) >= COPIED_SHARE
+            and _own_words(answer.text, question) < ECHO_OWN_WORDS
+        ):
             findings.setdefault("question_echo", f"answer to {question_id}: {echoed:.0%} of its words echo it")
         repeats, total = _repeated(answer.text)
         if repeats >= 2 and repeats >= total * REPEATED_SHARE:
             findings.setdefault("repetition", f"answer to {question_id}: {repeats} of {total} sentences repeated")
-    if relevance_similarity < OFF_TOPIC_SIMILARITY and not literal_evidence:
-        findings["off_topic"] = f"similarity to the question {relevance_similarity:.2f}, no evidence phrase"
+    longest = max(len(words(a.text)) for a in scope)
+    if relevance_similarity < OFF_TOPIC_SIMILARITY and not any_evidence and longest >= OFF_TOPIC_MIN_WORDS:
+        findings["off_topic"] = f"similarity to the question {relevance_similarity:.2f}, no rubric point"
     for rule, cap in CAPS.items():
         fired = rule in findings
         points = min(0.0, cap - score) if fired else 0.0

@@ -209,6 +209,7 @@ def score_criterion(
     score = min(5.0, max(0.0, raw + filler_penalty(deduped, rules, evidence)))
     rules.extend(speaking_rate(scope))
     literal_found = any(e.rule.startswith("evidence:") and e.similarity is None for e in evidence)
+    any_found = any(e.rule.startswith(("evidence:", "reference:")) for e in evidence)
     score = gaming.apply_caps(
         score,
         scope,
@@ -216,6 +217,7 @@ def score_criterion(
         questions,
         relevance_similarity=lowest_relevance,
         literal_evidence=literal_found,
+        any_evidence=any_found,
         rules=rules,
     )
     score = blend_model(score, scope, criterion, ratings, rules, evidence)
