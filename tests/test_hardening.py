@@ -230,7 +230,7 @@ def test_a_message_flood_is_dropped_with_one_error(app_process: AppProcess) -> N
     acks = [r for r in replies if r["type"] == "ack"]
     assert len(floods) == 1
     assert floods[0]["status"] == 429
-    assert 10 <= len(acks) <= 60  # a burst of 3 s at 10 a second (plus what refilled meanwhile), not 1000
+    assert 10 <= len(acks) <= 100  # a burst of 3 s at 10 a second (plus what refilled meanwhile), not 1000
     with app_process.client() as client:
         report = client.post("/report/finalize", json={"session_id": session_id}, headers=admin_headers()).json()
     assert sum(k["count"] for k in report["report"]["attention"]["by_kind"]) == len(acks)
