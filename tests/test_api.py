@@ -143,8 +143,13 @@ def test_a_whole_interview_over_the_api(app_process: AppProcess) -> None:
         assert late["status"] == 409
 
         auth = {"Authorization": f"Bearer {started['ws_token']}"}
-        first = client.post("/report/finalize", json={"session_id": started["session_id"]}, headers=auth)
-        assert first.status_code == 200, first.text
+        own = client.post("/report/finalize", json={"session_id": started["session_id"]}, headers=auth)
+        assert own.status_code == 200, own.text
+        assert {k: v for k, v in own.json().items() if v is not None} == {
+            "session_id": started["session_id"],
+            "status": "finalized",
+        }
+        first = client.post("/report/finalize", json={"session_id": started["session_id"]}, headers=admin_headers())
         body = first.json()
         report = body["report"]
         assert report["candidate"]["name"] == CANDIDATE
@@ -152,15 +157,38 @@ def test_a_whole_interview_over_the_api(app_process: AppProcess) -> None:
         assert [a["answer"] for a in report["answers"]] == [ANSWER_1, ANSWER_2]
         evidence = [s["text"].lower() for c in report["scores"]["criteria"] for s in c["evidence"]]
         assert "idempotent" in evidence
-        again = client.post("/report/finalize", json={"session_id": started["session_id"]}, headers=auth)
+        again = client.post("/report/finalize", json={"session_id": started["session_id"]}, headers=admin_headers())
         assert again.json() == body
 
-        pdf = client.get(body["pdf_url"], headers=auth)
+        pdf = client.get(body["pdf_url"], headers=admin_headers())
         assert pdf.headers["content-type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF")
-        as_json = client.get(body["json_url"], headers=auth).json()
+        as_json = client.get(body["json_url"], headers=admin_headers()).json()
         assert as_json == report
         assert client.get(body["pdf_url"]).status_code == 401
+
+
+def test_the_candidate_never_downloads_the_report(app_process: AppProcess) -> None:
+    """The session token the candidate's browser holds (for speech) opens no report: it has the rubric and scores."""
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        answer_all(app_process, started, [ANSWER_1, ANSWER_2])
+        own = {"Authorization": f"Bearer {started['ws_token']}"}
+        session_id = started["session_id"]
+        finalized = client.post("/report/finalize", json={"session_id": session_id}, headers=own)
+        downloads = [client.get(f"/report/{session_id}.{kind}", headers=own) for kind in ("json", "pdf")]
+        anonymous = client.get(f"/report/{session_id}.json")
+        reviewer = client.get(f"/report/{session_id}.json", headers=admin_headers())
+    assert finalized.status_code == 200
+    assert finalized.json()["report"] is None
+    assert "scores" not in finalized.text
+    assert "Technical depth" not in finalized.text
+    assert [d.status_code for d in downloads] == [403, 403]
+    assert "reviewers" in downloads[0].json()["detail"]
+    assert "Technical depth" not in downloads[0].text + downloads[1].text
+    assert anonymous.status_code == 401
+    assert reviewer.status_code == 200
+    assert reviewer.json()["scores"]["criteria"][0]["name"] == "Technical depth"
 
 
 def test_an_invite_token_works_once(app_process: AppProcess) -> None:
@@ -184,9 +212,7 @@ def test_one_sessions_token_never_reaches_another_session(app_process: AppProces
         answer_all(app_process, second, ["An answer.", "Another answer."])
         auth = {"Authorization": f"Bearer {first['ws_token']}"}
         finalize = client.post("/report/finalize", json={"session_id": second["session_id"]}, headers=auth)
-        download = client.get(f"/report/{second['session_id']}.json", headers=auth)
     assert finalize.status_code == 403
-    assert download.status_code == 403
     assert closing_code(app_process, second["session_id"], first["ws_token"]) == 1008
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import AppProcess
+from tests.conftest import AppProcess, admin_headers
 from tests.test_api import ANSWER_1, ANSWER_2, create_template, invite, receive_until, start, ws_connect
 
 
@@ -34,8 +34,12 @@ def test_the_candidate_continues_after_a_crash(tmp_path: Path) -> None:
             ws.send(json.dumps({"type": "finish"}))
             receive_until(ws, "report")
         with app.client() as client:
-            auth = {"Authorization": f"Bearer {started['ws_token']}"}
-            report = client.post("/report/finalize", json={"session_id": started["session_id"]}, headers=auth)
+            own = {"Authorization": f"Bearer {started['ws_token']}"}
+            finished = client.post("/report/finalize", json={"session_id": started["session_id"]}, headers=own)
+            assert finished.json()["status"] == "finalized"
+            report = client.post(
+                "/report/finalize", json={"session_id": started["session_id"]}, headers=admin_headers()
+            )
         assert [a["answer"] for a in report.json()["report"]["answers"]] == [ANSWER_1, ANSWER_2]
     finally:
         app.stop()

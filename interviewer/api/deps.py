@@ -80,6 +80,16 @@ def require_admin_api(request: Request, system: SystemDep) -> None:
         raise _unauthorized("invalid admin API key")
 
 
+def require_admin(request: Request, system: SystemDep) -> None:
+    """The admin key or the admin's login; 401 without either, 403 for a candidate's session token (the report
+    holds the rubric and the scores, which go to reviewers only)."""
+    if is_admin(request, system):
+        return
+    if session_of_bearer(request, system) is not None:
+        raise HTTPException(status_code=403, detail="reports are for reviewers: use the admin key or log in")
+    raise _unauthorized("the admin key or the admin's login is required")
+
+
 def session_of_bearer(request: Request, system: SystemDep) -> str | None:
     """The session a valid session bearer token (from /interview/start) belongs to."""
     token = bearer_token(request)
