@@ -14,6 +14,10 @@ python_ok || apt_packages+=(python3 python3-venv python3-dev)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || apt_packages+=(ca-certificates)
 command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)  # TTS_PROVIDER=espeak (libespeak-ng)
 command -v npm >/dev/null || apt_packages+=(nodejs npm)  # browser libraries for attention monitoring
+# Fonts the PDF report embeds (interviewer/report/pdf.py): DejaVu Sans for Latin, Greek, Cyrillic (3 MB),
+# WenQuanYi Micro Hei for Chinese, Japanese, Korean (5 MB; Noto CJK would be 90 MB)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || apt_packages+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || apt_packages+=(fonts-wqy-microhei)
 if [ "$with_test" = 1 ]; then
   command -v pdftoppm >/dev/null || apt_packages+=(poppler-utils)
   command -v sox >/dev/null || apt_packages+=(sox)

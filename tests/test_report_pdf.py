@@ -6,6 +6,7 @@ import subprocess
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -103,6 +104,49 @@ def test_the_pdf_shows_candidate_scores_and_evidence(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(path), str(tmp_path / "page")], check=True)
+    assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+NAME = "Łukasz 王芳 Дмитрий"
+WORLD_ANSWER = "Ελένη and 김민준 reviewed it; ありがとう — задержка fell by 40 %, 延迟降低了。"
+
+
+def test_names_and_answers_in_any_script_survive_in_the_pdf(tmp_path: Path) -> None:
+    """A candidate called Łukasz 王芳 Дмитрий answers in Greek, Korean, Japanese, Russian and Chinese: every
+    character is drawn by a font embedded in the PDF (a reviewer's machine needs no fonts of its own) and
+    reads back as itself, not as ■ or an empty box."""
+    report = sample_report()
+    report = report.model_copy(
+        update={
+            "candidate": CandidateInfo(name=NAME, email=None),
+            "answers": [report.answers[0].model_copy(update={"answer": WORLD_ANSWER}), *report.answers[1:]],
+            "scores": report.scores.model_copy(
+                update={"criteria": [report.scores.criteria[0].model_copy(update={"name": "沟通 Communication"})]}
+            ),
+        }
+    )
+    pdf = render_pdf(report)
+    reader = PdfReader(BytesIO(pdf))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    for expected in (f"Candidate: {NAME}", WORLD_ANSWER, "沟通 Communication — "):
+        assert expected in text, expected
+    assert "\x00" not in text
+
+    not_embedded: set[str] = set()
+
+    def embedded(_text: str, _cm: object, _tm: object, font: dict[str, Any] | None, _size: object) -> None:
+        if font is None or not _text.strip():
+            return
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None or "/FontFile2" not in descriptor.get_object():
+            not_embedded.add(str(font.get("/BaseFont")))
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=embedded)
+    assert not not_embedded, f"fonts not embedded: {not_embedded}"
+    path = tmp_path / "world.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-l", "1", str(path), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
 
 

@@ -6,7 +6,10 @@ Deterministic: reportlab's invariant mode and no clock of its own (only `report.
 
 from __future__ import annotations
 
+import functools
 import io
+import itertools
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -16,6 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -23,23 +27,68 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from interviewer.report.schema import Report
 from interviewer.scoring import EvidenceSpan
 
-_DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-_DEJAVU_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+_FONT_DIR = Path("/usr/share/fonts/truetype")  # Debian's fonts-dejavu-core and fonts-wqy-microhei (scripts/install.sh)
+_MAIN = ("DejaVuSans", _FONT_DIR / "dejavu/DejaVuSans.ttf", _FONT_DIR / "dejavu/DejaVuSans-Bold.ttf")
+_FALLBACK = ("WenQuanYiMicroHei", _FONT_DIR / "wqy/wqy-microhei.ttc")
 HIGHLIGHT = "#fde68a"
 
 
-def _fonts() -> tuple[str, str]:
-    """DejaVu Sans when installed (covers most scripts), else Helvetica (Latin-1 only)."""
-    try:
-        pdfmetrics.registerFont(TTFont("DejaVuSans", _DEJAVU))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", _DEJAVU_BOLD))
-    except Exception:  # the fonts are optional: fall back to the built-in one
-        return "Helvetica", "Helvetica-Bold"
-    return "DejaVuSans", "DejaVuSans-Bold"
+class _Fonts:
+    """The report's fonts, embedded (as subsets) in every PDF: DejaVu Sans for Latin, Greek and Cyrillic (with a
+    real bold), WenQuanYi Micro Hei for what DejaVu lacks (Chinese, Japanese, Korean). reportlab does not fall
+    back per glyph by itself, so `markup` puts each run of characters that the main font cannot draw into the
+    fallback font. Without either font installed it is Helvetica, which only draws Latin-1."""
+
+    def __init__(self) -> None:
+        self.regular, self.bold = "Helvetica", "Helvetica-Bold"
+        self._main: TTFont | None = None
+        self._fallback: TTFont | None = None
+        name, regular, bold = _MAIN
+        if regular.is_file() and bold.is_file():
+            self._main = TTFont(name, str(regular))
+            pdfmetrics.registerFont(self._main)
+            pdfmetrics.registerFont(TTFont(f"{name}-Bold", str(bold)))
+            registerFontFamily(name, normal=name, bold=f"{name}-Bold", italic=name, boldItalic=f"{name}-Bold")
+            self.regular, self.bold = name, f"{name}-Bold"
+        name, path = _FALLBACK
+        if path.is_file():
+            self._fallback = TTFont(name, str(path), subfontIndex=0)
+            pdfmetrics.registerFont(self._fallback)
+            registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)  # it has no bold
+            if self._main is None:
+                self.regular = self.bold = name
+
+    def _needs_fallback(self, char: str) -> bool:
+        if self._fallback is None or self._main is None or char.isspace():
+            return False
+        code = ord(char)
+        return code not in self._main.face.charToGlyph and code in self._fallback.face.charToGlyph
+
+    def markup(self, text: str) -> str:
+        """`text` escaped for a Paragraph, with the runs the main font cannot draw set in the fallback font."""
+        out: list[str] = []
+        for fallback, run in itertools.groupby(text, self._needs_fallback):
+            chunk = escape("".join(run))
+            out.append(f'<font face="{_FALLBACK[0]}">{chunk}</font>' if fallback else chunk)
+        return "".join(out)
+
+    def for_label(self, text: str) -> str:
+        """One font for a chart label (drawn as a single string): the fallback when the main font lacks a
+        character of it."""
+        return _FALLBACK[0] if any(self._needs_fallback(c) for c in text) else self.regular
+
+
+@functools.cache
+def _fonts() -> _Fonts:
+    return _Fonts()
+
+
+def _text(text: str) -> str:
+    return _fonts().markup(text)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = _fonts().regular, _fonts().bold
     base = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=20, alignment=0),
@@ -65,6 +114,7 @@ def render_pdf(report: Report) -> bytes:
         title=f"Interview report: {report.candidate.name}",
         author="Interviewer",
         invariant=1,
+        initialFontName=styles["body"].fontName,  # no unused (and unembedded) Helvetica in the file
     )
     story: list[Flowable] = [
         *_header(report, styles),
@@ -91,14 +141,14 @@ def render_pdf(report: Report) -> bytes:
 
 def _header(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     template = report.template
-    candidate = escape(report.candidate.name) + (
-        f" &lt;{escape(report.candidate.email)}&gt;" if report.candidate.email else ""
+    candidate = _text(report.candidate.name) + (
+        f" &lt;{_text(report.candidate.email)}&gt;" if report.candidate.email else ""
     )
-    role = f" · {escape(template.role)}" if template.role else ""
+    role = f" · {_text(template.role)}" if template.role else ""
     return [
         Paragraph("Interview report", s["title"]),
         Paragraph(f"<b>Candidate:</b> {candidate}", s["body"]),
-        Paragraph(f"<b>Template:</b> {escape(template.name)}{role} · version {template.version}", s["body"]),
+        Paragraph(f"<b>Template:</b> {_text(template.name)}{role} · version {template.version}", s["body"]),
         Paragraph(f"<b>Generated:</b> {report.generated_at:%Y-%m-%d %H:%M} UTC", s["body"]),
         Paragraph(f"session {report.session_id} · report schema {report.schema_version}", s["small"]),
         Spacer(1, 4 * mm),
@@ -112,7 +162,7 @@ def _overall(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         Spacer(1, 8 * mm),
         Paragraph(
             f"Weighted total of {len(scores.criteria)} criteria · scoring {scores.scoring_version}"
-            + (f" · model {escape(scores.model)}" if scores.model else ""),
+            + (f" · model {_text(scores.model)}" if scores.model else ""),
             s["small"],
         ),
         _bar_chart(report),
@@ -134,8 +184,8 @@ def _review(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     for a in review.adjustments:
         flow.append(
             Paragraph(
-                f"<b>{escape(a.name)}</b>: {a.engine_score:.1f} → {a.score:.1f} "
-                f"({a.at:%Y-%m-%d %H:%M} UTC) — {escape(a.reason)}",
+                f"<b>{_text(a.name)}</b>: {a.engine_score:.1f} → {a.score:.1f} "
+                f"({a.at:%Y-%m-%d %H:%M} UTC) — {_text(a.reason)}",
                 s["body"],
             )
         )
@@ -152,9 +202,13 @@ def _bar_chart(report: Report) -> Drawing:
     chart.width, chart.height = width - 70 * mm, height - 30
     chart.data = [[c.score for c in reversed(criteria)]]
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 5, 1
-    chart.categoryAxis.categoryNames = [f"{c.name[:32]} (×{c.weight:g})" for c in reversed(criteria)]
-    chart.categoryAxis.labels.fontName = _styles()["body"].fontName
+    names = [f"{c.name[:32]} (×{c.weight:g})" for c in reversed(criteria)]
+    chart.categoryAxis.categoryNames = names
+    fonts = _fonts()
+    for i, name in enumerate(names):
+        chart.categoryAxis.labels[i].fontName = fonts.for_label(name)
     chart.categoryAxis.labels.fontSize = 8
+    chart.valueAxis.labels.fontName = chart.barLabels.fontName = fonts.regular
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.labels.fontSize = 8
     chart.bars[0].fillColor = colors.HexColor("#2563eb")
@@ -171,15 +225,15 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         rows = [
             [
                 Paragraph("✓" if r.fired else "·", s["body"]),
-                Paragraph(escape(r.detail), s["body"]),
+                Paragraph(_text(r.detail), s["body"]),
                 Paragraph(f"{r.points:+.2f}", s["body"]),
             ]
             for r in criterion.rules
         ]
         block: list[Flowable] = [
             Paragraph(
-                f"{escape(criterion.name)} — {criterion.score:g} / 5 (weight {criterion.weight:g}) · "
-                f"level {criterion.level}: {escape(criterion.level_description)}",
+                f"{_text(criterion.name)} — {criterion.score:g} / 5 (weight {criterion.weight:g}) · "
+                f"level {criterion.level}: {_text(criterion.level_description)}",
                 s["h3"],
             )
         ]
@@ -189,7 +243,7 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             point = span.rule.partition(":")[2]
             block.append(
                 Paragraph(
-                    f"By meaning: “{escape(span.text)}” ≈ {escape(point)} (similarity {span.similarity:.2f})",
+                    f"By meaning: “{_text(span.text)}” ≈ {_text(point)} (similarity {span.similarity:.2f})",
                     s["small"],
                 )
             )
@@ -209,7 +263,7 @@ def _answers(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     for qa in report.answers:
         if qa.follow_up_of is None:
             number += 1
-        label = f"↳ Follow-up: {escape(qa.question)}" if qa.follow_up_of else f"{number}. {escape(qa.question)}"
+        label = f"↳ Follow-up: {_text(qa.question)}" if qa.follow_up_of else f"{number}. {_text(qa.question)}"
         flow.append(Paragraph(label, s["h3"]))
         if not qa.answer.strip():
             flow.append(Paragraph("<i>(no answer)</i>", s["body"]))
@@ -219,7 +273,7 @@ def _answers(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         quotes = sorted({x.text for x in spans if x.rule == "model:quote" and x.question_id == qa.question_id})
         if quotes:
             flow.append(
-                Paragraph("Model quotes (verified): " + " · ".join(f"“{escape(q)}”" for q in quotes), s["small"])
+                Paragraph("Model quotes (verified): " + " · ".join(f"“{_text(q)}”" for q in quotes), s["small"])
             )
         facts = [qa.source or "", f"{qa.seconds_used:.0f} s used of {qa.time_limit_s} s" if qa.seconds_used else ""]
         if any(facts):
@@ -237,10 +291,10 @@ def highlighted(text: str, spans: list[EvidenceSpan]) -> str:
             merged.append([start, end])
     parts, cursor = [], 0
     for start, end in merged:
-        parts.append(escape(text[cursor:start]))
-        parts.append(f'<font backColor="{HIGHLIGHT}">{escape(text[start:end])}</font>')
+        parts.append(_text(text[cursor:start]))
+        parts.append(f'<font backColor="{HIGHLIGHT}">{_text(text[start:end])}</font>')
         cursor = end
-    parts.append(escape(text[cursor:]))
+    parts.append(_text(text[cursor:]))
     return "".join(parts).replace("\n", "<br/>")
 
 
@@ -255,7 +309,7 @@ def _language_model(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowab
     return [
         Paragraph("Language model", s["h2"]),
         Paragraph(
-            f"{escape(llm.provider)} {escape(llm.model or '')}: {llm.follow_ups_asked} follow-up questions, "
+            f"{_text(llm.provider)} {_text(llm.model or '')}: {llm.follow_ups_asked} follow-up questions, "
             f"{llm.ratings_used} ratings used ({', '.join(llm.prompt_versions) or 'no prompts'}); "
             f"{llm.quotes_kept} quotes verified, {llm.quotes_dropped} dropped as not in the transcript "
             f"(hallucination rate {rate}).",
@@ -268,11 +322,11 @@ def _attention(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     flow: list[Flowable] = [Paragraph("Attention (flags for review; only an integrity criterion scores them)", s["h2"])]
     attention = report.attention
     if not attention.events:
-        return [*flow, Paragraph(escape(attention.note), s["body"])]
+        return [*flow, Paragraph(_text(attention.note), s["body"])]
     if attention.attentive_share is not None:
         flow.append(Paragraph(f"Attentive for {attention.attentive_share:.0%} of the interview.", s["body"]))
     counts = ", ".join(_kind_count(k["kind"], k["count"], k["total_ms"]) for k in attention.by_kind)
-    flow.append(Paragraph(escape(counts), s["body"]))
+    flow.append(Paragraph(_text(counts), s["body"]))
     flow.append(_timeline_chart(report))
     return flow
 
@@ -297,13 +351,13 @@ def _timeline_chart(report: Report) -> Drawing:
     scale = (width - left - 4) / (last - first)
     for row, kind in enumerate(reversed(kinds)):
         y = 12 + row * lane
-        drawing.add(String(0, y + 2, kind, fontName=_styles()["small"].fontName, fontSize=7))
+        drawing.add(String(0, y + 2, kind, fontName=_fonts().for_label(kind), fontSize=7))
         drawing.add(Rect(left, y + 5, width - left - 4, 0.5, fillColor=colors.lightgrey, strokeColor=None))
         for event in (e for e in events if e["event"] == kind):
             x = left + (int(str(event["start_ms"])) - first) * scale
             w = max(1.5, int(str(event["duration_ms"])) * scale)
             drawing.add(Rect(x, y, w, 10, fillColor=colors.HexColor("#f97316"), strokeColor=None))
     minutes = (last - first) / 60000
-    drawing.add(String(left, 0, "start", fontSize=6))
-    drawing.add(String(width - 30, 0, f"{minutes:.1f} min", fontSize=6))
+    drawing.add(String(left, 0, "start", fontName=_fonts().regular, fontSize=6))
+    drawing.add(String(width - 30, 0, f"{minutes:.1f} min", fontName=_fonts().regular, fontSize=6))
     return drawing
