@@ -95,6 +95,8 @@ def main() -> None:
         app.on_startup(lambda: background_tasks.create(transcriber.load(model_path), name="load whisper"))
     app.on_startup(lambda: background_tasks.create(retention_loop(system), name="audio retention"))
     app.on_startup(lambda: background_tasks.create(warm_up_scoring(system), name="load scoring model"))
+    # reports a crash or a stop interrupted are built (or their audio deleted) now
+    app.on_startup(lambda: background_tasks.create(system.reports.resume_unfinished(), name="resume finalizing"))
     app.on_shutdown(transcriber.close)
     app.on_shutdown(system.llm.close)
     generated_password = system.admin.ensure_password(settings.admin_password.get_secret_value())

@@ -3,7 +3,8 @@
 Deletes the session with its answers and transcripts, follow-up questions (and their cached speech),
 attention events, the report and the reviewer's adjustments, any audio left, the model ratings cached
 for its answers, and the invite with the candidate's name and e-mail. A running interview must be ended
-first. The log records only that a session was erased, never what it held.
+first; a report being built is waited for (the session's lock, shared with the report service), so the
+model ratings it caches are erased too. The log records only that a session was erased, never what it held.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from interviewer.models import (
     SessionStatus,
     StoredReport,
 )
+from interviewer.session_locks import SessionLocks
 from interviewer.stt.service import delete_session_audio
 from interviewer.tts.cache import SpeechCache
 
@@ -49,14 +51,21 @@ class ErasureReceipt(BaseModel):
 
 
 class Erasure:
-    def __init__(self, db: Database, audio_root: Path, speech: SpeechCache, events: SessionEvents) -> None:
+    def __init__(
+        self, db: Database, audio_root: Path, speech: SpeechCache, events: SessionEvents, locks: SessionLocks
+    ) -> None:
         self._db = db
+        self._locks = locks
         self._audio_root = audio_root
         self._speech = speech
         self._events = events
 
     async def erase(self, session_id: str) -> ErasureReceipt:
         """Delete everything stored about the session's candidate; raises NotFound or Conflict (still running)."""
+        async with self._locks.hold(session_id):  # after the report being built, if any
+            return await self._erase(session_id)
+
+    async def _erase(self, session_id: str) -> ErasureReceipt:
         with self._db.session() as s:
             session = s.get(InterviewSession, session_id)
             if session is None:

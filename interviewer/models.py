@@ -192,8 +192,8 @@ class SessionStatus(enum.StrEnum):
 
     CONSENT = "consent"  # link opened, notice not yet accepted
     IN_PROGRESS = "in_progress"
-    FINISHED = "finished"  # candidate is done; report can be finalized
-    FINALIZED = "finalized"  # report built, audio deleted
+    FINISHED = "finished"  # candidate is done; the report is being built (finalizing; a restart resumes it)
+    FINALIZED = "finalized"  # report stored, then audio deleted
 
 
 class AppSetting(SQLModel, table=True):

@@ -22,6 +22,7 @@ from interviewer.report.service import ReportService
 from interviewer.review import ReviewService
 from interviewer.scoring import RubricScorer
 from interviewer.security import Signer
+from interviewer.session_locks import SessionLocks
 from interviewer.stt.service import SpeechService
 from interviewer.stt.transcriber import Transcriber
 from interviewer.templates import TemplateService
@@ -72,7 +73,8 @@ class System:
             FollowUpAsker(llm, settings.llm_followup_timeout_s),
         )
         ratings = RatingService(db, llm, settings.llm_timeout_s)
-        reports = ReportService(db, interview, events, settings.storage_dir, ratings, attention, scorer)
+        locks = SessionLocks()  # report building and erasure of one session never overlap
+        reports = ReportService(db, interview, events, settings.storage_dir, ratings, attention, scorer, locks)
         events.subscribe(SessionEvents.ALL, reports.on_event)
         transcriber = Transcriber(settings.whisper_model, settings.stt_workers, settings.stt_queue_limit)
         speech = SpeechService(audio_root, transcriber, interview, events, settings.stt_segment_silence_ms)
@@ -100,7 +102,7 @@ class System:
             llm=llm,
             voice=voice,
             attention=attention,
-            erasure=Erasure(db, audio_root, voice.cache, events),
+            erasure=Erasure(db, audio_root, voice.cache, events, locks),
             review=ReviewService(db, events),
             login_backoff=LoginBackoff(),
         )

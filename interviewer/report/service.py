@@ -1,4 +1,10 @@
-"""Finalize a session: score it, store the report (JSON + PDF), delete its audio. Idempotent."""
+"""Finalize a session: score it, store the report (JSON + PDF), then delete its audio. Idempotent and resumable.
+
+A finished session is one whose report is due: finishing starts finalizing in the background, and a restart
+resumes every finished session (`resume_unfinished`). The report is stored before any audio is deleted, and
+says how many files are deleted; the session is marked finalized only after they are gone. A crash at any
+point thus leaves either the audio or the report with its record, and the next start completes the rest.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +16,16 @@ from sqlmodel import select
 
 from interviewer.attention import AttentionService
 from interviewer.db import Database
-from interviewer.errors import Conflict
+from interviewer.errors import Conflict, NotFound
 from interviewer.events import Message, SessionEvents
 from interviewer.interview import InterviewService
 from interviewer.llm.ratings import RatingService
-from interviewer.models import SessionStatus, StoredReport, utc_now
+from interviewer.models import InterviewSession, SessionStatus, StoredReport, utc_now
 from interviewer.report.build import build_report
 from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import AudioRetention, Report
 from interviewer.scoring import RubricScorer
+from interviewer.session_locks import SessionLocks
 from interviewer.stt.service import delete_session_audio
 
 log = logging.getLogger(__name__)
@@ -34,6 +41,7 @@ class ReportService:
         ratings: RatingService,
         attention: AttentionService,
         scorer: RubricScorer,
+        locks: SessionLocks,
     ) -> None:
         self._db = db
         self._scorer = scorer
@@ -42,7 +50,7 @@ class ReportService:
         self._ratings = ratings
         self._attention = attention
         self._audio_root = storage_dir / "audio"
-        self._lock = asyncio.Lock()
+        self._locks = locks  # per session, shared with the erasure
         self._tasks: set[asyncio.Task[None]] = set()
 
     def has_report(self, session_id: str) -> bool:
@@ -66,12 +74,14 @@ class ReportService:
             if not allow_unfinished:
                 raise Conflict("the interview is not finished yet")
             await self._interview.finish(session_id)
-        async with self._lock:
+        async with self._locks.hold(session_id):
             existing = self.stored(session_id)
             if existing is not None:
-                return Report.model_validate_json(existing.report_json)
-            view = self._interview.view(session_id)
-            audio = await asyncio.to_thread(self._delete_audio, session_id)
+                report = Report.model_validate_json(existing.report_json)
+                if self._interview.view(session_id).session.status != SessionStatus.FINALIZED:
+                    await self._delete_audio(session_id, report.audio)  # a crash came after the report was stored
+                return report
+            view = self._interview.view(session_id)  # NotFound if the session was erased meanwhile
             provider = self._ratings.provider
             questions = {q.id: q.text for q, _ in view.asked()}
             ratings = await self._ratings.rate(
@@ -79,16 +89,27 @@ class ReportService:
             )
             attention = self._attention.summary(view.session)
             llm = (provider.name, provider.model)
+            audio = AudioRetention(deleted=True, files_deleted=await asyncio.to_thread(self._count_audio, session_id))
             report = await asyncio.to_thread(  # scoring v2 embeds text: off the event loop
                 build_report, view, self._scorer, audio, utc_now(), ratings, llm, attention
             )
             pdf = await asyncio.to_thread(render_pdf, report)
             with self._db.session() as s:
                 s.add(StoredReport(session_id=session_id, report_json=report.model_dump_json(indent=2), pdf=pdf))
-            self._interview.mark_finalized(session_id)
+            await self._delete_audio(session_id, audio)  # only now: the report (and its record of them) is kept
         log.info("session %s finalized (total %.1f)", session_id, report.scores.total)
         await self._events.publish(session_id, {"type": "report", "total": report.scores.total})
         return report
+
+    async def resume_unfinished(self) -> int:
+        """Finalize, one after the other, every session left finished without a finalized report (a crash or a
+        stop while its report was built or its audio deleted); returns how many were resumed."""
+        with self._db.session() as s:
+            due = s.exec(select(InterviewSession.id).where(InterviewSession.status == SessionStatus.FINISHED)).all()
+        for session_id in due:
+            log.info("session %s: resuming its finalization", session_id)
+            await self._finalize_in_background(session_id)
+        return len(due)
 
     def on_event(self, message: Message) -> None:
         """Finalize in the background as soon as an interview finishes: the candidate's "thank you" does not
@@ -101,8 +122,20 @@ class ReportService:
     async def _finalize_in_background(self, session_id: str) -> None:
         try:
             await self.finalize(session_id)
+        except NotFound:
+            log.info("session %s was erased before its report was built", session_id)
         except Exception:  # the admin can finalize again from the session page or the API
             log.exception("session %s: building the report failed", session_id)
 
-    def _delete_audio(self, session_id: str) -> AudioRetention:
-        return AudioRetention(deleted=True, files_deleted=delete_session_audio(self._audio_root, session_id))
+    def _count_audio(self, session_id: str) -> int:
+        folder = self._audio_root / session_id
+        return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+    async def _delete_audio(self, session_id: str, recorded: AudioRetention) -> None:
+        """Delete the session's audio, then mark it finalized (the report already says what is deleted)."""
+        deleted = await asyncio.to_thread(delete_session_audio, self._audio_root, session_id)
+        if deleted > recorded.files_deleted:  # a chunk stored after the count: deleted all the same
+            log.warning(
+                "session %s: %d audio files deleted, the report says %d", session_id, deleted, recorded.files_deleted
+            )
+        self._interview.mark_finalized(session_id)
