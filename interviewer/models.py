@@ -10,9 +10,9 @@ import enum
 import re
 import secrets
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator, model_validator
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
@@ -33,6 +33,21 @@ def new_short_id(prefix: str) -> str:
 # ---------------------------------------------------------------- template content (questions + rubric)
 
 
+def _not_a_bool(value: Any) -> Any:
+    """pydantic's lax mode reads `true` as 1 and `false` as 0: a number field must get a number."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_not_a_bool)]
+"""A whole number: JSON 2 and 2.0 are read, true/false are refused (not read as 1/0)."""
+Number = Annotated[float, Field(strict=True)]
+"""A number: JSON 2 and 0.5 are read, true/false and strings are refused."""
+Flag = Annotated[bool, Field(strict=True)]
+"""true or false: 1, 0, "yes" or "off" are refused."""
+
+
 class QuestionSpec(BaseModel):
     """One question of a template, asked in list order."""
 
@@ -40,8 +55,8 @@ class QuestionSpec(BaseModel):
 
     id: str = Field(default_factory=lambda: new_short_id("q"), pattern=_ID_PATTERN)
     text: str = Field(min_length=3, max_length=2000)
-    time_limit_s: int = Field(default=180, ge=10, le=3600, description="Seconds the candidate has to answer.")
-    max_follow_ups: int = Field(
+    time_limit_s: Count = Field(default=180, ge=10, le=3600, description="Seconds the candidate has to answer.")
+    max_follow_ups: Count = Field(
         default=0, ge=0, le=2, description="Follow-up questions the language model may ask (needs LLM_PROVIDER)."
     )
 
@@ -60,7 +75,7 @@ class CriterionSpec(BaseModel):
     )
     name: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=2000)
-    weight: float = Field(default=1.0, gt=0, le=100)
+    weight: Number = Field(default=1.0, gt=0, le=100)
     levels: list[str] = Field(
         default_factory=lambda: ["Poor", "Weak", "Adequate", "Good", "Excellent"],
         min_length=5,
@@ -73,10 +88,8 @@ class CriterionSpec(BaseModel):
         description='Phrases that show the criterion; alternatives (synonyms) separated by "|", '
         'e.g. "load balancer | load balancing".',
     )
-    evidence_needed: int | None = Field(
+    evidence_needed: Annotated[int, Field(ge=1, le=50), BeforeValidator(_not_a_bool)] | None = Field(
         default=None,
-        ge=1,
-        le=50,
         description="How many evidence-phrase groups a full-marks answer shows (e.g. 'names three of these'); "
         "default: all of them.",
     )
@@ -92,13 +105,13 @@ class CriterionSpec(BaseModel):
         description="Optional example answers for levels 1–5 (behaviourally anchored), lowest first; '' for none. "
         "Scoring v2 reports the anchor an answer is closest to and uses it.",
     )
-    structure_cues: bool = Field(default=False, description="Reward situation/task/action/result structure.")
-    expected_words_min: int = Field(default=40, ge=0, le=5000)
-    expected_words_max: int = Field(default=300, ge=1, le=10000)
+    structure_cues: Flag = Field(default=False, description="Reward situation/task/action/result structure.")
+    expected_words_min: Count = Field(default=40, ge=0, le=5000)
+    expected_words_max: Count = Field(default=300, ge=1, le=10000)
     question_ids: list[str] = Field(
         default_factory=list, description="Questions this criterion scores; empty means all questions."
     )
-    llm_weight: float = Field(
+    llm_weight: Number = Field(
         default=0.0,
         ge=0,
         le=1,
@@ -155,7 +168,7 @@ class TemplateContent(BaseModel):
     )
     questions: list[QuestionSpec] = Field(min_length=1, max_length=50)
     criteria: list[CriterionSpec] = Field(min_length=1, max_length=20)
-    silence_end_s: float = Field(
+    silence_end_s: Number = Field(
         default=4.0, ge=1.0, le=30.0, description="A spoken answer ends after this much silence."
     )
     camera: Literal["off", "optional", "required"] = Field(
@@ -347,7 +360,7 @@ class InviteCreate(BaseModel):
     template_family_id: str = Field(min_length=1, max_length=32)
     candidate_name: str = Field(min_length=1, max_length=200)
     candidate_email: EmailStr | None = None
-    expires_in_hours: int = Field(default=168, ge=1, le=24 * 90)
+    expires_in_hours: Count = Field(default=168, ge=1, le=24 * 90)
 
     @field_validator("candidate_name")
     @classmethod

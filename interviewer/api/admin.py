@@ -10,13 +10,17 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.api.deps import AdminApi, RateLimitedApi, SystemDep
+from interviewer.api.errors import error_responses
 from interviewer.erasure import ErasureReceipt
 from interviewer.errors import Invalid
 from interviewer.models import InviteCreate, InviteCreated, TemplateContent, TemplatePublic
 from interviewer.review import AdjustmentIn
 from interviewer.scoring import AnswerForScoring, ScoreCard
 
-router = APIRouter(prefix="/api", tags=["admin"], dependencies=[RateLimitedApi, AdminApi])
+router = APIRouter(
+    prefix="/api", tags=["admin"], dependencies=[RateLimitedApi, AdminApi], responses=error_responses(401, 403, 429)
+)
+WITH_BODY = (413, 422)  # a body over MAX_REQUEST_BODY_BYTES; invalid content
 
 
 @router.get("/templates")
@@ -25,19 +29,19 @@ def list_templates(system: SystemDep) -> list[TemplatePublic]:
     return [system.templates.public(t) for t in system.templates.list_current()]
 
 
-@router.post("/templates", status_code=status.HTTP_201_CREATED)
+@router.post("/templates", status_code=status.HTTP_201_CREATED, responses=error_responses(*WITH_BODY))
 def create_template(content: TemplateContent, system: SystemDep) -> TemplatePublic:
     """Create a template (questions + rubric), as the in-app editor does."""
     return system.templates.public(system.templates.create(content))
 
 
-@router.put("/templates/{family_id}")
+@router.put("/templates/{family_id}", responses=error_responses(404, *WITH_BODY))
 def update_template(family_id: str, content: TemplateContent, system: SystemDep) -> TemplatePublic:
     """Edit a template; if a session already used the current version, this makes a new version."""
     return system.templates.public(system.templates.update(family_id, content))
 
 
-@router.post("/invites", status_code=status.HTTP_201_CREATED)
+@router.post("/invites", status_code=status.HTTP_201_CREATED, responses=error_responses(404, *WITH_BODY))
 def create_invite(invite: InviteCreate, system: SystemDep) -> InviteCreated:
     """Invite a candidate; the returned `url` (and `invite_token`) is shown only this once."""
     return system.invites.create(invite)
@@ -68,13 +72,13 @@ def list_sessions(system: SystemDep) -> list[SessionOut]:
     ]
 
 
-@router.delete("/sessions/{session_id}")
+@router.delete("/sessions/{session_id}", responses=error_responses(404, 409, 422))
 async def erase_session(session_id: str, system: SystemDep) -> ErasureReceipt:
     """Erase everything stored about the session's candidate (404 unknown, 409 while the interview runs)."""
     return await system.erasure.erase(session_id)
 
 
-@router.post("/sessions/{session_id}/adjustments")
+@router.post("/sessions/{session_id}/adjustments", responses=error_responses(404, 409, *WITH_BODY))
 async def adjust_score(session_id: str, adjustment: AdjustmentIn, system: SystemDep) -> dict[str, Any]:
     """A reviewer's score for one criterion of a finalized report, with the reason; returns the updated
     report (the engine's scores unchanged, the adjustment and the adjusted total under `review`)."""
@@ -114,7 +118,7 @@ class ScoreResponse(BaseModel):
     items: list[ScoreCard]
 
 
-@router.post("/score")
+@router.post("/score", responses=error_responses(404, *WITH_BODY))
 async def score_answers(request: ScoreRequest, system: SystemDep) -> ScoreResponse:
     """Try a rubric before inviting anyone: score up to 500 sets of answers with the template's current version."""
     content = system.templates.current(request.template_family_id).parsed()

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from interviewer.api.deps import SystemDep, client_ip, count_failed_redemption, is_admin, session_of_bearer
+from interviewer.api.errors import error_responses
 from interviewer.api.strict_json import UnsafeJson, strict_loads
 from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
@@ -44,7 +45,7 @@ class StartOut(BaseModel):
     expires_in_s: int
 
 
-@router.post("/interview/start")
+@router.post("/interview/start", responses=error_responses(403, 409, 410, 413, 422, 429))
 async def start(body: StartIn, request: Request, system: SystemDep) -> StartOut:
     """Redeem an invite token (single use) and start the interview at its first question.
 
@@ -77,7 +78,12 @@ async def with_voice(system: System, session_id: str, question: QuestionPublic) 
     return question.model_copy(update={"audio_url": f"/interview/{session_id}/audio/{question.id}", "timings": timings})
 
 
-@router.get("/interview/{session_id}/audio/{question_id}", responses={200: {"content": {"audio/wav": {}}}})
+@router.get(
+    "/interview/{session_id}/audio/{question_id}",
+    responses=error_responses(
+        401, 403, 404, 422, ok={"content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}}}
+    ),
+)
 async def question_audio(session_id: str, question_id: str, request: Request, system: SystemDep) -> FileResponse:
     """A question of this session, spoken. Authorized by the session's bearer token or the candidate's cookie."""
     owner = session_of_bearer(request, system) or system.signer.candidate_session(request.cookies.get(CANDIDATE_COOKIE))

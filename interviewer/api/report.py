@@ -60,7 +60,7 @@ def _stored(session_id: str, request: Request, system: SystemDep) -> StoredRepor
 
 
 StoredDep = Annotated[StoredReport, Depends(_stored)]
-DOWNLOAD_ERRORS = (401, 403, 404, 429)
+DOWNLOAD_ERRORS = (401, 403, 404, 422, 429)
 
 
 @router.get(

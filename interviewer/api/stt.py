@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from interviewer.api.deps import SystemDep, client_ip, session_of_bearer
+from interviewer.api.errors import error_responses
 from interviewer.ratelimit import speech_cost
 from interviewer.stt.transcriber import SpeechUnavailable
 from interviewer.stt.vad import SAMPLE_RATE
@@ -28,7 +29,24 @@ class ChunkOut(BaseModel):
     transcript: dict[str, Any] | None = None
 
 
-@router.post("/stt/stream", responses={413: {}, 415: {}, 503: {}})
+_PCM = {"type": "string", "format": "binary", "description": "PCM16 little-endian, 16 kHz, mono."}
+AUDIO_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "One chunk of the answer (≈0.5 s; at most STT_MAX_BODY_BYTES): raw 16 kHz mono PCM16, or a "
+        "WAV file of that format. May be empty with `final=true`.",
+        "content": {
+            "audio/L16;rate=16000": {"schema": _PCM},
+            "application/octet-stream": {"schema": _PCM},
+            "audio/wav": {"schema": {"type": "string", "format": "binary", "description": "16 kHz, mono, 16-bit."}},
+        },
+    }
+}
+
+
+@router.post(
+    "/stt/stream", responses=error_responses(401, 403, 404, 409, 413, 415, 422, 429, 503), openapi_extra=AUDIO_BODY
+)
 async def stream_chunk(
     request: Request,
     system: SystemDep,
@@ -94,9 +112,14 @@ def decode_audio(content_type: str, body: bytes) -> bytes:
     media, _, params = content_type.partition(";")
     media = media.strip().lower()
     if media in RAW_TYPES:
-        rate = dict(p.strip().split("=", 1) for p in params.split(";") if "=" in p).get("rate", str(SAMPLE_RATE))
-        if media == "audio/l16" and rate.strip() != str(SAMPLE_RATE):
-            raise HTTPException(415, f"audio/L16 must be rate={SAMPLE_RATE} mono; resample before sending")
+        given = dict(p.strip().lower().split("=", 1) for p in params.split(";") if "=" in p)
+        rate, channels = given.get("rate", str(SAMPLE_RATE)).strip(), given.get("channels", "1").strip()
+        if media == "audio/l16" and (rate, channels) != (str(SAMPLE_RATE), "1"):
+            raise HTTPException(
+                415,
+                f"audio/L16 must be rate={SAMPLE_RATE}; channels=1 (mono); got rate={rate}; channels={channels}: "
+                "resample and mix down before sending",
+            )
         if len(body) % 2:
             raise HTTPException(422, "PCM16 audio must have an even number of bytes")
         return body
