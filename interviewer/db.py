@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from interviewer import models  # noqa: F401  (registers the tables)
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_LOCK = 0x1E7E_0001  # Postgres advisory lock: one process migrates at a time (several replicas)
 
 
 class Database:
@@ -29,8 +37,19 @@ class Database:
             event.listen(self.engine, "connect", _tune_sqlite)
 
     def create_tables(self) -> None:
-        """Create missing tables (the schema is additive for now; no migrations yet)."""
-        SQLModel.metadata.create_all(self.engine)
+        """Bring the schema up to date: run the migrations in `interviewer/migrations` that this database has
+        not had. A database an earlier release made with `create_all` has no migration history; the first
+        migration adopts it (creates what is missing, keeps every row)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+            tables = set(inspect(connection).get_table_names())
+            if tables and "alembic_version" not in tables:
+                log.info("adopting a database made by an earlier release (tables without migration history)")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
