@@ -8,7 +8,9 @@ Done at once), so nothing of the answer was transcribed early by waiting for sil
   end → final   seconds from sending the final chunk to its response with the transcript (p50, p95);
   WER           word error rate of the streamed transcript, and of the same audio transcribed whole at
                 once in this process with the same model and settings (the accuracy to keep);
-  429 / 503     responses that told a session to wait (each is retried after its Retry-After).
+  429 / 503     responses that told a session to wait (each is retried after its Retry-After);
+  load          the 1-minute load average at the end of the case: other processes on the machine count,
+                and on 2 cores anything above 2 slows Whisper down in proportion.
 
     .venv/bin/python bench/stt_latency.py            # 20, 60, 180 s × 1, 2, 4 sessions (≈ 15 min)
     .venv/bin/python bench/stt_latency.py --quick    # 20, 60 s × 1, 4 sessions (≈ 4 min)
@@ -202,7 +204,7 @@ def main() -> None:
         try:
             with app.client() as client:
                 family_id = create_template(client)["family_id"]
-            print("answer | sessions | n | end → final p50 | p95 | WER streamed | WER whole | 429 | 503")
+            print("answer | sessions | n | end → final p50 | p95 | WER streamed | WER whole | 429 | 503 | load")
             for answer in answers:
                 for sessions in args.sessions:
                     run = Run()
@@ -220,7 +222,7 @@ def main() -> None:
                         f"{answer.seconds:4.0f} s | {sessions:8d} | {len(run.finals):2d} | "
                         f"{statistics.median(run.finals):13.2f} s | "
                         f"{p95(run.finals):.2f} s | {statistics.mean(run.wers):12.1%} | {answer.whole_wer:9.1%} | "
-                        f"{run.codes.get(429, 0):3d} | {run.codes.get(503, 0):3d}",
+                        f"{run.codes.get(429, 0):3d} | {run.codes.get(503, 0):3d} | {os.getloadavg()[0]:4.1f}",
                         flush=True,
                     )
             print(f"load average after: {os.getloadavg()[0]:.1f} (other processes count too)")
