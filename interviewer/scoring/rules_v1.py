@@ -228,9 +228,10 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) >= 4 else word
 
 
-def stem_tokens(text: str) -> list[tuple[str, int, int]]:
-    """(stem, start, end) of every word of `text`."""
-    return [(stem(m.group().lower()), m.start(), m.end()) for m in _WORD.finditer(text)]
+@functools.lru_cache(maxsize=4096)
+def stem_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(stem, start, end) of every word of `text`; cached, as rubric phrases and answers are matched many times."""
+    return tuple((stem(m.group().lower()), m.start(), m.end()) for m in _WORD.finditer(text))
 
 
 def phrase_coverage(scope: list[AnswerForScoring], groups: list[list[str]], evidence: list[EvidenceSpan]) -> float:
