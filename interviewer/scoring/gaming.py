@@ -19,6 +19,7 @@ few real answers (figures in bench/RESULTS.md).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from interviewer.models import CriterionSpec
@@ -39,6 +40,7 @@ OFF_TOPIC_SIMILARITY = 0.10
 CAPS = {"keyword_list": 1.0, "rubric_paste": 0.5, "question_echo": 0.5, "repetition": 1.0, "off_topic": 0.5}
 
 
+@functools.lru_cache(maxsize=1024)
 def without_repeats(text: str) -> str:
     """`text` without sentences whose words repeat an earlier sentence's (the first one stays)."""
     seen: set[tuple[str, ...]] = set()
@@ -54,6 +56,7 @@ def without_repeats(text: str) -> str:
     return ". ".join(k for k in kept if k) if repeated else text
 
 
+@functools.lru_cache(maxsize=1024)
 def _repeated(text: str) -> tuple[int, int]:
     keys = [tuple(words(s.group())) for s in SENTENCE.finditer(text)]
     keys = [k for k in keys if k]
@@ -62,22 +65,28 @@ def _repeated(text: str) -> tuple[int, int]:
 
 def _rubric_share(text: str, criterion: CriterionSpec) -> float:
     """Share of the words of `text` that are the rubric's own (see the module docstring's rubric_paste)."""
+    rubric = "\n".join(
+        [criterion.description, *criterion.levels, criterion.reference_answer, *criterion.level_examples]
+    )
+    return _share_of(text, tuple(tuple(group) for group in phrase_groups(criterion)), rubric)
+
+
+@functools.lru_cache(maxsize=4096)
+def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> float:
     found = stem_tokens(text)
     if not found:
         return 0.0
     covered = [False] * len(found)
     groups_hit = 0
-    for group in phrase_groups(criterion):
-        hits = matches([t[0] for t in found], [[t[0] for t in stem_tokens(alt)] for alt in group])
+    stems = [t[0] for t in found]
+    for group in groups:
+        hits = matches(stems, [[t[0] for t in stem_tokens(alt)] for alt in group])
         groups_hit += bool(hits)
         for start, end in hits:
             covered[start:end] = [True] * (end - start)
     by_phrases = sum(covered) / len(found) if groups_hit >= PASTED_GROUPS else 0.0
     if len(found) < PASTED_RUNS_MIN_WORDS:
         return by_phrases
-    rubric = "\n".join(
-        [criterion.description, *criterion.levels, criterion.reference_answer, *criterion.level_examples]
-    )
     return max(by_phrases, covered_share(text, rubric))
 
 

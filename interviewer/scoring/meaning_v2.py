@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interviewer.embeddings import DIMENSIONS, SentenceEmbedder
+from interviewer.embeddings import SentenceEmbedder
 from interviewer.models import CriterionSpec, TemplateContent
 from interviewer.scoring import gaming
 from interviewer.scoring.card import (
@@ -174,7 +174,7 @@ def score_criterion(
         return no_answer(criterion)
     evidence: list[EvidenceSpan] = []
     rules: list[RuleResult] = []
-    cleaned = [gaming.without_repeats(a.text) for a in scope]
+    cleaned = [gaming.without_repeats(a.text) for a in scope]  # cached per text
     prepared = [_prepare(a, text, embedder) for a, text in zip(scope, cleaned, strict=True)]
     deduped = [a.model_copy(update={"text": text}) for a, text in zip(scope, cleaned, strict=True)]
 
@@ -239,10 +239,17 @@ def embed_ahead(answers: Sequence[AnswerForScoring], content: TemplateContent, e
 
 def _prepare(answer: AnswerForScoring, text: str, embedder: SentenceEmbedder) -> _Answer:
     """The answer's sentences and windows, read in context (one model run for the whole answer)."""
+    return _Answer(answer, text, *_read(text, embedder))
+
+
+@functools.lru_cache(maxsize=512)
+def _read(text: str, embedder: SentenceEmbedder) -> tuple[list[Unit], np.ndarray, np.ndarray]:
+    """Units of `text`, their vectors and the whole text's vector; cached, so every criterion (and every re-score
+    after another answer is saved) reuses an answer already read."""
     pieces = units(text)
     states = embedder.token_states([text])[0]
-    vectors = np.stack([states.pooled(u.start, u.end) for u in pieces]) if pieces else np.zeros((0, DIMENSIONS))
-    return _Answer(answer, text, pieces, vectors.astype(np.float32), states.whole())
+    vectors = states.pooled_many([(u.start, u.end) for u in pieces])
+    return pieces, vectors, states.whole()
 
 
 def _evidence(
@@ -318,16 +325,13 @@ def _reference(
     whole = embedder.embed([reference])[0]
     credits = []
     for point, vector in zip(points, point_vectors, strict=True):
-        best = max(
-            (
-                (float(s), answer, answer.units[i])
-                for answer in answers
-                if answer.units
-                for i, s in enumerate(_similarity(answer.unit_vectors, vector[None, :])[:, 0])
-            ),
-            key=lambda hit: hit[0],
-            default=None,
-        )
+        best: tuple[float, _Answer, Unit] | None = None
+        for answer in answers:
+            if answer.units:
+                similarities = _similarity(answer.unit_vectors, vector[None, :])[:, 0]
+                index = int(np.argmax(similarities))
+                if best is None or similarities[index] > best[0]:
+                    best = (float(similarities[index]), answer, answer.units[index])
         got = credit(best[0], REFERENCE_SIMILARITY) if best else 0.0
         credits.append(got)
         if best is not None and got > 0:

@@ -266,14 +266,17 @@ def phrase_coverage(scope: list[AnswerForScoring], groups: list[list[str]], evid
 
 def matches(stems: list[str], needles: list[list[str]]) -> list[tuple[int, int]]:
     """Token ranges [start, end) where any needle occurs, in text order (longer needles first at a tie)."""
+    positions: dict[str, list[int]] = {}
+    for index, word in enumerate(stems):
+        positions.setdefault(word, []).append(index)
     hits = [
         (i, i + len(needle))
         for needle in needles
         if needle
-        for i in range(len(stems) - len(needle) + 1)
+        for i in positions.get(needle[0], ())
         if stems[i : i + len(needle)] == needle
     ]
-    return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
+    return sorted(set(hits), key=lambda hit: (hit[0], -hit[1]))
 
 
 def structure_feature(
@@ -336,15 +339,23 @@ def length_feature(scope: list[AnswerForScoring], criterion: CriterionSpec) -> t
 
 def filler_spans(scope: list[AnswerForScoring]) -> tuple[float, list[EvidenceSpan]]:
     """Fillers per word over all answers, and each filler as a span."""
-    words = sum(len(_WORD.findall(a.text)) for a in scope)
+    words = sum(_word_count(a.text) for a in scope)
     spans = [
-        EvidenceSpan(
-            question_id=a.question_id, start=m.start(), end=m.end(), text=a.text[m.start() : m.end()], rule="filler"
-        )
+        EvidenceSpan(question_id=a.question_id, start=start, end=end, text=a.text[start:end], rule="filler")
         for a in scope
-        for m in _FILLER_PATTERN.finditer(a.text)
+        for start, end in _filler_offsets(a.text)
     ]
     return (len(spans) / words if words else 0.0), spans
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _filler_offsets(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in _FILLER_PATTERN.finditer(text))
 
 
 def speaking_rate(scope: list[AnswerForScoring]) -> list[RuleResult]:

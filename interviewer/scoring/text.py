@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -30,9 +31,10 @@ class Unit(NamedTuple):
     text: str
 
 
-def words(text: str) -> list[str]:
-    """The lowercased words of `text`."""
-    return [w.lower() for w in WORD.findall(text)]
+@functools.lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
+    """The lowercased words of `text` (cached: answers are read by every criterion)."""
+    return tuple(w.lower() for w in WORD.findall(text))
 
 
 def units(text: str) -> list[Unit]:
@@ -60,12 +62,14 @@ def sentences(text: str) -> list[Unit]:
     return [Unit(m.start(), m.end(), m.group().strip()) for m in SENTENCE.finditer(text) if WORD.search(m.group())]
 
 
+@functools.lru_cache(maxsize=4096)
 def function_word_share(text: str) -> float:
     """Share of the words that are function words (English prose has about 40–55 %)."""
     found = words(text)
     return sum(w in FUNCTION_WORDS for w in found) / len(found) if found else 0.0
 
 
+@functools.lru_cache(maxsize=4096)
 def covered_share(text: str, source: str, n: int = 3) -> float:
     """Share of the words of `text` that lie inside a run of `n` words also found in `source` (copied text)."""
     mine, theirs = words(text), words(source)
