@@ -268,35 +268,43 @@ def _evidence(
             credits.append(1.0)
             literal += 1
             continue
-        best: tuple[float, _Answer, Unit] | None = None
-        phrases = embedder.embed(group)
-        for answer in answers:
-            if not answer.units:
-                continue
-            similarities = _similarity(answer.unit_vectors, phrases).max(axis=1)
-            index = int(np.argmax(similarities))
-            if best is None or similarities[index] > best[0]:
-                best = (float(similarities[index]), answer, answer.units[index])
+        best = _best_unit(answers, embedder.embed(group))
         got = credit(best[0], EVIDENCE_SIMILARITY) if best else 0.0
         credits.append(got)
         if best is not None and got > 0:
             by_meaning += 1
-            similarity, answer, unit = best
-            evidence.append(
-                EvidenceSpan(
-                    question_id=answer.source.question_id,
-                    start=answer.source.text.find(unit.text),
-                    end=answer.source.text.find(unit.text) + len(unit.text),
-                    text=unit.text,
-                    rule=f"evidence:{group[0]}",
-                    similarity=similarity,
-                )
-            )
+            evidence.append(_span(best, f"evidence:{group[0]}"))
     need = min(needed or len(groups), len(groups))
     feature = min(1.0, sum(credits) / need)
     return feature, (
         f"evidence: {sum(credits):.2f} of {need} rubric points needed ({literal} by their words, "
         f"{by_meaning} more by meaning, of {len(groups)} groups)"
+    )
+
+
+def _best_unit(answers: list[_Answer], targets: np.ndarray) -> tuple[float, _Answer, Unit] | None:
+    """The sentence or window of any answer most similar to any of `targets`, with that similarity."""
+    best: tuple[float, _Answer, Unit] | None = None
+    for answer in answers:
+        if answer.units:
+            similarities = _similarity(answer.unit_vectors, targets).max(axis=1)
+            index = int(np.argmax(similarities))
+            if best is None or similarities[index] > best[0]:
+                best = (float(similarities[index]), answer, answer.units[index])
+    return best
+
+
+def _span(found: tuple[float, _Answer, Unit], rule: str) -> EvidenceSpan:
+    """The quoted unit as evidence, with its offsets in the answer as given and its similarity."""
+    similarity, answer, unit = found
+    start = answer.source.text.find(unit.text)
+    return EvidenceSpan(
+        question_id=answer.source.question_id,
+        start=start,
+        end=start + len(unit.text),
+        text=unit.text,
+        rule=rule,
+        similarity=similarity,
     )
 
 
@@ -325,28 +333,11 @@ def _reference(
     whole = embedder.embed([reference])[0]
     credits = []
     for point, vector in zip(points, point_vectors, strict=True):
-        best: tuple[float, _Answer, Unit] | None = None
-        for answer in answers:
-            if answer.units:
-                similarities = _similarity(answer.unit_vectors, vector[None, :])[:, 0]
-                index = int(np.argmax(similarities))
-                if best is None or similarities[index] > best[0]:
-                    best = (float(similarities[index]), answer, answer.units[index])
+        best = _best_unit(answers, vector[None, :])
         got = credit(best[0], REFERENCE_SIMILARITY) if best else 0.0
         credits.append(got)
         if best is not None and got > 0:
-            similarity, answer, unit = best
-            start = answer.source.text.find(unit.text)
-            evidence.append(
-                EvidenceSpan(
-                    question_id=answer.source.question_id,
-                    start=start,
-                    end=start + len(unit.text),
-                    text=unit.text,
-                    rule=f"reference:{point.text[:60]}",
-                    similarity=similarity,
-                )
-            )
+            evidence.append(_span(best, f"reference:{point.text[:60]}"))
     overall = max(float(_similarity(a.vector[None, :], whole[None, :])[0, 0]) for a in answers)
     points_share = sum(credits) / len(credits)
     feature = (points_share + credit(overall, ANSWER_SIMILARITY)) / 2
