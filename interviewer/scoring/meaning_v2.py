@@ -396,7 +396,8 @@ def _vocabulary(
     used = set().union(*(_content_stems(a.text) for a in answers)) & vocabulary
     full = max(1, min(VOCABULARY_FULL, len(vocabulary) // 3))
     shown = ", ".join(sorted(used)[:12]) + (" …" if len(used) > 12 else "")
-    return min(1.0, len(used) / full), f"rubric vocabulary: {len(used)} of its words used, {full} give full credit ({shown})"
+    detail = f"rubric vocabulary: {len(used)} of its words used, {full} give full credit ({shown})"
+    return min(1.0, len(used) / full), detail
 
 
 def _length(answers: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[float, str]:
