@@ -154,6 +154,9 @@ class TemplateEditor:
             ).bind_value(self.draft, "camera").classes("w-40").tooltip(
                 "Attention flags from the camera, analysed in the candidate's browser"
             )
+        ui.select(SCORING_ENGINES, label="Scoring").bind_value(self.draft, "scoring").classes("w-96").mark(
+            "scoring-engine"
+        ).tooltip("Reports name the engine; templates saved before v2 keep v1")
         ui.label("Questions (asked in this order)").classes("text-lg font-medium mt-2")
         self.preview_slot = ui.row().classes("w-full")
         self.questions()

@@ -73,6 +73,8 @@ async def test_admin_tries_a_rubric_in_the_editor_before_inviting_anyone(user: U
     await log_in(user)
     await user.open("/admin/templates/new")
     user.find("question-0").clear().type("How would you make a slow API endpoint handle ten times more traffic?")
+    user.find("scoring-engine").click()
+    user.find("v2: evidence by meaning (recommended)").click()  # the default for a new template
     user.find("criterion-0").clear().type("Scaling")
     user.find("evidence-0").type("cache the responses | caching\nadd more servers behind a load balancer")
     user.find("reference-0").type("Measure first, cache what can be cached, and add servers behind a load balancer.")
