@@ -132,7 +132,7 @@ STRUCTURE_CUES_V2 = {  # rules v1's cues, and the many other ways people tell th
     ),
 }
 VOCABULARY_FULL = 8
-WEIGHTS = {"evidence": 0.45, "vocabulary": 0.25, "reference": 0.3, "anchors": 0.2, "structure": 0.3, "length": 0.3}
+WEIGHTS = {"evidence": 0.3, "vocabulary": 0.3, "reference": 0.3, "anchors": 0.2, "structure": 0.3, "length": 0.3}
 
 
 _STRUCTURE_PATTERNS = cue_patterns(STRUCTURE_CUES_V2)
