@@ -37,7 +37,7 @@ from interviewer.models import (
     TemplateContent,
     utc_now,
 )
-from interviewer.scoring import AnswerForScoring, RubricScorer, ScoreCard, rules_v1
+from interviewer.scoring import AnswerForScoring, RubricScorer, ScoreCard, UnscoredCard, rules_v1, unscored
 from interviewer.security import hash_token
 
 log = logging.getLogger(__name__)
@@ -162,18 +162,22 @@ class InterviewService:
             ids = s.exec(select(InterviewSession.id).order_by(col(InterviewSession.created_at).desc())).all()
         return [self.view(session_id) for session_id in ids]
 
-    def scores(self, session_id: str) -> ScoreCard:
-        """Provisional scores from the answers (and attention flags) so far, by the engine the report uses."""
+    def scores(self, session_id: str) -> ScoreCard | UnscoredCard:
+        """Provisional scores from the answers (and attention flags) so far, by the engine the report uses; the
+        rubric without numbers when the candidate asked for a person to assess the answers (no engine runs)."""
         view = self.view(session_id)
+        if not view.session.ai_scoring:
+            return unscored(view.content)
         attention = self._attention.summary(view.session) if view.content.integrity_criteria else None
         return self._scorer.score(view.answers_for_scoring(), view.content, attention=attention)
 
     # ------------------------------------------------------------ transitions
 
-    def open_invite(self, token: str, *, consented: bool = False) -> str:
+    def open_invite(self, token: str, *, consented: bool = False, ai_scoring: bool = True) -> str:
         """Redeem a single-use invite token into a new session; returns the session id.
 
-        `consented=True` is for API clients, whose integrator showed the notice; the page asks first.
+        `consented=True` is for API clients, whose integrator showed the notice (and the candidate's choice of
+        `ai_scoring`); the page asks first.
         """
         now = utc_now()
         with self._db.session() as s:
@@ -189,7 +193,9 @@ class InterviewService:
             if template is None:
                 raise LinkProblem("invalid")
             invite.used_at = now
-            session = InterviewSession(id=str(uuid.uuid4()), invite_id=invite.id or 0, template_id=template.id or 0)
+            session = InterviewSession(
+                id=str(uuid.uuid4()), invite_id=invite.id or 0, template_id=template.id or 0, ai_scoring=ai_scoring
+            )
             if consented:
                 session.status, session.consented_at = SessionStatus.IN_PROGRESS, now
             s.add(invite)
@@ -204,13 +210,15 @@ class InterviewService:
             session = s.get(InterviewSession, session_id)
         return invite is not None and session is not None and session.invite_id == invite.id
 
-    async def consent(self, session_id: str) -> SessionView:
-        """The candidate accepted the notice: the first question is asked."""
+    async def consent(self, session_id: str, *, ai_scoring: bool = True) -> SessionView:
+        """The candidate accepted the notice: the first question is asked. `ai_scoring=False`: they asked for a
+        person to assess their answers instead of the automatic scoring."""
         now = utc_now()
         with self._db.session() as s:
             session = self._locked(s, session_id)
             if session.status == SessionStatus.CONSENT:
                 session.status, session.consented_at = SessionStatus.IN_PROGRESS, now
+                session.ai_scoring = ai_scoring
                 s.add(session)
         view = self.view(session_id)
         await self._announce_question(view)

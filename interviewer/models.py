@@ -258,6 +258,7 @@ class InterviewSession(SQLModel, table=True):
     status: SessionStatus = SessionStatus.CONSENT
     current_index: int = 0
     follow_up_number: int = 0  # 0: the question itself is being asked; n: its n-th follow-up
+    ai_scoring: bool = True  # False: the candidate asked for a person to assess the answers (no engine score)
     question_started_at: datetime | None = None  # when the answer clock started (after the question was heard)
     created_at: datetime = SQLField(default_factory=utc_now)
     consented_at: datetime | None = None

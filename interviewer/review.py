@@ -18,7 +18,7 @@ from interviewer.events import SessionEvents
 from interviewer.models import InterviewSession, ScoreAdjustment, StoredReport
 from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import Adjustment, Report, ReviewSection
-from interviewer.scoring import ScoreCard, round_half_up, weighted_total
+from interviewer.scoring import ScoreCard, UnscoredCard, round_half_up, weighted_total
 
 
 class AdjustmentIn(BaseModel):
@@ -41,7 +41,7 @@ class AdjustmentIn(BaseModel):
         return reason.strip()
 
 
-def review_of(scores: ScoreCard, adjustments: list[ScoreAdjustment]) -> ReviewSection:
+def review_of(scores: ScoreCard | UnscoredCard, adjustments: list[ScoreAdjustment]) -> ReviewSection:
     """The review section for `adjustments` (oldest first) on top of the engine's `scores`."""
     by_id = {c.criterion_id: c for c in scores.criteria}
     listed = [
@@ -57,7 +57,19 @@ def review_of(scores: ScoreCard, adjustments: list[ScoreAdjustment]) -> ReviewSe
         if a.criterion_id in by_id
     ]
     latest = {a.criterion_id: a.score for a in listed}
-    return ReviewSection(adjustments=listed, adjusted_total=weighted_total(scores.criteria, latest) if latest else None)
+    return ReviewSection(adjustments=listed, adjusted_total=reviewed_total(scores, latest) if latest else None)
+
+
+def reviewed_total(scores: ScoreCard | UnscoredCard, latest: dict[str, float]) -> float | None:
+    """The weighted total with the reviewers' latest scores in place of the engine's. Without engine scores (the
+    candidate opted out of the automatic scoring) it exists only once reviewers set every criterion."""
+    if isinstance(scores, ScoreCard):
+        return weighted_total(scores.criteria, latest)
+    if any(c.criterion_id not in latest for c in scores.criteria):
+        return None
+    weights = sum(c.weight for c in scores.criteria)
+    points = sum(c.weight * latest[c.criterion_id] for c in scores.criteria)
+    return round_half_up(points / weights * 20) if weights else 0.0
 
 
 class ReviewService:

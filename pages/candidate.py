@@ -135,10 +135,14 @@ class CandidateInterview:
 - **How long it is kept:** any audio is deleted as soon as your report is made. Your answers and the
   report stay with the company until they delete them.
 - **Who sees it:** the people at the company who run this interview. A person reviews every result.
+- **Your choice:** if you prefer, a person assesses your answers instead of the automatic scoring. Nothing
+  else changes for you.
 """
             ).mark("notice")
+        by_person = ui.checkbox("Have a person assess my answers instead of the automatic scoring").mark("ai-opt-out")
         agree = ui.checkbox("I have read this and agree to take the interview.").mark("consent-box")
-        start = ui.button("Start the interview", on_click=self.consent).mark("start-interview")
+        start = ui.button("Start the interview", on_click=lambda: self.consent(ai_scoring=not by_person.value))
+        start.mark("start-interview")
         start.disable()
         agree.on_value_change(lambda e: start.set_enabled(e.value))
 
@@ -212,9 +216,9 @@ class CandidateInterview:
             ).mark("camera-required")
         dialog.open()
 
-    async def consent(self) -> None:
+    async def consent(self, ai_scoring: bool = True) -> None:
         try:
-            await self.system.interview.consent(self.session_id)
+            await self.system.interview.consent(self.session_id, ai_scoring=ai_scoring)
         except NotFound:  # erased by the company meanwhile
             ui.navigate.to("/link-problem?reason=no-session")
             return

@@ -67,6 +67,8 @@ def _session_row(view: SessionView, system: System) -> None:
             ui.badge(f"{flags} attention flag{'s' if flags > 1 else ''}", color="orange").mark(
                 f"flags-{view.session.id}"
             )
+        if not view.session.ai_scoring:
+            ui.badge("assessed by a person", color="purple").mark(f"by-person-{view.session.id}")
         if system.reports.has_report(view.session.id):
             ui.label("report ready")
         status = view.session.status.value
@@ -126,13 +128,29 @@ class SessionLiveView:
             return
         report = Report.model_validate_json(stored.report_json)
         ui.label("Review").classes("text-lg font-medium")
+        engine_total = report.scores.total
+        latest = {a.criterion_id: a.score for a in report.review.adjustments}
+        if engine_total is None:
+            left = [c.name for c in report.scores.criteria if c.criterion_id not in latest]
+            if left:
+                ui.label(
+                    "No engine score: the candidate asked for a person to assess the answers. Set every criterion; "
+                    f"still to set: {', '.join(left)}."
+                ).classes("text-sm").mark("criteria-left")
         if report.review.adjusted_total is not None:
-            ui.label(
-                f"Total after review {report.review.adjusted_total:.1f} / 100 (engine {report.scores.total:.1f})"
-            ).classes("font-semibold").mark("adjusted-total")
+            engine = f" (engine {engine_total:.1f})" if engine_total is not None else " (set by reviewers)"
+            ui.label(f"Total after review {report.review.adjusted_total:.1f} / 100{engine}").classes(
+                "font-semibold"
+            ).mark("adjusted-total")
         for a in report.review.adjustments:
-            ui.label(f"{a.name}: {a.engine_score:.1f} → {a.score:.1f} — {a.reason}").classes("text-sm")
-        criteria = {c.criterion_id: f"{c.name} (engine {c.score:.1f})" for c in report.scores.criteria}
+            was = f"{a.engine_score:.1f} → " if a.engine_score is not None else ""
+            ui.label(f"{a.name}: {was}{a.score:.1f} — {a.reason}").classes("text-sm")
+        criteria = {
+            c.criterion_id: f"{c.name} (engine {c.score:.1f})"
+            if c.score is not None
+            else f"{c.name} ({f'set to {latest[c.criterion_id]:.1f}' if c.criterion_id in latest else 'not set yet'})"
+            for c in report.scores.criteria
+        }
         form: dict[str, Any] = {"criterion_id": next(iter(criteria)), "score": None, "reason": ""}
         with ui.row().classes("w-full items-start gap-2"):
             ui.select(criteria, label="Criterion").bind_value(form, "criterion_id").classes("w-64").mark(
@@ -218,7 +236,7 @@ class SessionLiveView:
         """Score off the event loop (scoring v2 runs a model), then show the card."""
         card = await run.io_bound(self.system.interview.scores, self.session_id)
         if card is not None and not self.scores.is_deleted:
-            self.scores.show(card)
+            self.scores.show(card, self.system.interview.view(self.session_id).content)
 
     def on_event(self, message: Message) -> None:
         if message.get("type") == "erased":

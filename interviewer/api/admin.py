@@ -54,6 +54,7 @@ class SessionOut(BaseModel):
     template_family_id: str
     template_version: int
     created_at: datetime
+    ai_scoring: bool = Field(default=True, description="false: the candidate asked for a person to assess the answers.")
 
 
 @router.get("/sessions")
@@ -67,6 +68,7 @@ def list_sessions(system: SystemDep) -> list[SessionOut]:
             template_family_id=v.template.family_id,
             template_version=v.template.version,
             created_at=v.session.created_at,
+            ai_scoring=v.session.ai_scoring,
         )
         for v in system.interview.list_sessions()
     ]

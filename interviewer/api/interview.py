@@ -19,7 +19,7 @@ from interviewer.api.strict_json import UnsafeJson, strict_loads
 from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
 from interviewer.interview import SessionView
-from interviewer.models import QuestionPublic
+from interviewer.models import Flag, QuestionPublic
 from interviewer.ratelimit import RateLimited
 from interviewer.security import CANDIDATE_COOKIE, origin_allowed
 from interviewer.system import System
@@ -35,6 +35,11 @@ MAX_WS_MESSAGE_BYTES = 64_000
 class StartIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     invite_token: str = Field(min_length=16, max_length=128)
+    ai_scoring: Flag = Field(
+        default=True,
+        description="false: the candidate chose to have a person assess the answers instead of the automatic "
+        "scoring; the report then holds no engine score until reviewers set every criterion.",
+    )
 
 
 class StartOut(BaseModel):
@@ -43,18 +48,20 @@ class StartOut(BaseModel):
     ws_token: str = Field(description="Bearer token for this session's WS, STT and report calls; short-lived.")
     ws_url: str
     expires_in_s: int
+    ai_scoring: bool = Field(description="Whether the automatic scoring assesses the answers (else a person).")
 
 
 @router.post("/interview/start", responses=error_responses(403, 409, 410, 413, 422, 429))
 async def start(body: StartIn, request: Request, system: SystemDep) -> StartOut:
     """Redeem an invite token (single use) and start the interview at its first question.
 
-    The integrator is responsible for showing the candidate the privacy notice before calling this.
+    The integrator is responsible for showing the candidate the privacy notice before calling this, and for
+    offering "Have a person assess my answers instead of the automatic scoring" (`"ai_scoring": false`).
     Only failed calls count against the client address' limits (RATE_LIMIT_PER_MIN, REDEEM_RATE_LIMIT_PER_MIN):
     a valid invite starts its interview even while someone on the same address floods this route.
     """
     try:
-        session_id = system.interview.open_invite(body.invite_token, consented=True)
+        session_id = system.interview.open_invite(body.invite_token, consented=True, ai_scoring=body.ai_scoring)
     except DomainError:
         count_failed_redemption(system, client_ip(request))
         raise
@@ -66,6 +73,7 @@ async def start(body: StartIn, request: Request, system: SystemDep) -> StartOut:
         ws_token=token,
         ws_url=f"/interview/ws/{session_id}?token=<ws_token>",
         expires_in_s=system.settings.ws_token_ttl_min * 60,
+        ai_scoring=view.session.ai_scoring,
     )
 
 

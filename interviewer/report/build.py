@@ -17,7 +17,7 @@ from interviewer.report.schema import (
     TemplateRef,
     Timings,
 )
-from interviewer.scoring import ModelRating, RubricScorer
+from interviewer.scoring import ModelRating, RubricScorer, unscored
 
 
 def build_report(
@@ -56,7 +56,12 @@ def build_report(
             role=view.content.role,
         ),
         answers=answers,
-        scores=scorer.score(view.answers_for_scoring(), view.content, ratings, attention),
+        ai_scoring=view.session.ai_scoring,
+        scores=(
+            scorer.score(view.answers_for_scoring(), view.content, ratings, attention)
+            if view.session.ai_scoring
+            else unscored(view.content)  # the candidate asked for a person: no engine runs
+        ),
         attention=AttentionSection(
             monitored=bool(attention and attention.timeline),
             attentive_share=attention.attentive_share if attention and attention.timeline else None,

@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from interviewer.report.schema import Report
-from interviewer.scoring import EvidenceSpan
+from interviewer.scoring import EvidenceSpan, ScoreCard
 
 _FONT_DIR = Path("/usr/share/fonts/truetype")  # Debian's fonts-dejavu-core and fonts-wqy-microhei (scripts/install.sh)
 _MAIN = ("DejaVuSans", _FONT_DIR / "dejavu/DejaVuSans.ttf", _FONT_DIR / "dejavu/DejaVuSans-Bold.ttf")
@@ -157,6 +157,8 @@ def _header(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 def _overall(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     scores = report.scores
+    if not isinstance(scores, ScoreCard):
+        return _assessed_by_a_person(report, s)
     return [
         Paragraph(f"{scores.total:.1f} / 100", s["total"]),
         Spacer(1, 8 * mm),
@@ -169,11 +171,44 @@ def _overall(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     ]
 
 
+def _assessed_by_a_person(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The head of a report without engine scores: the candidate opted out of the automatic scoring."""
+    total = report.review.adjusted_total
+    set_by_hand = {a.criterion_id for a in report.review.adjustments}
+    left = [c for c in report.scores.criteria if c.criterion_id not in set_by_hand]
+    return [
+        Paragraph("Assessed by a person", s["total"]),
+        Spacer(1, 8 * mm),
+        Paragraph(
+            "The candidate asked for a person to assess the answers instead of the automatic scoring: no scoring "
+            "engine or language model rated them, and the report holds no engine score.",
+            s["body"],
+        ),
+        Paragraph(
+            f"Total set by reviewers: {total:.1f} / 100"
+            if total is not None
+            else f"Reviewers have set {len(report.scores.criteria) - len(left)} of {len(report.scores.criteria)} "
+            "criteria; the total follows once every criterion is set.",
+            s["body"],
+        ),
+    ]
+
+
 def _review(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     """The reviewer's adjustments, each with its reason; nothing when there are none."""
     review = report.review
     if not review.adjustments:
         return []
+    if not isinstance(report.scores, ScoreCard):
+        return [
+            Paragraph("Reviewers' scores", s["h2"]),
+            *(
+                Paragraph(
+                    f"<b>{_text(a.name)}</b>: {a.score:.1f} ({a.at:%Y-%m-%d %H:%M} UTC) — {_text(a.reason)}", s["body"]
+                )
+                for a in review.adjustments
+            ),
+        ]
     flow: list[Flowable] = [
         Paragraph("Reviewer adjustments", s["h2"]),
         Paragraph(
@@ -193,6 +228,7 @@ def _review(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 
 def _bar_chart(report: Report) -> Drawing:
+    assert isinstance(report.scores, ScoreCard)
     criteria = report.scores.criteria
     row = 22
     width, height = 170 * mm, max(60.0, row * len(criteria) + 30)
@@ -220,6 +256,11 @@ def _bar_chart(report: Report) -> Drawing:
 
 
 def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    if not isinstance(report.scores, ScoreCard):
+        return [
+            Paragraph("Rubric (assessed by a person)", s["h2"]),
+            *(Paragraph(f"{_text(c.name)} (weight {c.weight:g})", s["body"]) for c in report.scores.criteria),
+        ]
     flow: list[Flowable] = [Paragraph("How each score came about", s["h2"])]
     for criterion in report.scores.criteria:
         rows = [
@@ -258,7 +299,8 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 def _answers(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     spans = [span for c in report.scores.criteria for span in c.evidence]
     rule_spans = [x for x in spans if not x.rule.startswith("model:")]
-    flow: list[Flowable] = [Paragraph("Answers (rule evidence highlighted)", s["h2"])]
+    heading = "Answers (rule evidence highlighted)" if report.ai_scoring else "Answers"
+    flow: list[Flowable] = [Paragraph(heading, s["h2"])]
     number = 0
     for qa in report.answers:
         if qa.follow_up_of is None:
@@ -300,6 +342,15 @@ def highlighted(text: str, spans: list[EvidenceSpan]) -> str:
 
 def _language_model(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     llm = report.llm
+    if not report.ai_scoring:
+        return [
+            Paragraph("Language model", s["h2"]),
+            Paragraph(
+                "Not used to rate the answers: the candidate asked for a person to assess them."
+                + (f" It asked {llm.follow_ups_asked} follow-up questions." if llm.follow_ups_asked else ""),
+                s["body"],
+            ),
+        ]
     if llm.provider == "none":
         return [
             Paragraph("Language model", s["h2"]),

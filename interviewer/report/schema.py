@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from interviewer.scoring import ScoreCard
+from interviewer.scoring import ScoreCard, UnscoredCard
 
 REPORT_SCHEMA_VERSION = "1"
 
@@ -77,7 +77,7 @@ class Adjustment(BaseModel):
 
     criterion_id: str
     name: str
-    engine_score: float
+    engine_score: float | None  # None: no engine score (the candidate opted out of the automatic scoring)
     score: float
     reason: str
     at: datetime
@@ -87,7 +87,8 @@ class ReviewSection(BaseModel):
     """The human review on top of the engine's scores, which stay as they were."""
 
     adjustments: list[Adjustment] = []
-    adjusted_total: float | None = None  # the weighted total with the adjusted scores; None: no adjustment
+    adjusted_total: float | None = None  # the weighted total with the adjusted scores; None: no adjustment (or,
+    # without an engine score, not every criterion set yet)
 
 
 class Report(BaseModel):
@@ -97,7 +98,8 @@ class Report(BaseModel):
     candidate: CandidateInfo
     template: TemplateRef
     answers: list[QuestionAnswer]
-    scores: ScoreCard
+    ai_scoring: bool = True  # False: the candidate asked for a person to assess the answers; `scores` has no numbers
+    scores: ScoreCard | UnscoredCard
     attention: AttentionSection
     llm: LLMContribution
     timings: Timings

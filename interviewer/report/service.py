@@ -84,8 +84,12 @@ class ReportService:
             view = self._interview.view(session_id)  # NotFound if the session was erased meanwhile
             provider = self._ratings.provider
             questions = {q.id: q.text for q, _ in view.asked()}
-            ratings = await self._ratings.rate(
-                view.template.id or 0, questions, view.answers_for_scoring(), view.content.criteria
+            ratings = (  # nor a language model when the candidate asked for a person to assess the answers
+                await self._ratings.rate(
+                    view.template.id or 0, questions, view.answers_for_scoring(), view.content.criteria
+                )
+                if view.session.ai_scoring
+                else []
             )
             attention = self._attention.summary(view.session)
             llm = (provider.name, provider.model)
@@ -97,7 +101,7 @@ class ReportService:
             with self._db.session() as s:
                 s.add(StoredReport(session_id=session_id, report_json=report.model_dump_json(indent=2), pdf=pdf))
             await self._delete_audio(session_id, audio)  # only now: the report (and its record of them) is kept
-        log.info("session %s finalized (total %.1f)", session_id, report.scores.total)
+        log.info("session %s finalized (total %s)", session_id, report.scores.total)
         await self._events.publish(session_id, {"type": "report", "total": report.scores.total})
         return report
 

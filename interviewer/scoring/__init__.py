@@ -12,8 +12,11 @@ from interviewer.scoring.card import (
     ModelRating,
     RuleResult,
     ScoreCard,
+    UnscoredCard,
+    UnscoredCriterion,
     in_scope,
     round_half_up,
+    unscored,
     weighted_total,
 )
 from interviewer.scoring.scorer import EMBEDDING_MODEL, RubricScorer
@@ -27,8 +30,11 @@ __all__ = [
     "RubricScorer",
     "RuleResult",
     "ScoreCard",
+    "UnscoredCard",
+    "UnscoredCriterion",
     "in_scope",
     "round_half_up",
     "rules_v1",
+    "unscored",
     "weighted_total",
 ]

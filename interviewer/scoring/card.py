@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from interviewer.models import CriterionSpec
+from interviewer.models import CriterionSpec, TemplateContent
 
 ScoringVersion = Literal["rules-v1", "meaning-v2"]
 
@@ -77,6 +77,40 @@ class ScoreCard(BaseModel):
     model: str | None = None  # the sentence-embedding model (name and sha256) of meaning-v2
     total: float
     criteria: list[CriterionScore]
+
+
+PERSON_ASSESSES = "Assessed by a person: the candidate opted out of the automatic scoring"
+
+
+class UnscoredCriterion(BaseModel):
+    """A criterion of the rubric without an engine score: the candidate asked for a person to assess the answers
+    instead of the automatic scoring, so no engine ran; reviewers set its score (`interviewer.review`)."""
+
+    criterion_id: str
+    name: str
+    weight: float
+    score: None = None
+    level: None = None
+    level_description: str = PERSON_ASSESSES
+    evidence: list[EvidenceSpan] = []
+    rules: list[RuleResult] = []
+    closest_anchor: None = None
+
+
+class UnscoredCard(BaseModel):
+    """The rubric without engine numbers (`total` and every `score` null), in place of a `ScoreCard`."""
+
+    scoring_version: Literal["person"] = "person"
+    model: None = None
+    total: None = None
+    criteria: list[UnscoredCriterion]
+
+
+def unscored(content: TemplateContent) -> UnscoredCard:
+    """The card of a session that a person assesses: the rubric's criteria, no engine run, no numbers."""
+    return UnscoredCard(
+        criteria=[UnscoredCriterion(criterion_id=c.id, name=c.name, weight=c.weight) for c in content.criteria]
+    )
 
 
 def weighted_total(criteria: Sequence[CriterionScore], replaced: Mapping[str, float] | None = None) -> float:

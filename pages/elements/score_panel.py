@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from interviewer.scoring import ScoreCard
+from interviewer.models import TemplateContent
+from interviewer.scoring import ScoreCard, UnscoredCard
 
 
 class ScorePanel(ui.column):
-    """Shows a `ScoreCard`; call `show(card)` again whenever scores change."""
+    """Shows a `ScoreCard`; call `show(card)` again whenever scores change. An `UnscoredCard` (the candidate asked
+    for a person to assess the answers) shows the rubric without engine numbers."""
 
     def __init__(self) -> None:
         super().__init__()
         self.classes("w-full gap-2")
 
-    def show(self, card: ScoreCard) -> None:
+    def show(self, card: ScoreCard | UnscoredCard, rubric: TemplateContent | None = None) -> None:
         self.clear()
         with self:
+            if isinstance(card, UnscoredCard):
+                self._rubric(card, rubric)
+                return
             ui.label(f"Total {card.total:.1f} / 100").classes("text-xl font-semibold").mark("score-total")
             ui.label(f"Scoring {card.scoring_version}" + (f" · {card.model}" if card.model else "")).classes(
                 "text-xs text-gray-500"
@@ -42,3 +47,20 @@ class ScorePanel(ui.column):
                             ui.label(f"“{span.text}” — {span.rule} in {span.question_id}{meaning}").classes(
                                 "italic text-gray-700"
                             )
+
+    @staticmethod
+    def _rubric(card: UnscoredCard, rubric: TemplateContent | None) -> None:
+        ui.label("Assessed by a person").classes("text-xl font-semibold").mark("score-total")
+        ui.label(
+            "The candidate asked for a person to assess the answers instead of the automatic scoring: no engine "
+            "score. Set every criterion in the review once the report is built."
+        ).classes("text-sm").mark("no-engine-score")
+        specs = {c.id: c for c in rubric.criteria} if rubric else {}
+        for criterion in card.criteria:
+            with ui.card().classes("w-full").mark(f"rubric-{criterion.criterion_id}"):
+                ui.label(f"{criterion.name} (weight {criterion.weight:g})").classes("font-medium")
+                if (spec := specs.get(criterion.criterion_id)) is not None:
+                    if spec.description:
+                        ui.label(spec.description).classes("text-sm")
+                    for level, text in enumerate(spec.levels, start=1):
+                        ui.label(f"Level {level}: {text}").classes("text-sm text-gray-700")

@@ -1,0 +1,150 @@
+"""The candidate's side (issue 16): a candidate may have a person assess their answers instead of the automatic
+scoring; then no engine score exists until reviewers set every criterion."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from io import BytesIO
+from typing import Any
+
+import httpx
+from nicegui.testing import User
+from pypdf import PdfReader
+
+from interviewer.report.pdf import render_pdf
+from interviewer.report.schema import Report
+from tests.conftest import AppProcess, admin_headers
+from tests.test_api import ANSWER_1, ANSWER_2, create_template, invite, receive_until, ws_connect
+from tests.test_story import invite_link, log_in, see_within
+
+REASON = "Read both answers with the hiring manager; solid, specific examples."
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
+
+
+def report_of(client: httpx.Client, session_id: str) -> tuple[dict[str, Any], str]:
+    report = client.get(f"/report/{session_id}.json", headers=admin_headers())
+    pdf = client.get(f"/report/{session_id}.pdf", headers=admin_headers())
+    assert report.status_code == pdf.status_code == 200, report.text
+    return report.json(), pdf_text(pdf.content)
+
+
+def test_an_api_client_opts_out_and_reviewers_complete_the_scores(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        family_id = create_template(client)["family_id"]
+        token = invite(client, family_id)["invite_token"]
+        started = client.post("/interview/start", json={"invite_token": token, "ai_scoring": False}).json()
+        assert started["ai_scoring"] is False
+        refused = client.post(
+            "/interview/start", json={"invite_token": invite(client, family_id)["invite_token"], "ai_scoring": "no"}
+        )
+        assert refused.status_code == 422  # true or false, nothing else
+    with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+        receive_until(ws, "state")
+        for question_id, text in (("q-pipeline", ANSWER_1), ("q-failure", ANSWER_2)):
+            ws.send(json.dumps({"type": "answer", "question_id": question_id, "text": text}))
+            receive_until(ws, "ack")
+            ws.send(json.dumps({"type": "next" if question_id == "q-pipeline" else "finish"}))
+        receive_until(ws, "report")
+    session_id = started["session_id"]
+    with app_process.client() as client:
+        report, text = report_of(client, session_id)
+        assert report["ai_scoring"] is False
+        assert report["scores"]["total"] is None
+        assert [c["score"] for c in report["scores"]["criteria"]] == [None, None]
+        assert all(c["evidence"] == [] and c["rules"] == [] for c in report["scores"]["criteria"])
+        assert report["answers"][0]["answer"] == ANSWER_1  # the answers are all there for the person
+        assert "Assessed by a person" in text
+        assert "/ 100" not in text
+        assert "/ 5" not in text
+        assert "Reviewers have set 0 of 2 criteria" in text
+
+        def adjust(criterion_id: str, score: float) -> dict[str, Any]:
+            response = client.post(
+                f"/api/sessions/{session_id}/adjustments",
+                json={"criterion_id": criterion_id, "score": score, "reason": REASON},
+                headers=admin_headers(),
+            )
+            assert response.status_code == 200, response.text
+            return dict(response.json())
+
+        half = adjust("c-tech", 4)
+        assert half["review"]["adjusted_total"] is None  # one criterion is still unset
+        assert half["review"]["adjustments"][0]["engine_score"] is None
+        assert half["scores"]["total"] is None
+        done = adjust("c-story", 3)
+        assert done["review"]["adjusted_total"] == round((2 * 4 + 1 * 3) / 3 * 20, 1)  # weights 2 and 1
+        assert done["scores"]["total"] is None  # still no engine score: the total is the reviewers'
+        report, text = report_of(client, session_id)
+        assert report == done
+        assert f"Total set by reviewers: {done['review']['adjusted_total']:.1f} / 100" in text
+        assert "Technical depth: 4.0" in text
+        assert REASON in text
+        sessions = client.get("/api/sessions", headers=admin_headers()).json()
+        assert next(s for s in sessions if s["session_id"] == session_id)["ai_scoring"] is False
+
+
+def test_a_report_without_engine_scores_reads_back_from_json_and_renders() -> None:
+    """A stored opt-out report parses as one (not as an engine card with zeros) and its PDF has no numbers."""
+    from tests.test_report_pdf import sample_report
+
+    engine = sample_report()
+    raw = json.loads(engine.model_dump_json())
+    raw["ai_scoring"] = False
+    raw["scores"] = {
+        "scoring_version": "person",
+        "total": None,
+        "criteria": [
+            {"criterion_id": c.criterion_id, "name": c.name, "weight": c.weight} for c in engine.scores.criteria
+        ],
+    }
+    report = Report.model_validate(raw)
+    assert Report.model_validate_json(report.model_dump_json()) == report
+    text = pdf_text(render_pdf(report))
+    assert "Assessed by a person" in text
+    assert "Technical depth (weight 2)" in text
+    assert "/ 5" not in text
+    assert "/ 100" not in text
+    assert "rule evidence" not in text
+
+
+async def test_a_candidate_asks_for_a_person_and_the_reviewer_sets_every_criterion(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    await log_in(user)
+    path = await invite_link(user, "Katherine Johnson")
+    candidate = create_user()
+    await candidate.open(path)
+    await candidate.should_see("Have a person assess my answers instead of the automatic scoring")
+    candidate.find("ai-opt-out").click()
+    candidate.find("consent-box").click()
+    candidate.find("start-interview").click()
+    await candidate.should_see("Question 1 of 3")
+
+    await user.open("/admin")
+    user.find("Katherine Johnson").click()
+    await see_within(user, "Assessed by a person", seconds=30)  # the live panel: the rubric, no engine numbers
+    await user.should_see(marker="no-engine-score")
+    await user.should_see("Level 5: ")
+    await user.should_not_see("/ 100")
+
+    for number in (2, 3, 4):
+        candidate.find("answer-box").type("I cached the hot reads in Redis and added an index; latency halved.")
+        candidate.find("next-button").click()
+        await candidate.should_see(f"Question {number} of 3" if number <= 3 else "Thank you!")
+
+    await see_within(user, "Download PDF", seconds=60)
+    await user.should_see("still to set: Technical depth, Ownership and impact, Clear communication")
+    for name, score in (("Technical depth", "4"), ("Ownership and impact", "3"), ("Clear communication", "5")):
+        user.find("adjust-criterion").click()
+        user.find(f"{name} (not set yet)").click()
+        user.find("adjust-score").clear().type(score)
+        user.find("adjust-reason").clear().type(REASON)
+        user.find("adjust-save").click()
+        await see_within(user, f"{name}: {float(score):.1f} — {REASON}", seconds=30)
+    await see_within(user, "(set by reviewers)", seconds=30)
+    await user.should_see(marker="adjusted-total")
+    await user.should_not_see(marker="criteria-left")
