@@ -43,6 +43,21 @@ from interviewer.security import hash_token
 log = logging.getLogger(__name__)
 
 
+def accommodated(content: TemplateContent, invite: Invite) -> TemplateContent:
+    """The template as it applies to this candidate, with the invite's accommodations: each answer's time limit
+    × the extra-time factor (whole seconds), and no camera analysis if the invite says so. No engine reads either,
+    so an accommodation never changes a score."""
+    granted = invite.accommodations
+    if not granted.any:
+        return content
+    questions = [
+        q.model_copy(update={"time_limit_s": round(q.time_limit_s * granted.extra_time_factor)})
+        for q in content.questions
+    ]
+    camera = "off" if granted.camera == "off" else content.camera
+    return content.model_copy(update={"questions": questions, "camera": camera})
+
+
 @dataclass(frozen=True)
 class SessionView:
     """Everything known about one session, read in one go (pages and reports render from it)."""
@@ -154,7 +169,7 @@ class InterviewService:
         if template is None or invite is None:
             raise NotFound("session data incomplete")
         by_id = {a.question_id: a for a in answers}
-        return SessionView(session, template, template.parsed(), invite, by_id, list(follow_ups))
+        return SessionView(session, template, accommodated(template.parsed(), invite), invite, by_id, list(follow_ups))
 
     def list_sessions(self) -> list[SessionView]:
         """All sessions, newest first."""

@@ -63,6 +63,8 @@ class InviteService:
             candidate_name=request.candidate_name,
             candidate_email=str(request.candidate_email) if request.candidate_email else None,
             expires_at=utc_now() + timedelta(hours=request.expires_in_hours),
+            extra_time_factor=request.extra_time_factor,
+            camera=request.camera,
         )
         with self._db.session() as s:
             s.add(invite)

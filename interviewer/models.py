@@ -247,6 +247,12 @@ class Invite(SQLModel, table=True):
     expires_at: datetime
     revoked_at: datetime | None = None
     used_at: datetime | None = None
+    extra_time_factor: float = 1.0  # accommodation: each answer's time limit × this (1–3)
+    camera: str | None = SQLField(default=None, max_length=8)  # accommodation: "off" = no camera analysis
+
+    @property
+    def accommodations(self) -> Accommodations:
+        return Accommodations(extra_time_factor=self.extra_time_factor, camera=self.camera if self.camera else None)
 
 
 class InterviewSession(SQLModel, table=True):
@@ -353,8 +359,30 @@ class TemplatePublic(BaseModel):
     content: TemplateContent
 
 
-class InviteCreate(BaseModel):
-    """What an admin provides to invite a candidate."""
+class Accommodations(BaseModel):
+    """What an admin granted one candidate on the invite. They change the interview's conditions, never a score."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    extra_time_factor: Number = Field(
+        default=1.0, ge=1.0, le=3.0, description="Each answer's time limit is multiplied by this (e.g. 1.5 or 2)."
+    )
+    camera: Literal["off"] | None = Field(
+        default=None, description='"off": no camera analysis for this candidate, whatever the template says.'
+    )
+
+    @property
+    def any(self) -> bool:
+        return self.extra_time_factor != 1.0 or self.camera == "off"
+
+    def describe(self) -> list[str]:
+        """In plain words, e.g. ["extra time ×1.5", "no camera analysis"]."""
+        said = [f"extra time ×{self.extra_time_factor:g}"] if self.extra_time_factor != 1.0 else []
+        return said + (["no camera analysis"] if self.camera == "off" else [])
+
+
+class InviteCreate(Accommodations):
+    """What an admin provides to invite a candidate (with any accommodations)."""
 
     model_config = ConfigDict(extra="forbid")
 

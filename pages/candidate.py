@@ -80,6 +80,19 @@ def integrity_notice(content: TemplateContent) -> str:
     )
 
 
+def accommodation_notice(view: SessionView) -> str:
+    """What the company granted this candidate, said before they start (empty when nothing was)."""
+    granted = view.invite.accommodations
+    if not granted.any:
+        return ""
+    said = []
+    if granted.extra_time_factor != 1.0:
+        said.append(f"{granted.extra_time_factor:g} times the usual time for each answer")
+    if granted.camera == "off":
+        said.append("no camera analysis")
+    return f"- **Arranged for you:** {' and '.join(said)}. This never lowers your result.\n"
+
+
 def camera_notice(camera: str) -> str:
     """The notice's part on the camera: exactly what is analysed, and that no video leaves the device."""
     if camera == "off":
@@ -118,6 +131,7 @@ class CandidateInterview:
         llm = self.system.settings.llm_provider.value
         ui.label(f"Hello {view.invite.candidate_name}").classes("text-2xl font-semibold")
         ui.label(f"Interview: {view.content.name}" + (f" · {view.content.role}" if view.content.role else ""))
+        arranged = accommodation_notice(view)
         with ui.card().classes("w-full"):
             ui.label("Before you start: what we record and why").classes("text-lg font-medium")
             ui.markdown(
@@ -135,8 +149,8 @@ class CandidateInterview:
 - **How long it is kept:** any audio is deleted as soon as your report is made. Your answers and the
   report stay with the company until they delete them.
 - **Who sees it:** the people at the company who run this interview. A person reviews every result.
-- **Your choice:** if you prefer, a person assesses your answers instead of the automatic scoring. Nothing
-  else changes for you.
+{arranged}- **Your choice:** if you prefer, a person assesses your answers instead of the automatic scoring.
+  Nothing else changes for you.
 """
             ).mark("notice")
         by_person = ui.checkbox("Have a person assess my answers instead of the automatic scoring").mark("ai-opt-out")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
@@ -20,7 +22,14 @@ def register(system: System) -> None:
         if (redirect := admin_redirect(request, system)) is not None:
             return redirect
         templates = {t.family_id: f"{t.name} (v{t.version})" for t in system.templates.list_current()}
-        form = {"template": next(iter(templates), None), "name": "", "email": "", "hours": 168}
+        form: dict[str, Any] = {
+            "template": next(iter(templates), None),
+            "name": "",
+            "email": "",
+            "hours": 168,
+            "extra_time": 1.0,
+            "camera_off": False,
+        }
 
         def create() -> None:
             try:
@@ -29,6 +38,8 @@ def register(system: System) -> None:
                     candidate_name=str(form["name"]),
                     candidate_email=str(form["email"]).strip() or None,
                     expires_in_hours=int(form["hours"] or 0),
+                    extra_time_factor=float(form["extra_time"] or 1.0),
+                    camera="off" if form["camera_off"] else None,
                 )
                 created = system.invites.create(request_)
             except ValidationError as error:
@@ -60,6 +71,10 @@ def register(system: System) -> None:
                         ui.label(f"{row.template_name} · expires {row.invite.expires_at:%Y-%m-%d %H:%M} UTC").classes(
                             "text-sm text-gray-600"
                         )
+                        if granted := row.invite.accommodations.describe():
+                            ui.label("Accommodations: " + ", ".join(granted)).classes("text-sm").mark(
+                                f"invite-accommodations-{row.invite.id}"
+                            )
                     ui.space()
                     ui.badge(row.state.value).mark(f"invite-state-{row.invite.id}")
                     if row.state == InviteState.PENDING:
@@ -80,6 +95,12 @@ def register(system: System) -> None:
                         "w-36"
                     )
                     ui.button("Create link", on_click=create).mark("create-invite")
+                with ui.row().classes("w-full gap-4 items-end"):
+                    ui.label("Accommodations (never change a score):").classes("text-sm")
+                    ui.number("Extra time (× each time limit)", min=1, max=3, step=0.25, format="%.2f").bind_value(
+                        form, "extra_time"
+                    ).classes("w-56").mark("invite-extra-time")
+                    ui.checkbox("No camera analysis").bind_value(form, "camera_off").mark("invite-camera-off")
             with ui.card().classes("w-full bg-green-50") as new_link_card:
                 ui.label("Send this link to the candidate. It works once and is shown only now.")
                 new_link = ui.input("Link").props("readonly").classes("w-full").mark("invite-link")

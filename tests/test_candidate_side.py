@@ -9,11 +9,13 @@ from io import BytesIO
 from typing import Any
 
 import httpx
+from nicegui import app, ui
 from nicegui.testing import User
 from pypdf import PdfReader
 
 from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import Report
+from interviewer.system import System
 from tests.conftest import AppProcess, admin_headers
 from tests.test_api import ANSWER_1, ANSWER_2, create_template, invite, receive_until, ws_connect
 from tests.test_story import invite_link, log_in, see_within
@@ -32,6 +34,20 @@ def report_of(client: httpx.Client, session_id: str) -> tuple[dict[str, Any], st
     return report.json(), pdf_text(pdf.content)
 
 
+def answered_and_finished(app_process: AppProcess, started: dict[str, Any]) -> str:
+    """Both questions of tests.test_api's template answered over the socket; returns the session id once reported."""
+    with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+        state = receive_until(ws, "state")
+        for question_id, text in (("q-pipeline", ANSWER_1), ("q-failure", ANSWER_2)):
+            ws.send(json.dumps({"type": "answer", "question_id": question_id, "text": text}))
+            receive_until(ws, "ack")
+            ws.send(json.dumps({"type": "next" if question_id == "q-pipeline" else "finish"}))
+            if question_id == "q-pipeline":
+                assert receive_until(ws, "question")["question"]["time_limit_s"] == state["question"]["time_limit_s"]
+        receive_until(ws, "report")
+    return str(started["session_id"])
+
+
 def test_an_api_client_opts_out_and_reviewers_complete_the_scores(app_process: AppProcess) -> None:
     with app_process.client() as client:
         family_id = create_template(client)["family_id"]
@@ -42,14 +58,7 @@ def test_an_api_client_opts_out_and_reviewers_complete_the_scores(app_process: A
             "/interview/start", json={"invite_token": invite(client, family_id)["invite_token"], "ai_scoring": "no"}
         )
         assert refused.status_code == 422  # true or false, nothing else
-    with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
-        receive_until(ws, "state")
-        for question_id, text in (("q-pipeline", ANSWER_1), ("q-failure", ANSWER_2)):
-            ws.send(json.dumps({"type": "answer", "question_id": question_id, "text": text}))
-            receive_until(ws, "ack")
-            ws.send(json.dumps({"type": "next" if question_id == "q-pipeline" else "finish"}))
-        receive_until(ws, "report")
-    session_id = started["session_id"]
+    session_id = answered_and_finished(app_process, started)
     with app_process.client() as client:
         report, text = report_of(client, session_id)
         assert report["ai_scoring"] is False
@@ -148,3 +157,75 @@ async def test_a_candidate_asks_for_a_person_and_the_reviewer_sets_every_criteri
     await see_within(user, "(set by reviewers)", seconds=30)
     await user.should_see(marker="adjusted-total")
     await user.should_not_see(marker="criteria-left")
+
+
+def test_extra_time_and_no_camera_reach_the_candidate_and_the_report_but_never_the_score(
+    app_process: AppProcess,
+) -> None:
+    with app_process.client() as client:
+        family_id = create_template(client)["family_id"]
+
+        def started_with(**accommodations: Any) -> httpx.Response:
+            made = client.post(
+                "/api/invites",
+                json={"template_family_id": family_id, "candidate_name": "Ada Testperson", **accommodations},
+                headers=admin_headers(),
+            )
+            if made.status_code != 201:
+                return made
+            return client.post("/interview/start", json={"invite_token": made.json()["invite_token"]})
+
+        for refused in ({"extra_time_factor": 3.5}, {"extra_time_factor": 0.5}, {"camera": "on"}):
+            assert started_with(**refused).status_code == 422, refused
+        granted = started_with(extra_time_factor=1.5, camera="off").json()
+        plain = started_with().json()
+    assert [q["time_limit_s"] for q in granted["questions"]] == [180, 180]  # 120 s × 1.5
+    assert [q["time_limit_s"] for q in plain["questions"]] == [120, 120]
+    assert granted["accommodations"] == {"extra_time_factor": 1.5, "camera": "off"}
+
+    with_time = answered_and_finished(app_process, granted)
+    without = answered_and_finished(app_process, plain)
+    with app_process.client() as client:
+        report, text = report_of(client, with_time)
+        other, other_text = report_of(client, without)
+    assert report["accommodations"]["applied"] == ["extra time ×1.5", "no camera analysis"]
+    assert [a["time_limit_s"] for a in report["answers"]] == [180, 180]
+    assert report["scores"] == other["scores"]  # the same answers score the same: never a penalty
+    assert "Accommodations Granted: extra time ×1.5, no camera analysis." in text
+    assert "never change a score" in text
+    assert other["accommodations"]["applied"] == []
+    assert "Accommodations" not in other_text
+
+
+async def test_the_admin_grants_extra_time_and_the_candidates_timer_has_it(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    await log_in(user)
+    await user.open("/admin/invites")
+    user.find("invite-name").type("Katherine Johnson")
+    user.find("invite-extra-time").clear().type("1.5")
+    user.find("invite-camera-off").click()
+    user.find("create-invite").click()
+    await user.should_see("Accommodations: extra time ×1.5, no camera analysis")
+    link = user.find("invite-link").elements.pop()
+    assert isinstance(link, ui.input)
+    path = "/i/" + str(link.value).rsplit("/i/", 1)[1]
+
+    candidate = create_user()
+    await candidate.open(path)
+    await candidate.should_see("1.5 times the usual time for each answer")
+    await candidate.should_see("Your camera is not used.")
+    candidate.find("consent-box").click()
+    candidate.find("start-interview").click()
+    await candidate.should_see("Question 1 of 3")
+    monitor = candidate.find("attention-monitor").elements.pop()
+    assert monitor.props["camera"] == "off"
+
+    system: System = app.state.system
+    [view] = system.interview.list_sessions()
+    question = view.current_question
+    assert question is not None
+    assert question.time_limit_s == 270  # the example's 180 s × 1.5
+    system.interview.start_answer_clock(view.session.id, question.id)  # what hearing the question does
+    await candidate.open(path)  # the page continues where it was, with the clock running
+    await see_within(candidate, "Time left: 4:", seconds=10)  # 4:30 at most, not 3:00

@@ -19,7 +19,7 @@ from interviewer.api.strict_json import UnsafeJson, strict_loads
 from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
 from interviewer.interview import SessionView
-from interviewer.models import Flag, QuestionPublic
+from interviewer.models import Accommodations, Flag, QuestionPublic
 from interviewer.ratelimit import RateLimited
 from interviewer.security import CANDIDATE_COOKIE, origin_allowed
 from interviewer.system import System
@@ -49,6 +49,9 @@ class StartOut(BaseModel):
     ws_url: str
     expires_in_s: int
     ai_scoring: bool = Field(description="Whether the automatic scoring assesses the answers (else a person).")
+    accommodations: Accommodations = Field(
+        description="What the invite granted; the questions' `time_limit_s` already include the extra time."
+    )
 
 
 @router.post("/interview/start", responses=error_responses(403, 409, 410, 413, 422, 429))
@@ -74,6 +77,7 @@ async def start(body: StartIn, request: Request, system: SystemDep) -> StartOut:
         ws_url=f"/interview/ws/{session_id}?token=<ws_token>",
         expires_in_s=system.settings.ws_token_ttl_min * 60,
         ai_scoring=view.session.ai_scoring,
+        accommodations=view.invite.accommodations,
     )
 
 

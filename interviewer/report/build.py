@@ -8,6 +8,7 @@ from datetime import datetime
 from interviewer.attention import AttentionSummary
 from interviewer.interview import SessionView
 from interviewer.report.schema import (
+    AccommodationsSection,
     AttentionSection,
     AudioRetention,
     CandidateInfo,
@@ -84,4 +85,7 @@ def build_report(
             total_answer_seconds=round(sum(used), 1) if used else None,
         ),
         audio=audio,
+        accommodations=AccommodationsSection(
+            **view.invite.accommodations.model_dump(), applied=view.invite.accommodations.describe()
+        ),
     )

@@ -120,6 +120,7 @@ def render_pdf(report: Report) -> bytes:
         *_header(report, styles),
         *_overall(report, styles),
         *_review(report, styles),
+        *_accommodations(report, styles),
         *_criteria(report, styles),
         *_answers(report, styles),
         *_language_model(report, styles),
@@ -225,6 +226,17 @@ def _review(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             )
         )
     return flow
+
+
+def _accommodations(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Said only when the invite granted any; nothing otherwise."""
+    granted = report.accommodations
+    if not granted.applied:
+        return []
+    return [
+        Paragraph("Accommodations", s["h2"]),
+        Paragraph(f"Granted: {_text(', '.join(granted.applied))}. {_text(granted.note)}", s["body"]),
+    ]
 
 
 def _bar_chart(report: Report) -> Drawing:

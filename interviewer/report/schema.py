@@ -8,6 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from interviewer.models import Accommodations
 from interviewer.scoring import ScoreCard, UnscoredCard
 
 REPORT_SCHEMA_VERSION = "1"
@@ -72,6 +73,13 @@ class AudioRetention(BaseModel):
     files_deleted: int
 
 
+class AccommodationsSection(Accommodations):
+    """What the invite granted the candidate: conditions of the interview, never a penalty (no score reads them)."""
+
+    applied: list[str] = []  # in plain words, e.g. ["extra time ×1.5", "no camera analysis"]
+    note: str = "Accommodations change the interview's conditions only; they never change a score."
+
+
 class Adjustment(BaseModel):
     """A reviewer changed one criterion's score, and said why."""
 
@@ -105,3 +113,4 @@ class Report(BaseModel):
     timings: Timings
     audio: AudioRetention
     review: ReviewSection = ReviewSection()
+    accommodations: AccommodationsSection = AccommodationsSection()
