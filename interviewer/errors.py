@@ -27,6 +27,12 @@ class Invalid(DomainError):
     status_code = 422
 
 
+class TooLarge(DomainError):
+    """More data than the request may carry or keep (e.g. audio past an answer's time limit)."""
+
+    status_code = 413
+
+
 class LinkProblem(DomainError):
     """An invite link that cannot be used; `reason` is one of invalid, expired, revoked, used."""
 

@@ -307,3 +307,21 @@ def test_the_browser_stops_retrying_and_keeps_what_was_heard_for_typing(tmp_path
         app.stop()
     assert "What we heard so far is in the box" in status
     assert "every change before we ship" in typed.lower(), typed  # the first sentence, kept
+
+
+def test_nobody_fills_the_disk_through_an_answer(stt_app: AppProcess) -> None:
+    short = {**TEMPLATE, "questions": [{**TEMPLATE["questions"][0], "time_limit_s": 10}, *TEMPLATE["questions"][1:]]}
+    with stt_app.client() as client:
+        started = start(client, create_template(client, short)["family_id"])
+        ahead = post(client, started, 10_000, b"\x00" * CHUNK_BYTES)
+        ten_seconds = b"\x00" * (CHUNK_BYTES * 20)
+        codes = [post(client, started, seq, ten_seconds).status_code for seq in range(5)]
+        last = post(client, started, 5, ten_seconds)
+    folder = Path(stt_app.env["STORAGE_DIR"]) / "audio" / started["session_id"]
+    assert ahead.status_code == 422, ahead.text
+    assert "ahead" in ahead.json()["detail"]
+    assert not list(folder.glob("*.part")), "a chunk refused is not kept"
+    assert codes == [200] * 4 + [413], "10 s allowed × 1.25 + 30 s slack: the fifth 10 s chunk is too much"
+    assert last.status_code == 413
+    assert "exceed" in last.json()["detail"]
+    assert (folder / "q-pipeline.wav").stat().st_size <= 44 + (10 * 1.25 + 30) * 32_000

@@ -16,7 +16,10 @@ from interviewer.interview import InterviewService
 from interviewer.models import utc_now
 from interviewer.stt.stream import AnswerAudio, AnswerStream, ChunkAck
 from interviewer.stt.transcriber import Transcriber
-from interviewer.stt.vad import VadSegmenter
+from interviewer.stt.vad import SAMPLE_RATE, VadSegmenter
+
+AUDIO_SLACK_FACTOR = 1.25  # an answer keeps at most its time limit × this, plus AUDIO_SLACK_S, of audio
+AUDIO_SLACK_S = 30
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +62,14 @@ class SpeechService:
         async with self._locks[key]:
             stream = self._streams.get(key)
             if stream is None:
-                self._require_current(session_id, question_id)
+                time_limit_s = self._require_current(session_id, question_id)
                 folder = self._audio_root / session_id
                 if not (folder / f"{question_id}.wav").exists():
                     self.transcriber.admit_new_answer()  # raises Busy when the queue is full
                 vad = VadSegmenter(end_silence_ms=self._segment_silence_ms)
-                stream = self._streams[key] = AnswerStream(AnswerAudio(folder, question_id), self.transcriber, vad)
+                budget = int((time_limit_s * AUDIO_SLACK_FACTOR + AUDIO_SLACK_S) * SAMPLE_RATE * 2)
+                audio = AnswerAudio(folder, question_id, max_bytes=budget)
+                stream = self._streams[key] = AnswerStream(audio, self.transcriber, vad)
             had_final = stream.final is not None
             before = stream.partial
             ack = await stream.add(seq, pcm, final)
@@ -81,13 +86,15 @@ class SpeechService:
             )
         return ack
 
-    def _require_current(self, session_id: str, question_id: str) -> None:
+    def _require_current(self, session_id: str, question_id: str) -> int:
+        """The current question's time limit (s); `Conflict` when `question_id` is not the current question."""
         view = self._interview.view(session_id)
         current = view.current_question
         if current is None:
             raise Conflict(f"the interview is {view.session.status.value}, not in progress")
         if current.id != question_id:
             raise Conflict(f"question {question_id!r} is not the current question ({current.id!r})")
+        return current.time_limit_s
 
     def forget(self, session_id: str) -> None:
         """Drop in-memory streams of a session (after its audio was deleted)."""

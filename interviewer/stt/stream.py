@@ -4,6 +4,10 @@ Chunks are written to disk before they are acknowledged: the contiguous prefix g
 `<question_id>.wav`, chunks that arrive ahead of a gap wait in `<question_id>.<seq>.part`, and a small
 `<question_id>.json` records how far the WAV is valid. A repeated chunk is acknowledged again without
 being stored twice; the acknowledgement lists the sequence numbers still missing.
+
+Bounds, so that nobody can fill the disk through an interview: a chunk may run at most MAX_AHEAD sequence
+numbers ahead of the first missing one (422 otherwise; the list of missing numbers stays short), and an
+answer keeps at most `max_bytes` of audio — its time limit plus slack, see `SpeechService` (413 beyond).
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from interviewer.errors import Invalid, TooLarge
 from interviewer.stt.transcriber import SegmentText, Transcriber, Word
 from interviewer.stt.vad import SAMPLE_RATE, Segment, VadSegmenter
 
 PAUSE_S = 0.8  # a silence between words at least this long counts as a pause
+MAX_AHEAD = 240  # chunks (2 minutes of 0.5 s chunks) past the first missing one
 
 
 class Transcript(BaseModel):
@@ -46,9 +52,10 @@ class ChunkAck:
 class AnswerAudio:
     """The durable chunk store of one answer."""
 
-    def __init__(self, folder: Path, question_id: str) -> None:
+    def __init__(self, folder: Path, question_id: str, max_bytes: int | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
+        self.max_bytes = max_bytes
         self.wav = folder / f"{question_id}.wav"
         self._meta = folder / f"{question_id}.json"
         self._prefix = question_id
@@ -65,12 +72,26 @@ class AnswerAudio:
             f.truncate(44 + self._bytes)  # drop a half-written append from before a crash
 
     def store(self, seq: int, pcm: bytes, final: bool) -> list[bytes]:
-        """Keep a chunk; returns the audio that became contiguous (in order), possibly none."""
-        if final:
-            self.final_seq = seq
+        """Keep a chunk; returns the audio that became contiguous (in order), possibly none.
+
+        Raises `Invalid` for a chunk too far ahead and `TooLarge` past the answer's audio budget (nothing kept)."""
         if seq < self.next_seq or self._part(seq).exists():
+            if final:
+                self.final_seq = seq
             self._save_meta()
             return []
+        if seq - self.next_seq > MAX_AHEAD:
+            raise Invalid(
+                f"chunk {seq} is more than {MAX_AHEAD} ahead of the first missing one ({self.next_seq}): "
+                "send the missing chunks first"
+            )
+        if self.max_bytes is not None and self._stored_bytes() + len(pcm) > self.max_bytes:
+            raise TooLarge(
+                f"this answer's audio would exceed {self.max_bytes} bytes "
+                f"({self.max_bytes / (SAMPLE_RATE * 2):.0f} s, the time limit with slack)"
+            )
+        if final:
+            self.final_seq = seq
         if seq > self.next_seq:
             self._part(seq).write_bytes(pcm)
             self._save_meta()
@@ -99,6 +120,9 @@ class AnswerAudio:
         tmp = self._meta.with_suffix(".tmp")
         tmp.write_text(json.dumps(meta))
         tmp.replace(self._meta)
+
+    def _stored_bytes(self) -> int:
+        return self._bytes + sum(p.stat().st_size for p in self.folder.glob(f"{self._prefix}.*.part"))
 
     def _part(self, seq: int) -> Path:
         return self.folder / f"{self._prefix}.{seq}.part"
