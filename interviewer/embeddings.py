@@ -26,6 +26,7 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -45,6 +46,8 @@ THREADS = 1  # fixed, so results do not depend on the machine's core count
 CACHE_SIZE = 50_000  # sentence vectors kept (1.5 KB each)
 STATES_CACHE_SIZE = 2_000  # texts whose word-piece vectors are kept (about 100 KB each)
 BATCH = 8  # larger batches run no faster on 2 cores and hold more memory
+PARALLEL_RUNS = 2  # batches run side by side (one thread each): a batch's result does not depend on it
+_RUNNERS = ThreadPoolExecutor(max_workers=PARALLEL_RUNS, thread_name_prefix="embeddings")
 DIMENSIONS = 384
 
 
@@ -196,6 +199,19 @@ class SentenceEmbedder:
                 self._states.popitem(last=False)
             return found
 
+    def _run_batch(self, batch: list[list[int]]) -> list[np.ndarray]:
+        """The word-piece vectors of each id list of one batch (padding masked out)."""
+        assert self._session is not None
+        width = max(len(ids) for ids in batch)
+        ids_array = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros_like(ids_array)
+        for row, ids in enumerate(batch):
+            ids_array[row, : len(ids)] = ids
+            mask[row, : len(ids)] = 1
+        feeds = {"input_ids": ids_array, "attention_mask": mask, "token_type_ids": np.zeros_like(ids_array)}
+        hidden: np.ndarray = self._session.run(None, feeds)[0]  # (batch, pieces, 384)
+        return [hidden[row, : len(ids)].astype(np.float32) for row, ids in enumerate(batch)]
+
     def _run(self, texts: list[str]) -> list[TokenStates]:
         """Run the model over `texts` in batches of similar length; a text over MAX_TOKENS word pieces is run in
         consecutive windows."""
@@ -215,23 +231,17 @@ class SentenceEmbedder:
                     )
                 )
         order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
+        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
         outputs: dict[int, np.ndarray] = {}
-        for start in range(0, len(order), BATCH):
-            batch = order[start : start + BATCH]
-            width = max(len(windows[w][1]) for w in batch)
-            ids_array = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros_like(ids_array)
-            for row, w in enumerate(batch):
-                ids_array[row, : len(windows[w][1])] = windows[w][1]
-                mask[row, : len(windows[w][1])] = 1
-            assert self._session is not None
-            feeds = {"input_ids": ids_array, "attention_mask": mask, "token_type_ids": np.zeros_like(ids_array)}
-            hidden: np.ndarray = self._session.run(None, feeds)[0]  # (batch, pieces, 384)
-            for row, w in enumerate(batch):
-                outputs[w] = hidden[row, : len(windows[w][1])].astype(np.float32)
+        results_of_batches = _RUNNERS.map(self._run_batch, [[windows[w][1] for w in b] for b in batches])
+        for batch, hidden in zip(batches, results_of_batches, strict=True):
+            outputs.update(zip(batch, hidden, strict=True))
+        by_text: dict[int, list[int]] = {}
+        for w, window in enumerate(windows):
+            by_text.setdefault(window[0], []).append(w)
         results = []
         for index in range(len(texts)):
-            mine = [w for w, window in enumerate(windows) if window[0] == index]
+            mine = by_text[index]
             results.append(
                 TokenStates(
                     np.concatenate([outputs[w] for w in mine]),
