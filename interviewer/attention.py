@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlmodel import col, select
 
 from interviewer.db import Database
-from interviewer.errors import Invalid
+from interviewer.errors import Conflict, Invalid, NotFound
 from interviewer.events import SessionEvents
 from interviewer.invites import as_utc
-from interviewer.models import AttentionEventRow, InterviewSession, utc_now
+from interviewer.models import AttentionEventRow, InterviewSession, SessionStatus, utc_now
 from interviewer.ratelimit import RateLimiter
 
 MAX_MESSAGE_BYTES = 4096
@@ -72,6 +72,30 @@ class AttentionEventIn(BaseModel):
     @property
     def values(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+
+PLAIN_WORDS: dict[str, str] = {
+    AttentionKind.FACE_ABSENT.value: "face not visible",
+    AttentionKind.MULTIPLE_FACES.value: "more than one person in view",
+    AttentionKind.LOOKING_AWAY.value: "looking away from the screen",
+    AttentionKind.PHONE_DETECTED.value: "a phone in view",
+    AttentionKind.TAB_HIDDEN.value: "this tab was hidden",
+    AttentionKind.WINDOW_BLUR.value: "another window was in front",
+    AttentionKind.PASTE.value: "text pasted into an answer",
+    AttentionKind.CAMERA_LOST.value: "the camera stopped",
+}
+MAX_NOTE_CHARS = 300
+
+
+def in_plain_words(kind: str, start_ms: int, duration_ms: int, started_ms: int | None) -> str:
+    """An event as the candidate reads it, e.g. "face not visible, 12 s at 3:40" (time since the interview began)."""
+    what = PLAIN_WORDS.get(kind, kind)
+    seconds = round(duration_ms / 1000)
+    said = f"{what}, {seconds} s" if seconds >= 1 else what
+    if started_ms is None:
+        return said
+    at = max(0, start_ms - started_ms) // 1000
+    return f"{said} at {at // 60}:{at % 60:02d}"
 
 
 class KindSummary(BaseModel):
@@ -134,6 +158,20 @@ class AttentionService:
                 )
             )
 
+    def add_note(self, session: InterviewSession, event_id: int, note: str) -> None:
+        """The candidate's short note on one of their own events (before they finish); "" removes it."""
+        note = " ".join(note.split())
+        if len(note) > MAX_NOTE_CHARS:
+            raise Invalid(f"a note is at most {MAX_NOTE_CHARS} characters")
+        if session.status != SessionStatus.IN_PROGRESS:
+            raise Conflict("notes can be added only before the interview is finished")
+        with self._db.session() as s:
+            row = s.get(AttentionEventRow, event_id)
+            if row is None or row.session_id != session.id:
+                raise NotFound("no such attention event in this interview")
+            row.candidate_note = note or None
+            s.add(row)
+
     def summary(self, session: InterviewSession) -> AttentionSummary:
         """The session's events over the interview so far: from consent to its end (or now, while it runs)."""
         started, ended = session.consented_at, session.finished_at or utc_now()
@@ -172,6 +210,7 @@ def summarize(rows: list[AttentionEventRow], started_ms: int | None, ended_ms: i
             "duration_ms": r.duration_ms,
             "confidence": r.confidence,
             **(r.measured or {}),
+            **({"candidate_note": r.candidate_note} if r.candidate_note else {}),
         }
         for r in rows
     ]

@@ -317,6 +317,7 @@ class AttentionEventRow(SQLModel, table=True):
     confidence: float
     measured: dict | None = SQLField(default=None, sa_column=Column(JSON, nullable=True))  # type: ignore[type-arg]
     received_at: datetime = SQLField(default_factory=utc_now)
+    candidate_note: str | None = SQLField(default=None, max_length=300)  # what the candidate said about it
 
 
 class CachedRating(SQLModel, table=True):

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
+from interviewer.attention import MAX_NOTE_CHARS, in_plain_words
 from interviewer.errors import DomainError, NotFound
 from interviewer.interview import SessionView
 from interviewer.invites import as_utc
@@ -115,6 +116,7 @@ class CandidateInterview:
         self.session_id = session_id
         self.monitor: AttentionMonitor | None = None
         self.camera = "off"
+        self.flags_before: str | None = None  # the last question, once answered: its flags are shown before finishing
 
     @ui.refreshable_method
     async def content(self) -> None:
@@ -122,7 +124,11 @@ class CandidateInterview:
         if view.session.status == SessionStatus.CONSENT:
             self.notice(view)
         elif view.session.status == SessionStatus.IN_PROGRESS:
-            await self.question(view)
+            current = view.current_question
+            if current is not None and current.id == self.flags_before:
+                self.own_flags(view, current.id)
+            else:
+                await self.question(view)
         else:
             ui.label("Thank you!").classes("text-2xl font-semibold").mark("thanks")
             ui.label("Your answers are saved and the interview is complete. You can close this window.")
@@ -241,14 +247,71 @@ class CandidateInterview:
         self.content.refresh()
 
     async def submit(self, question_id: str, text: str) -> None:
-        """Save the answer (if any, and unless it is the stored transcript), then go on."""
+        """Save the answer (if any, and unless it is the stored transcript), then go on; before the last question
+        finishes the interview, the candidate sees the attention events recorded (if any)."""
         try:
-            stored = self.system.interview.view(self.session_id).answers.get(question_id)
+            view = self.system.interview.view(self.session_id)
+            stored = view.answers.get(question_id)
             if text.strip() and (stored is None or stored.text != text):
                 await self.system.interview.save_answer(self.session_id, question_id, text)
+            if (
+                view.is_last_question
+                and self.flags_before != question_id
+                and self.system.attention.events(view.session.id)
+            ):
+                self.flags_before = question_id
+            else:
+                await self.system.interview.next_question(self.session_id, from_question_id=question_id)
+        except DomainError as error:
+            ui.notify(error.detail, type="warning")
+        self.content.refresh()
+
+    def own_flags(self, view: SessionView, question_id: str) -> None:
+        """Before finishing: the attention events of this interview in plain words, each with room for a note."""
+        events = self.system.attention.events(view.session.id)
+        started = view.session.consented_at
+        started_ms = int(as_utc(started).timestamp() * 1000) if started else None
+        ui.label("Before you finish").classes("text-2xl font-semibold")
+        scored = " This interview's rubric also counts some of them." if view.content.integrity_criteria else ""
+        ui.label(
+            "Your browser noted these moments during the interview. A person at the company reviews them, and sees "
+            f"any note you add here next to them (for example: “my child came into the room”).{scored}"
+        ).mark("flags-intro")
+        notes: dict[int, ui.input] = {}
+        with ui.column().classes("w-full gap-2").props("role=list aria-label='Moments your browser noted'"):
+            for index, event in enumerate(events):
+                with ui.card().classes("w-full").props("role=listitem"):
+                    words = in_plain_words(event.kind, event.start_ms, event.duration_ms, started_ms)
+                    ui.label(words[:1].upper() + words[1:]).classes("font-medium").mark(f"flag-{index}")
+                    notes[event.id or 0] = (
+                        ui.input(f"Your note on this (optional, up to {MAX_NOTE_CHARS} characters)")
+                        .props(f"maxlength={MAX_NOTE_CHARS}")
+                        .classes("w-full")
+                        .mark(f"flag-note-{index}")
+                    )
+                    notes[event.id or 0].value = event.candidate_note or ""
+        with ui.row():
+            ui.button("Back to the question", on_click=self.back_to_question).props("flat").mark("flags-back")
+            ui.button("Finish the interview", on_click=lambda: self.finish_with_notes(question_id, notes)).mark(
+                "flags-finish"
+            )
+
+    def back_to_question(self) -> None:
+        self.flags_before = None
+        self.content.refresh()
+
+    async def finish_with_notes(self, question_id: str, notes: dict[int, ui.input]) -> None:
+        """Keep the candidate's notes, then go on (this finishes the interview unless a follow-up comes)."""
+        try:
+            view = self.system.interview.view(self.session_id)
+            stored = {e.id: e.candidate_note or "" for e in self.system.attention.events(self.session_id)}
+            for event_id, box in notes.items():
+                if " ".join(str(box.value or "").split()) != stored.get(event_id, ""):
+                    self.system.attention.add_note(view.session, event_id, str(box.value or ""))
             await self.system.interview.next_question(self.session_id, from_question_id=question_id)
         except DomainError as error:
             ui.notify(error.detail, type="warning")
+            return
         self.content.refresh()
 
 

@@ -221,6 +221,10 @@ class SessionLiveView:
             when = datetime.fromtimestamp(event.start_ms / 1000, UTC)
             seconds = f" for {event.duration_ms / 1000:.1f} s" if event.duration_ms else ""
             ui.label(f"{when:%H:%M:%S} UTC · {event.kind}{seconds}").mark(f"attention-{event.kind}")
+            if event.candidate_note:
+                ui.label(f"Candidate's note: “{event.candidate_note}”").classes("text-sm italic ml-4").mark(
+                    f"attention-note-{event.id}"
+                )
 
     async def finalize(self) -> None:
         await self.system.reports.finalize(self.session_id, allow_unfinished=True)

@@ -9,10 +9,14 @@ from io import BytesIO
 from typing import Any
 
 import httpx
+import pytest
 from nicegui import app, ui
 from nicegui.testing import User
 from pypdf import PdfReader
 
+from interviewer.errors import Conflict, Invalid, NotFound
+from interviewer.invites import as_utc
+from interviewer.models import InviteCreate, SessionStatus, utc_now
 from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import Report
 from interviewer.system import System
@@ -229,3 +233,73 @@ async def test_the_admin_grants_extra_time_and_the_candidates_timer_has_it(
     system.interview.start_answer_clock(view.session.id, question.id)  # what hearing the question does
     await candidate.open(path)  # the page continues where it was, with the clock running
     await see_within(candidate, "Time left: 4:", seconds=10)  # 4:30 at most, not 3:00
+
+
+async def test_the_candidate_sees_their_flags_before_finishing_and_their_note_reaches_the_report(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    await log_in(user)
+    path = await invite_link(user, "Dorothy Vaughan")
+    candidate = create_user()
+    await candidate.open(path)
+    candidate.find("consent-box").click()
+    candidate.find("start-interview").click()
+    await candidate.should_see("Question 1 of 3")
+    system: System = app.state.system
+    [view] = system.interview.list_sessions()
+    assert view.session.consented_at is not None
+    began = int(as_utc(view.session.consented_at).timestamp() * 1000)
+    for event in (  # as the candidate's browser reports them (the page's attention monitor)
+        {"type": "attention", "event": "face_absent", "start_ms": began + 40_000, "duration_ms": 12_000},
+        {"type": "attention", "event": "paste", "start_ms": began + 50_000},
+    ):
+        await system.attention.record(view.session.id, event)
+
+    for number in (2, 3):
+        candidate.find("answer-box").type("I cached the hot reads in Redis and added an index; latency halved.")
+        candidate.find("next-button").click()
+        await candidate.should_see(f"Question {number} of 3")
+    candidate.find("answer-box").type("Profile first, then cache.")
+    candidate.find("next-button").click()
+    await candidate.should_see("Before you finish")  # not finished yet: the flags come first
+    await candidate.should_see("Face not visible, 12 s at 0:40")
+    await candidate.should_see("Text pasted into an answer at 0:50")
+    assert system.interview.view(view.session.id).session.status == SessionStatus.IN_PROGRESS
+    candidate.find("flag-note-0").type("My   son came into the room and I turned to him.")
+    candidate.find("flags-finish").click()
+    await candidate.should_see("Thank you!")
+
+    with pytest.raises(Conflict):  # after finishing, the flags are as they were
+        system.attention.add_note(system.interview.view(view.session.id).session, 1, "Changed my mind.")
+    await user.open(f"/admin/sessions/{view.session.id}")
+    await see_within(user, "Download PDF", seconds=60)
+    await user.should_see("Candidate's note: “My son came into the room and I turned to him.”")
+    stored = system.reports.stored(view.session.id)
+    assert stored is not None
+    report = Report.model_validate_json(stored.report_json)
+    face, paste = report.attention.events
+    assert face["candidate_note"] == "My son came into the room and I turned to him."
+    assert "candidate_note" not in paste
+    text = pdf_text(stored.pdf)
+    assert "The candidate's notes on these flags" in text
+    assert "face not visible, 12 s at 0:40 — “My son came into the room and I turned to him.”" in text
+
+
+async def test_a_note_is_short_and_only_on_the_candidates_own_flags(user: User) -> None:
+    await log_in(user)
+    system: System = app.state.system
+    family_id = system.templates.list_current()[0].family_id
+    sessions = []
+    for name in ("Mary Jackson", "Christine Darden"):
+        token = system.invites.create(InviteCreate(template_family_id=family_id, candidate_name=name)).invite_token
+        sessions.append(system.interview.open_invite(token, consented=True))
+    now = int(utc_now().timestamp() * 1000)
+    await system.attention.record(sessions[0], {"type": "attention", "event": "tab_hidden", "start_ms": now})
+    [event] = system.attention.events(sessions[0])
+    mine, other = (system.interview.view(s).session for s in sessions)
+    with pytest.raises(Invalid):
+        system.attention.add_note(mine, event.id or 0, "x" * 301)
+    with pytest.raises(NotFound):
+        system.attention.add_note(other, event.id or 0, "Not my flag.")
+    system.attention.add_note(mine, event.id or 0, "I looked up a word.")
+    assert system.attention.events(sessions[0])[0].candidate_note == "I looked up a word."

@@ -24,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from interviewer.attention import in_plain_words
 from interviewer.report.schema import Report
 from interviewer.scoring import EvidenceSpan, ScoreCard
 
@@ -391,6 +392,22 @@ def _attention(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     counts = ", ".join(_kind_count(k["kind"], k["count"], k["total_ms"]) for k in attention.by_kind)
     flow.append(Paragraph(_text(counts), s["body"]))
     flow.append(_timeline_chart(report))
+    return flow + _candidate_notes(report, s)
+
+
+def _candidate_notes(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """What the candidate wrote about their own flags before finishing, next to each flag; nothing without notes."""
+    noted = [e for e in report.attention.events if e.get("candidate_note")]
+    if not noted:
+        return []
+    started = report.timings.started_at
+    started_ms = int(started.timestamp() * 1000) if started else None
+    flow: list[Flowable] = [Paragraph("The candidate's notes on these flags", s["h3"])]
+    for event in noted:
+        words = in_plain_words(
+            str(event["event"]), int(str(event["start_ms"])), int(str(event["duration_ms"])), started_ms
+        )
+        flow.append(Paragraph(f"<b>{_text(words)}</b> — “{_text(str(event['candidate_note']))}”", s["body"]))
     return flow
 
 
