@@ -43,6 +43,10 @@ from interviewer.security import hash_token
 log = logging.getLogger(__name__)
 
 
+PRACTICE_ID = "practice"
+"""The practice question's id in audio URLs; no answer is ever stored under it (question ids are the template's)."""
+
+
 def accommodated(content: TemplateContent, invite: Invite) -> TemplateContent:
     """The template as it applies to this candidate, with the invite's accommodations: each answer's time limit
     × the extra-time factor (whole seconds), and no camera analysis if the invite says so. No engine reads either,

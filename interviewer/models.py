@@ -153,6 +153,9 @@ class CriterionSpec(BaseModel):
         return self
 
 
+DEFAULT_PRACTICE_QUESTION = "To try things out: what did you have for breakfast today?"
+
+
 class TemplateContent(BaseModel):
     """Everything an admin writes for one interview: questions and the rubric."""
 
@@ -170,6 +173,13 @@ class TemplateContent(BaseModel):
     criteria: list[CriterionSpec] = Field(min_length=1, max_length=20)
     silence_end_s: Number = Field(
         default=4.0, ge=1.0, le=30.0, description="A spoken answer ends after this much silence."
+    )
+    practice_question: str = Field(
+        default="",
+        max_length=2000,
+        description="Asked before the first question so the candidate can try the page (the interviewer's voice, "
+        "answering); its answer is never stored or scored, and it can be repeated. '' for none (the editor "
+        "fills in DEFAULT_PRACTICE_QUESTION for a new template).",
     )
     camera: Literal["off", "optional", "required"] = Field(
         default="optional",

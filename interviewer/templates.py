@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from interviewer.db import Database
 from interviewer.errors import NotFound
 from interviewer.models import (
+    DEFAULT_PRACTICE_QUESTION,
     CriterionSpec,
     InterviewSession,
     QuestionSpec,
@@ -104,6 +105,7 @@ def example_template() -> TemplateContent:
     return TemplateContent(
         name="Backend engineer (example)",
         role="Backend engineer",
+        practice_question=DEFAULT_PRACTICE_QUESTION,
         questions=[
             QuestionSpec(
                 id="q-intro",

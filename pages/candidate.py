@@ -15,7 +15,7 @@ from nicegui import ui
 
 from interviewer.attention import MAX_NOTE_CHARS, in_plain_words
 from interviewer.errors import DomainError, NotFound
-from interviewer.interview import SessionView
+from interviewer.interview import PRACTICE_ID, SessionView
 from interviewer.invites import as_utc
 from interviewer.models import SessionStatus, TemplateContent, utc_now
 from interviewer.ratelimit import RateLimited
@@ -116,6 +116,7 @@ class CandidateInterview:
         self.session_id = session_id
         self.monitor: AttentionMonitor | None = None
         self.camera = "off"
+        self.practising = False  # after consent, until the candidate starts the real questions (not stored)
         self.flags_before: str | None = None  # the last question, once answered: its flags are shown before finishing
 
     @ui.refreshable_method
@@ -127,6 +128,8 @@ class CandidateInterview:
             current = view.current_question
             if current is not None and current.id == self.flags_before:
                 self.own_flags(view, current.id)
+            elif self.practising and view.content.practice_question:
+                await self.practice(view)
             else:
                 await self.question(view)
         else:
@@ -244,6 +247,7 @@ class CandidateInterview:
             return
         if self.monitor is not None:
             self.monitor.set_camera(self.camera)  # the camera is asked for only after consent
+        self.practising = True
         self.content.refresh()
 
     async def submit(self, question_id: str, text: str) -> None:
@@ -264,6 +268,38 @@ class CandidateInterview:
                 await self.system.interview.next_question(self.session_id, from_question_id=question_id)
         except DomainError as error:
             ui.notify(error.detail, type="warning")
+        self.content.refresh()
+
+    async def practice(self, view: SessionView) -> None:
+        """A practice question before the first one: hear the interviewer, try answering, see what we would get.
+        Nothing of it is stored or scored, and it can be repeated; the real questions' clocks have not started."""
+        text = view.content.practice_question
+        ui.label("Practice question (not recorded, not scored)").classes("text-sm text-gray-600").mark("practice")
+        voiced = await self.system.voice.speak(text)
+        spoken = voiced[0] if voiced else None
+        audio_url = f"/interview/{self.session_id}/audio/{PRACTICE_ID}" if spoken and spoken.media_type else ""
+        Avatar(text, audio_url, spoken, on_ended=lambda: None).classes("w-full").mark("practice-avatar")
+        ui.label(text).classes("sr-only").mark("practice-question")
+        answer = ui.textarea("Your practice answer").props("autogrow outlined").classes("w-full")
+        answer.mark("practice-answer")
+        echo = ui.label().classes("italic text-gray-700").props('aria-live="polite"').mark("practice-echo")
+
+        def check() -> None:
+            typed = str(answer.value or "").strip()
+            echo.set_text(f"This is what we would receive: “{typed}”" if typed else "We received no answer yet.")
+
+        def again() -> None:
+            answer.set_value("")
+            echo.set_text("")
+            self.content.refresh()  # the interviewer asks it again
+
+        with ui.row():
+            ui.button("Check my answer", on_click=check).props("outline").mark("practice-check")
+            ui.button("Try again", on_click=again).props("flat").mark("practice-again")
+            ui.button("Start the real interview", on_click=self.end_practice).mark("practice-done")
+
+    def end_practice(self) -> None:
+        self.practising = False
         self.content.refresh()
 
     def own_flags(self, view: SessionView, question_id: str) -> None:

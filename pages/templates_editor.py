@@ -10,7 +10,7 @@ from nicegui import run, ui
 from pydantic import ValidationError
 
 from interviewer.errors import NotFound
-from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
+from interviewer.models import DEFAULT_PRACTICE_QUESTION, CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.scoring import AnswerForScoring
 from interviewer.system import System
 from interviewer.tts.service import VoiceService
@@ -91,6 +91,7 @@ def _draft(content: TemplateContent | None) -> dict[str, Any]:
             name="New template",
             questions=[QuestionSpec(text="Tell me about yourself.")],
             criteria=[CriterionSpec(name="Communication")],
+            practice_question=DEFAULT_PRACTICE_QUESTION,  # on by default; cleared, the template has none
         )
     draft = content.model_dump()
     draft["criteria"] = [_criterion_draft(c) for c in content.criteria]
@@ -157,6 +158,9 @@ class TemplateEditor:
         ui.select(SCORING_ENGINES, label="Scoring").bind_value(self.draft, "scoring").classes("w-96").mark(
             "scoring-engine"
         ).tooltip("Reports name the engine; templates saved before v2 keep v1")
+        ui.input("Practice question (asked first; never stored or scored; empty for none)").bind_value(
+            self.draft, "practice_question"
+        ).classes("w-full").mark("practice-question")
         ui.label("Questions (asked in this order)").classes("text-lg font-medium mt-2")
         self.preview_slot = ui.row().classes("w-full")
         self.questions()

@@ -21,10 +21,17 @@ from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import Report
 from interviewer.system import System
 from tests.conftest import AppProcess, admin_headers
-from tests.test_api import ANSWER_1, ANSWER_2, create_template, invite, receive_until, ws_connect
+from tests.test_api import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite, receive_until, ws_connect
 from tests.test_story import invite_link, log_in, see_within
 
 REASON = "Read both answers with the hiring manager; solid, specific examples."
+
+
+async def skip_practice(candidate: User) -> None:
+    """The example template starts with its practice question; go on to the first real one."""
+    await candidate.should_see(marker="practice")
+    candidate.find("practice-done").click()
+    await candidate.should_see("Question 1 of 3")
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -135,7 +142,7 @@ async def test_a_candidate_asks_for_a_person_and_the_reviewer_sets_every_criteri
     candidate.find("ai-opt-out").click()
     candidate.find("consent-box").click()
     candidate.find("start-interview").click()
-    await candidate.should_see("Question 1 of 3")
+    await skip_practice(candidate)
 
     await user.open("/admin")
     user.find("Katherine Johnson").click()
@@ -221,7 +228,7 @@ async def test_the_admin_grants_extra_time_and_the_candidates_timer_has_it(
     await candidate.should_see("Your camera is not used.")
     candidate.find("consent-box").click()
     candidate.find("start-interview").click()
-    await candidate.should_see("Question 1 of 3")
+    await skip_practice(candidate)
     monitor = candidate.find("attention-monitor").elements.pop()
     assert monitor.props["camera"] == "off"
 
@@ -244,7 +251,7 @@ async def test_the_candidate_sees_their_flags_before_finishing_and_their_note_re
     await candidate.open(path)
     candidate.find("consent-box").click()
     candidate.find("start-interview").click()
-    await candidate.should_see("Question 1 of 3")
+    await skip_practice(candidate)
     system: System = app.state.system
     [view] = system.interview.list_sessions()
     assert view.session.consented_at is not None
@@ -303,3 +310,64 @@ async def test_a_note_is_short_and_only_on_the_candidates_own_flags(user: User) 
         system.attention.add_note(other, event.id or 0, "Not my flag.")
     system.attention.add_note(mine, event.id or 0, "I looked up a word.")
     assert system.attention.events(sessions[0])[0].candidate_note == "I looked up a word."
+
+
+async def test_the_practice_question_can_be_repeated_and_never_reaches_the_database_or_the_report(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    practice = "Porridge with blueberries, and far too much coffee."
+    await log_in(user)
+    path = await invite_link(user, "Annie Easley")
+    candidate = create_user()
+    await candidate.open(path)
+    candidate.find("consent-box").click()
+    candidate.find("start-interview").click()
+    await candidate.should_see("To try things out: what did you have for breakfast today?")
+    await candidate.should_see(marker="practice-avatar")  # the interviewer asks it aloud
+    candidate.find("practice-answer").type(practice)
+    candidate.find("practice-check").click()
+    await candidate.should_see(f"This is what we would receive: “{practice}”")
+    candidate.find("practice-again").click()  # once more, from the start
+    await candidate.should_see(marker="practice-answer")
+    await candidate.should_not_see(practice)
+    candidate.find("practice-answer").type(practice)
+    candidate.find("practice-done").click()
+    await candidate.should_see("Question 1 of 3")
+
+    system: System = app.state.system
+    [view] = system.interview.list_sessions()
+    assert view.answers == {}  # nothing stored
+    assert view.session.question_started_at is None  # the first question's clock has not started
+    for number in (2, 3, 4):
+        candidate.find("answer-box").type("I cached the hot reads in Redis and added an index; latency halved.")
+        candidate.find("next-button").click()
+        await candidate.should_see(f"Question {number} of 3" if number <= 3 else "Thank you!")
+    await user.open(f"/admin/sessions/{view.session.id}")
+    await see_within(user, "Download PDF", seconds=60)
+    stored = system.reports.stored(view.session.id)
+    assert stored is not None
+    assert "blueberries" not in stored.report_json
+    assert "blueberries" not in pdf_text(stored.pdf)
+    answers = system.interview.view(view.session.id).answers
+    assert set(answers) == {"q-intro", "q-incident", "q-scale"}  # the template's questions, no practice
+    assert all("blueberries" not in a.text for a in answers.values())
+
+
+def test_the_practice_question_is_spoken_but_never_an_answer(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        plain = create_template(client)["family_id"]
+        with_practice = create_template(client, {**TEMPLATE, "practice_question": "How is the weather?"})
+        assert with_practice["content"]["practice_question"] == "How is the weather?"
+        for family_id, status in ((with_practice["family_id"], 200), (plain, 404)):
+            token = invite(client, family_id)["invite_token"]
+            started = client.post("/interview/start", json={"invite_token": token}).json()
+            assert [q["id"] for q in started["questions"]] == ["q-pipeline", "q-failure"]
+            bearer = {"Authorization": f"Bearer {started['ws_token']}"}
+            audio = client.get(f"/interview/{started['session_id']}/audio/practice", headers=bearer)
+            assert audio.status_code == status, audio.text
+            if status == 200:
+                assert audio.headers["content-type"] == "audio/wav"
+            with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+                receive_until(ws, "state")
+                ws.send(json.dumps({"type": "answer", "question_id": "practice", "text": "Sunny."}))
+                assert "not the current question" in receive_until(ws, "error")["detail"]

@@ -118,6 +118,8 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     await candidate.should_see("no video or picture ever leaves your computer")
     candidate.find("consent-box").click()
     candidate.find("start-interview").click()
+    await candidate.should_see("Practice question (not recorded, not scored)")  # tries the page first
+    candidate.find("practice-done").click()
     await candidate.should_see("Question 1 of 3")
     await candidate.should_see("Tell me about a backend system you built or improved")
 

@@ -18,7 +18,7 @@ from interviewer.api.errors import error_responses
 from interviewer.api.strict_json import UnsafeJson, strict_loads
 from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
-from interviewer.interview import SessionView
+from interviewer.interview import PRACTICE_ID, SessionView
 from interviewer.models import Accommodations, Flag, QuestionPublic
 from interviewer.ratelimit import RateLimited
 from interviewer.security import CANDIDATE_COOKIE, origin_allowed
@@ -103,7 +103,10 @@ async def question_audio(session_id: str, question_id: str, request: Request, sy
         raise HTTPException(401, "a session token or the candidate's cookie is required")
     if owner != session_id:
         raise HTTPException(403, "this token belongs to another session")
-    asked = {q.id: q.text for q, _ in system.interview.view(session_id).asked()}
+    view = system.interview.view(session_id)
+    asked = {q.id: q.text for q, _ in view.asked()}
+    if view.content.practice_question:  # the practice question is spoken too (it is never stored)
+        asked.setdefault(PRACTICE_ID, view.content.practice_question)
     if question_id not in asked:
         raise HTTPException(404, "no such question in this session")
     spoken = await system.voice.speak(asked[question_id])
