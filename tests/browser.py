@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +53,20 @@ def wait_for_text(driver: webdriver.Chrome, text: str, timeout: float = 15) -> W
     contains = f"contains(normalize-space(.), {xpath_literal(text)})"
     locator = (By.XPATH, f"//body//*[{contains} and not(*[{contains}])]")
     return WebDriverWait(driver, timeout).until(expected_conditions.visibility_of_element_located(locator))
+
+
+def finish_interview(driver: webdriver.Chrome, timeout: float = 15) -> None:
+    """Press "Finish the interview" as a candidate does. If their browser noted attention events, they first see
+    them ("Before you finish", where they may add notes) and finish from there."""
+    wait_for_text(driver, "Finish the interview").click()
+    deadline = time.monotonic() + timeout
+    while "Thank you!" not in (body := driver.find_element(By.TAG_NAME, "body").text):
+        if "Before you finish" in body:
+            wait_for_text(driver, "Finish the interview").click()
+            wait_for_text(driver, "Thank you!", timeout=timeout)
+            return
+        assert time.monotonic() < deadline, f"the interview did not finish: {body[-300:]}"
+        time.sleep(0.1)
 
 
 def xpath_literal(text: str) -> str:
