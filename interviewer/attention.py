@@ -98,6 +98,17 @@ def in_plain_words(kind: str, start_ms: int, duration_ms: int, started_ms: int |
     return f"{said} at {at // 60}:{at % 60:02d}"
 
 
+class OwnFlag(BaseModel):
+    """An attention event as the candidate is shown it before finishing, with their note (if any)."""
+
+    id: int
+    event: str
+    start_ms: int
+    duration_ms: int
+    words: str = Field(description='In plain words, e.g. "face not visible, 12 s at 3:40".')
+    note: str | None = None
+
+
 class KindSummary(BaseModel):
     kind: str
     count: int
@@ -157,6 +168,21 @@ class AttentionService:
                     .order_by(col(AttentionEventRow.start_ms), col(AttentionEventRow.id))
                 )
             )
+
+    def own_flags(self, session: InterviewSession) -> list[OwnFlag]:
+        """The session's events as its candidate sees them (in plain words, times since the interview began)."""
+        started = int(as_utc(session.consented_at).timestamp() * 1000) if session.consented_at else None
+        return [
+            OwnFlag(
+                id=r.id or 0,
+                event=r.kind,
+                start_ms=r.start_ms,
+                duration_ms=r.duration_ms,
+                words=in_plain_words(r.kind, r.start_ms, r.duration_ms, started),
+                note=r.candidate_note,
+            )
+            for r in self.events(session.id)
+        ]
 
     def add_note(self, session: InterviewSession, event_id: int, note: str) -> None:
         """The candidate's short note on one of their own events (before they finish); "" removes it."""

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
-from interviewer.attention import MAX_NOTE_CHARS, in_plain_words
+from interviewer.attention import MAX_NOTE_CHARS
 from interviewer.errors import DomainError, NotFound
 from interviewer.interview import PRACTICE_ID, SessionView
 from interviewer.invites import as_utc
@@ -304,9 +304,7 @@ class CandidateInterview:
 
     def own_flags(self, view: SessionView, question_id: str) -> None:
         """Before finishing: the attention events of this interview in plain words, each with room for a note."""
-        events = self.system.attention.events(view.session.id)
-        started = view.session.consented_at
-        started_ms = int(as_utc(started).timestamp() * 1000) if started else None
+        flags = self.system.attention.own_flags(view.session)
         ui.label("Before you finish").classes("text-2xl font-semibold")
         scored = " This interview's rubric also counts some of them." if view.content.integrity_criteria else ""
         ui.label(
@@ -315,17 +313,16 @@ class CandidateInterview:
         ).mark("flags-intro")
         notes: dict[int, ui.input] = {}
         with ui.column().classes("w-full gap-2").props("role=list aria-label='Moments your browser noted'"):
-            for index, event in enumerate(events):
+            for index, flag in enumerate(flags):
                 with ui.card().classes("w-full").props("role=listitem"):
-                    words = in_plain_words(event.kind, event.start_ms, event.duration_ms, started_ms)
-                    ui.label(words[:1].upper() + words[1:]).classes("font-medium").mark(f"flag-{index}")
-                    notes[event.id or 0] = (
+                    ui.label(flag.words[:1].upper() + flag.words[1:]).classes("font-medium").mark(f"flag-{index}")
+                    notes[flag.id] = (
                         ui.input(f"Your note on this (optional, up to {MAX_NOTE_CHARS} characters)")
                         .props(f"maxlength={MAX_NOTE_CHARS}")
                         .classes("w-full")
                         .mark(f"flag-note-{index}")
                     )
-                    notes[event.id or 0].value = event.candidate_note or ""
+                    notes[flag.id].value = flag.note or ""
         with ui.row():
             ui.button("Back to the question", on_click=self.back_to_question).props("flat").mark("flags-back")
             ui.button("Finish the interview", on_click=lambda: self.finish_with_notes(question_id, notes)).mark(

@@ -371,3 +371,38 @@ def test_the_practice_question_is_spoken_but_never_an_answer(app_process: AppPro
                 receive_until(ws, "state")
                 ws.send(json.dumps({"type": "answer", "question_id": "practice", "text": "Sunny."}))
                 assert "not the current question" in receive_until(ws, "error")["detail"]
+
+
+def test_an_api_client_shows_the_candidate_their_flags_and_sends_their_note(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        family_id = create_template(client)["family_id"]
+        started = client.post("/interview/start", json={"invite_token": invite(client, family_id)["invite_token"]})
+    session_id, token = started.json()["session_id"], started.json()["ws_token"]
+    now = int(utc_now().timestamp() * 1000)
+    with ws_connect(app_process, session_id, token) as ws:
+        receive_until(ws, "state")
+        ws.send(
+            json.dumps({"type": "attention", "event": "face_absent", "start_ms": now + 5000, "duration_ms": 12_000})
+        )
+        receive_until(ws, "ack")
+        ws.send(json.dumps({"type": "flags"}))
+        [flag] = receive_until(ws, "flags")["events"]
+        assert flag["event"] == "face_absent"
+        assert flag["words"].startswith("face not visible, 12 s at 0:0")
+        assert flag["note"] is None
+        ws.send(json.dumps({"type": "flag_note", "event_id": flag["id"], "note": "The light went out."}))
+        assert receive_until(ws, "ack")["event_id"] == flag["id"]
+        ws.send(json.dumps({"type": "flag_note", "event_id": flag["id"], "note": "x" * 301}))
+        assert "note" in receive_until(ws, "error")["detail"]
+        ws.send(json.dumps({"type": "flags"}))
+        assert receive_until(ws, "flags")["events"][0]["note"] == "The light went out."
+        ws.send(json.dumps({"type": "answer", "question_id": "q-pipeline", "text": ANSWER_1}))
+        receive_until(ws, "ack")
+        ws.send(json.dumps({"type": "finish"}))
+        receive_until(ws, "report")
+        ws.send(json.dumps({"type": "flag_note", "event_id": flag["id"], "note": "Too late now."}))
+        assert receive_until(ws, "error")["status"] == 409
+    with app_process.client() as client:
+        report, text = report_of(client, session_id)
+    assert report["attention"]["events"][0]["candidate_note"] == "The light went out."
+    assert "— “The light went out.”" in text

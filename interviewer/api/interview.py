@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from interviewer.api.deps import SystemDep, client_ip, count_failed_redemption, is_admin, session_of_bearer
 from interviewer.api.errors import error_responses
 from interviewer.api.strict_json import UnsafeJson, strict_loads
+from interviewer.attention import MAX_NOTE_CHARS
 from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
 from interviewer.interview import PRACTICE_ID, SessionView
@@ -139,7 +140,23 @@ class ListeningMsg(BaseModel):
     question_id: str = Field(min_length=1, max_length=32)
 
 
-ClientMessage = Annotated[AnswerMsg | NextMsg | FinishMsg | ListeningMsg, Field(discriminator="type")]
+class FlagsMsg(BaseModel):
+    """Before finishing: the attention events recorded, in plain words, to show the candidate."""
+
+    type: Literal["flags"]
+
+
+class FlagNoteMsg(BaseModel):
+    """The candidate's short note on one of their attention events (before finishing; "" removes it)."""
+
+    type: Literal["flag_note"]
+    event_id: int
+    note: str = Field(max_length=MAX_NOTE_CHARS)
+
+
+ClientMessage = Annotated[
+    AnswerMsg | NextMsg | FinishMsg | ListeningMsg | FlagsMsg | FlagNoteMsg, Field(discriminator="type")
+]
 _client_message = TypeAdapter(ClientMessage)
 
 
@@ -333,6 +350,12 @@ async def _handle(system: System, session_id: str, raw: str) -> Message | None:
         if isinstance(message, FinishMsg):
             await system.interview.finish(session_id)
             return None
+        if isinstance(message, FlagsMsg):
+            flags = system.attention.own_flags(system.interview.view(session_id).session)
+            return {"type": "flags", "events": [f.model_dump() for f in flags]}
+        if isinstance(message, FlagNoteMsg):
+            system.attention.add_note(system.interview.view(session_id).session, message.event_id, message.note)
+            return {"type": "ack", "event_id": message.event_id}
         if isinstance(message, ListeningMsg):
             system.interview.start_answer_clock(session_id, message.question_id)
             return {"type": "ack", "question_id": message.question_id}
