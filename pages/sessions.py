@@ -104,6 +104,14 @@ class SessionLiveView:
         ui.label(f"Status: {view.session.status.value.replace('_', ' ')}").mark("session-status")
         ui.label(f"Template: {view.content.name}, version {view.template.version}")
         ui.label(f"Answered {len(view.answers)} of {len(view.content.questions)} questions")
+        if not view.session.ai_scoring:
+            ui.label("Assessed by a person: the candidate opted out of the automatic scoring").classes(
+                "text-sm font-medium"
+            ).mark("by-person")
+        if granted := view.invite.accommodations.describe():
+            ui.label("Accommodations: " + ", ".join(granted) + " (never change a score)").classes("text-sm").mark(
+                "accommodations"
+            )
         if view.invite.candidate_email:
             ui.label(view.invite.candidate_email).classes("text-sm text-gray-600")
         if self.system.reports.has_report(self.session_id):

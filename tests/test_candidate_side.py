@@ -147,6 +147,7 @@ async def test_a_candidate_asks_for_a_person_and_the_reviewer_sets_every_criteri
     await user.open("/admin")
     user.find("Katherine Johnson").click()
     await see_within(user, "Assessed by a person", seconds=30)  # the live panel: the rubric, no engine numbers
+    await user.should_see(marker="by-person")
     await user.should_see(marker="no-engine-score")
     await user.should_see("Level 5: ")
     await user.should_not_see("/ 100")
@@ -238,6 +239,8 @@ async def test_the_admin_grants_extra_time_and_the_candidates_timer_has_it(
     assert question is not None
     assert question.time_limit_s == 270  # the example's 180 s × 1.5
     system.interview.start_answer_clock(view.session.id, question.id)  # what hearing the question does
+    await user.open(f"/admin/sessions/{view.session.id}")
+    await user.should_see("Accommodations: extra time ×1.5, no camera analysis (never change a score)")
     await candidate.open(path)  # the page continues where it was, with the clock running
     await see_within(candidate, "Time left: 4:", seconds=10)  # 4:30 at most, not 3:00
 
