@@ -6,7 +6,7 @@ loaded). Its WordPiece tokenizer (`tokenizer.json`, BERT uncased) is taken once 
 way. The app never downloads anything at run time.
 
 A text is run through the model once; its word pieces' contextual vectors give the embedding of the whole text
-(their mean, as sentence-transformers pools) and of any part of it (`TokenStates.pooled`), so the scorer
+(their mean, as sentence-transformers pools) and of any part of it (`TokenStates.pooled_many`), so the scorer
 compares sentences and windows of an answer without running the model again for each.
 
 Determinism: a fixed thread count, and texts batched by length with padding masked out; a text's vectors do
@@ -102,13 +102,9 @@ class TokenStates(NamedTuple):
         """The text's sentence embedding: the mean of every piece's vector, unit length."""
         return _unit(self.vectors.mean(axis=0))
 
-    def pooled(self, start: int, end: int) -> np.ndarray:
-        """The embedding of the characters [start, end) as read in context: the mean of their pieces' vectors."""
-        vector: np.ndarray = self.pooled_many([(start, end)])[0]
-        return vector
-
     def pooled_many(self, spans: list[tuple[int, int]]) -> np.ndarray:
-        """`pooled` for many spans at once, shape (len(spans), 384): running sums, no loop over pieces."""
+        """The embeddings of the characters [start, end) of each span as read in context — the mean of their
+        pieces' vectors — shape (len(spans), 384), from running sums."""
         real = self.offsets[:, 1] > 0  # [CLS]/[SEP] belong to no span
         vectors, starts, ends = self.vectors[real], self.offsets[real, 0], self.offsets[real, 1]
         sums = np.vstack([np.zeros((1, vectors.shape[1]), np.float64), np.cumsum(vectors, axis=0, dtype=np.float64)])

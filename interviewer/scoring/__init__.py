@@ -19,10 +19,9 @@ from interviewer.scoring.card import (
     unscored,
     weighted_total,
 )
-from interviewer.scoring.scorer import EMBEDDING_MODEL, RubricScorer
+from interviewer.scoring.scorer import RubricScorer
 
 __all__ = [
-    "EMBEDDING_MODEL",
     "AnswerForScoring",
     "CriterionScore",
     "EvidenceSpan",
