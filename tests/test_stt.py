@@ -97,7 +97,9 @@ def test_retries_reordering_and_gaps_lose_nothing(stt_app: AppProcess, answer_wa
         started = start(client, create_template(client)["family_id"])
         assert post(client, started, 0, chunks[0]).json()["missing"] == []
         assert post(client, started, 0, chunks[0]).status_code == 200  # the same chunk again
-        assert post(client, started, 2, chunks[2]).json()["missing"] == [1]  # a gap is reported
+        gap = post(client, started, 2, chunks[2]).json()
+        assert gap["missing"] == [1]  # a gap is reported
+        assert gap["missing_ranges"] == [[1, 1]]
         for seq in range(last, 2, -1):  # the rest arrives backwards, the final first
             response = post(client, started, seq, chunks[seq], final=seq == last)
         assert response.json()["final"] is None

@@ -7,7 +7,7 @@ import wave
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from interviewer.api.deps import SystemDep, client_ip, session_of_bearer
 from interviewer.api.errors import error_responses
@@ -25,7 +25,8 @@ class ChunkOut(BaseModel):
     seq: int
     partial: str
     final: str | None
-    missing: list[int]
+    missing: list[int] = Field(description="Sequence numbers not received yet (at most 240 ahead): send them again.")
+    missing_ranges: list[tuple[int, int]] = Field(description="The same gaps as [first, last] ranges.")
     transcript: dict[str, Any] | None = None
 
 
@@ -90,6 +91,7 @@ async def stream_chunk(
         partial=ack.partial,
         final=ack.final.text if ack.final else None,
         missing=ack.missing,
+        missing_ranges=as_ranges(ack.missing),
         transcript=ack.final.model_dump() if ack.final else None,
     )
 
@@ -136,3 +138,14 @@ def decode_audio(content_type: str, body: bytes) -> bytes:
             )
         return frames
     raise HTTPException(415, "send audio/L16;rate=16000, application/octet-stream (raw PCM16 16 kHz mono) or audio/wav")
+
+
+def as_ranges(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted numbers as [first, last] runs: [1, 2, 3, 7] → [(1, 3), (7, 7)]."""
+    ranges: list[tuple[int, int]] = []
+    for number in numbers:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], number)
+        else:
+            ranges.append((number, number))
+    return ranges
