@@ -51,9 +51,11 @@ def free_port() -> int:
 
 
 class AppProcess:
-    """`python main.py` as a real process on a free port, like a user starts it."""
+    """`python main.py` as a real process on a free port, like a user starts it; `root` is the checkout it runs
+    (set it to another release's files before `start`, as the upgrade test does)."""
 
     def __init__(self, storage_dir: Path, **overrides: str) -> None:
+        self.root = ROOT
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
@@ -65,7 +67,7 @@ class AppProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "main.py"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                [sys.executable, "main.py"], cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -4,12 +4,9 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,7 @@ from sqlmodel import SQLModel
 from websockets.sync.client import ClientConnection, connect
 
 from interviewer.db import MIGRATIONS, Database
-from tests.conftest import ROOT, AppProcess, admin_headers, app_environment, free_port
+from tests.conftest import ROOT, AppProcess, admin_headers
 
 PREVIOUS_RELEASE = "a8f046a"  # the last release without migrations: its tables came from create_all
 TEMPLATE: dict[str, Any] = {
@@ -76,41 +73,6 @@ def test_the_migrations_make_the_models_tables_on_postgres(postgres_url: str) ->
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
     db.dispose()
-
-
-class PreviousRelease:
-    """`python main.py` of the previous release (its files from git), like the self-hoster ran it before."""
-
-    def __init__(self, root: Path, storage_dir: Path) -> None:
-        self.root = root
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
-        self.env = {**inherited, **app_environment(storage_dir, API_PORT=str(self.port))}
-        self.log = storage_dir.parent / "previous-release.out"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> PreviousRelease:
-        with self.log.open("ab") as log:
-            # cwd first on sys.path: its own `interviewer` package, not the editable install of this checkout
-            self.process = subprocess.Popen(
-                [sys.executable, "main.py"], cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text(errors="replace")
-            try:
-                if httpx.get(f"{self.url}/status", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise AssertionError(f"the previous release did not start:\n{self.log.read_text(errors='replace')}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
-            self.process = None
 
 
 @pytest.fixture
@@ -188,7 +150,9 @@ def test_an_upgrade_from_the_previous_release_keeps_every_session_report_and_tem
     """A self-hoster ran the previous release: one interview finished, reviewed and reported, one candidate
     half-way through. They upgrade: everything is still there, and the second candidate finishes."""
     storage = tmp_path / "storage"
-    old = PreviousRelease(previous_release, storage).start()
+    old = AppProcess(storage)
+    old.root = previous_release  # its own `interviewer` package comes first on sys.path (cwd)
+    old.start()
     try:
         with httpx.Client(base_url=old.url, timeout=30) as client:
             template = client.post("/api/templates", json=TEMPLATE, headers=admin_headers())
