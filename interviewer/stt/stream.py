@@ -165,9 +165,10 @@ class AnswerStream:
         for segment in self._vad.feed(pcm):
             self._segments.append((segment, self._start(segment)))
 
-    def _start(self, segment: Segment) -> asyncio.Task[SegmentText]:
+    def _start(self, segment: Segment, *, last: bool = False) -> asyncio.Task[SegmentText]:
+        """Transcribe a segment in the background; the answer's last one greedily, as the candidate is waiting."""
         audio = bytes(self._pcm[segment.start : segment.end])
-        return asyncio.ensure_future(self._transcriber.transcribe(audio, segment.start_s))
+        return asyncio.ensure_future(self._transcriber.transcribe(audio, segment.start_s, greedy=last))
 
     async def add(self, seq: int, pcm: bytes, final: bool) -> ChunkAck:
         """Store a chunk, feed what became contiguous to the VAD, and finish if the answer is complete."""
@@ -186,7 +187,7 @@ class AnswerStream:
     async def _finish(self) -> Transcript:
         """Wait for every segment; one that failed is tried again, so a retried final chunk can succeed."""
         if (last := self._vad.flush()) is not None:
-            self._segments.append((last, self._start(last)))
+            self._segments.append((last, self._start(last, last=True)))
         self._segments = [
             (segment, self._start(segment) if task.done() and (task.cancelled() or task.exception()) else task)
             for segment, task in self._segments

@@ -119,8 +119,9 @@ class Transcriber:
         if self.busy:
             raise Busy(1 + self._pending // max(1, self._workers))
 
-    async def transcribe(self, pcm: bytes, offset_s: float) -> SegmentText:
-        """Transcribe one segment of PCM16 audio; times are shifted by `offset_s`.
+    async def transcribe(self, pcm: bytes, offset_s: float, *, greedy: bool = False) -> SegmentText:
+        """Transcribe one segment of PCM16 audio; times are shifted by `offset_s`. `greedy` decodes with beam 1
+        (≈ 30 % faster on a 6 s piece): for an answer's last piece, which the candidate waits for.
 
         While the model loads, this waits for it; if it then fails (or there is none), `SpeechUnavailable`.
         """
@@ -130,15 +131,16 @@ class Transcriber:
         self._pending += 1
         try:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._pool, self._transcribe_blocking, pcm, offset_s)
+            beam_size = 1 if greedy else self._beam_size
+            return await loop.run_in_executor(self._pool, self._transcribe_blocking, pcm, offset_s, beam_size)
         finally:
             self._pending -= 1
 
-    def _transcribe_blocking(self, pcm: bytes, offset_s: float) -> SegmentText:
+    def _transcribe_blocking(self, pcm: bytes, offset_s: float, beam_size: int) -> SegmentText:
         audio = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
         segments, _info = self._model.transcribe(
             audio,
-            beam_size=self._beam_size,
+            beam_size=beam_size,
             language="en",
             word_timestamps=True,
             condition_on_previous_text=False,
