@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.browser import begin_interview, chromium, wait_for_text
 from tests.conftest import AppProcess
-from tests.test_api import TEMPLATE, create_template, invite
+from tests.helpers import TEMPLATE, create_template, invite
 from tests.video import astronaut_face
 
 TICKS = os.sysconf("SC_CLK_TCK")

@@ -38,7 +38,7 @@ from websockets.sync.client import connect
 
 from tests.audio import FLUENT_ANSWER, piper_speech
 from tests.conftest import ADMIN_API_KEY, AppProcess
-from tests.test_api import create_template, receive_until, start, ws_connect
+from tests.helpers import create_template, receive_until, start, ws_connect
 
 CHUNK = 16_000  # 0.5 s of 16 kHz PCM16
 SPEECH_S = 20

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from websockets.sync.client import connect
 
 from tests.conftest import ADMIN_API_KEY, AppProcess
-from tests.test_api import ANSWER_2, TEMPLATE, create_template, receive_until, start, ws_connect
+from tests.helpers import ANSWER_2, TEMPLATE, create_template, receive_until, start, ws_connect
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -26,8 +26,8 @@ from interviewer.llm.http_providers import HttpChatProvider, Ollama, OpenAICompa
 from interviewer.llm.ratings import RatingService
 from interviewer.scoring import AnswerForScoring
 from interviewer.templates import example_template
+from tests.helpers import ANSWER_1, ANSWER_2
 from tests.llm_server import FakeLLM
-from tests.test_api import ANSWER_1, ANSWER_2
 
 
 async def measure(provider: HttpChatProvider, rounds: int, count_requests: FakeLLM | None) -> None:

@@ -40,7 +40,7 @@ from interviewer.stt.model import resolve_model
 from interviewer.stt.transcriber import Transcriber
 from tests.audio import FLUENT_ANSWER, word_error_rate
 from tests.conftest import AppProcess
-from tests.test_api import create_template, start
+from tests.helpers import create_template, start
 
 CHUNK = 16_000  # 0.5 s of 16 kHz PCM16
 MORE = (  # two more minutes of a candidate talking, so that the 180 s answer does not repeat itself

@@ -20,7 +20,7 @@ from interviewer.templates import example_template
 from interviewer.tts.espeak import EspeakTts
 from interviewer.tts.piper_voice import PiperTts
 from tests.conftest import AppProcess
-from tests.test_api import TEMPLATE, create_template, receive_until, start, ws_connect
+from tests.helpers import TEMPLATE, create_template, receive_until, start, ws_connect
 
 QUESTIONS = [q.text for q in example_template().questions]
 

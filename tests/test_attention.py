@@ -13,7 +13,7 @@ from interviewer.attention import summarize
 from interviewer.models import AttentionEventRow
 from tests.browser import begin_interview, browser_log, chromium, log_in_as_admin, requested_urls, wait_for_text
 from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
-from tests.test_api import TEMPLATE, create_template, invite, receive_until, start, ws_connect
+from tests.helpers import TEMPLATE, create_template, invite, receive_until, start, ws_connect
 from tests.video import astronaut_face, face_that_leaves, phone_held_up
 
 

@@ -18,7 +18,7 @@ from tests.browser import (
     wait_for_text,
 )
 from tests.conftest import ADMIN_PASSWORD, AppProcess
-from tests.test_api import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite
+from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite
 
 
 def test_a_candidate_interviews_and_the_admin_reads_the_report(app_process: AppProcess, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import Report
 from interviewer.system import System
 from tests.conftest import AppProcess, admin_headers
-from tests.test_api import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite, receive_until, ws_connect
+from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite, receive_until, ws_connect
 from tests.test_story import invite_link, log_in, see_within
 
 REASON = "Read both answers with the hiring manager; solid, specific examples."

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import AppProcess, admin_headers
+from tests.helpers import ANSWER_1, CANDIDATE, TEMPLATE, create_template, start
 from tests.llm_server import FOLLOW_UP, FakeLLM
-from tests.test_api import ANSWER_1, CANDIDATE, TEMPLATE, create_template, start
 from tests.test_llm import FOLLOW_UP_ANSWER, interview, llm_app
 
 

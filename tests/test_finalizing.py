@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 
 from tests.conftest import AppProcess, admin_headers
+from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE, create_template, receive_until, start, ws_connect
 from tests.llm_server import FakeLLM
-from tests.test_api import ANSWER_1, ANSWER_2, TEMPLATE, create_template, receive_until, start, ws_connect
 
 RATED: dict[str, Any] = {
     **TEMPLATE,

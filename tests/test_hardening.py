@@ -23,7 +23,7 @@ from interviewer.models import AppSetting
 from interviewer.redact import RedactingFilter
 from interviewer.security import ADMIN_COOKIE, Signer
 from tests.conftest import ADMIN_API_KEY, ADMIN_PASSWORD, AppProcess, admin_headers
-from tests.test_api import TEMPLATE, closing_code, create_template, invite, receive_until, start, ws_connect
+from tests.helpers import TEMPLATE, closing_code, create_template, invite, receive_until, start, ws_connect
 
 SECRET_ANSWER = "my salary at Initech was 123456 and my manager was Bill Lumbergh"
 

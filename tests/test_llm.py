@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import AppProcess, admin_headers, free_port
+from tests.helpers import ANSWER_1, ANSWER_2, CANDIDATE, TEMPLATE, create_template, receive_until, start, ws_connect
 from tests.llm_server import FOLLOW_UP, MADE_UP_QUOTE, FakeLLM
-from tests.test_api import ANSWER_1, ANSWER_2, CANDIDATE, TEMPLATE, create_template, receive_until, start, ws_connect
 
 WITH_LLM: dict[str, Any] = {
     **TEMPLATE,

@@ -9,7 +9,7 @@ import pytest
 
 from interviewer.api.errors import ErrorOut
 from tests.conftest import AppProcess, admin_headers
-from tests.test_api import TEMPLATE, create_template, start
+from tests.helpers import TEMPLATE, create_template, start
 
 ERROR_REF = "#/components/schemas/ErrorOut"
 

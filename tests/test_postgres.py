@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import AppProcess, admin_headers
-from tests.test_api import ANSWER_1, ANSWER_2, create_template, receive_until, start, ws_connect
+from tests.helpers import ANSWER_1, ANSWER_2, create_template, receive_until, start, ws_connect
 from tests.test_review import REASON, adjust
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import AppProcess, admin_headers
-from tests.test_api import ANSWER_1, ANSWER_2, create_template, invite, receive_until, start, ws_connect
+from tests.helpers import ANSWER_1, ANSWER_2, create_template, invite, receive_until, start, ws_connect
 
 
 def test_the_candidate_continues_after_a_crash(tmp_path: Path) -> None:

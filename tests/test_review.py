@@ -9,7 +9,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from tests.conftest import AppProcess, admin_headers
-from tests.test_api import ANSWER_1, ANSWER_2, create_template, receive_until, start, ws_connect
+from tests.helpers import ANSWER_1, ANSWER_2, create_template, receive_until, start, ws_connect
 
 REASON = "The candidate described the Airflow retries in depth when asked in the live call."
 

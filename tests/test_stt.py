@@ -18,7 +18,7 @@ from interviewer.stt.vad import MAX_SEGMENT_S, VadSegmenter
 from tests.audio import FLUENT_ANSWER, SENTENCES, piper_speech, sox_make, spoken_answer, word_error_rate
 from tests.browser import begin_interview, chromium, wait_for_text
 from tests.conftest import AppProcess
-from tests.test_api import TEMPLATE, create_template, invite, receive_until, start, ws_connect
+from tests.helpers import TEMPLATE, create_template, invite, receive_until, start, ws_connect
 
 CHUNK_BYTES = 16_000  # 0.5 s of 16 kHz PCM16
 RAW = "audio/L16; rate=16000"

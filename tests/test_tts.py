@@ -18,7 +18,7 @@ from interviewer.tts.fallback import FallbackTts
 from interviewer.tts.piper_voice import PiperTts
 from interviewer.tts.visemes import viseme_timeline, word_visemes
 from tests.conftest import AppProcess
-from tests.test_api import create_template, start
+from tests.helpers import create_template, start
 
 QUESTION = "Tell me about a backend system you built. What was your part in it?"
 
