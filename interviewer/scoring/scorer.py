@@ -34,9 +34,25 @@ class RubricScorer:
     ) -> ScoreCard:
         """Score every criterion of `content` on `answers` (with cached model ratings; integrity criteria on the
         attention flags)."""
-        questions = {q.id: q.text for q in content.questions}
         if content.scoring == "meaning-v2":
             meaning_v2.embed_ahead(answers, content, self.embedder)  # one batched pass, then cache hits
+        return self._score_embedded(answers, content, ratings, attention)
+
+    def score_many(self, items: Sequence[Sequence[AnswerForScoring]], content: TemplateContent) -> list[ScoreCard]:
+        """Score several candidates' answers on one template (no session, nothing stored)."""
+        if content.scoring == "meaning-v2":
+            meaning_v2.embed_ahead([a for answers in items for a in answers], content, self.embedder)
+        return [self._score_embedded(answers, content) for answers in items]
+
+    def _score_embedded(
+        self,
+        answers: Sequence[AnswerForScoring],
+        content: TemplateContent,
+        ratings: Sequence[ModelRating] = (),
+        attention: AttentionSummary | None = None,
+    ) -> ScoreCard:
+        """`score` once the model has read everything it compares."""
+        questions = {q.id: q.text for q in content.questions}
         criteria: list[CriterionScore] = []
         for criterion in content.criteria:
             if criterion.kind == "integrity":
@@ -51,9 +67,3 @@ class RubricScorer:
             total=weighted_total(criteria),
             criteria=criteria,
         )
-
-    def score_many(self, items: Sequence[Sequence[AnswerForScoring]], content: TemplateContent) -> list[ScoreCard]:
-        """Score several candidates' answers on one template (no session, nothing stored)."""
-        if content.scoring == "meaning-v2":
-            meaning_v2.embed_ahead([a for answers in items for a in answers], content, self.embedder)
-        return [self.score(answers, content) for answers in items]
