@@ -358,6 +358,46 @@ class StoredReport(SQLModel, table=True):
     created_at: datetime = SQLField(default_factory=utc_now)
 
 
+class AuditEntry(SQLModel, table=True):
+    """One consequential action: who did what to which object, and when (`interviewer.audit`).
+
+    Targets name objects by id (``session 3f…``, ``template ab…``), never by a candidate's name, so an
+    erasure leaves the line intact and nothing personal in it.
+    """
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    at: datetime = SQLField(default_factory=utc_now, index=True)
+    actor: str = SQLField(max_length=320)  # an account's e-mail, or "API" for the ADMIN_API_KEY
+    action: str = SQLField(max_length=64, index=True)
+    target: str = SQLField(max_length=120)
+    detail: str = SQLField(default="", max_length=500)
+
+
+class Account(SQLModel, table=True):
+    """A member of the hiring team with their own login; `role` is "admin" or "reviewer"."""
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    email: str = SQLField(unique=True, index=True, max_length=320)  # the first admin's login is "admin"
+    role: str = SQLField(max_length=16)
+    password_hash: str = SQLField(max_length=200)
+    created_at: datetime = SQLField(default_factory=utc_now)
+    disabled_at: datetime | None = None
+
+
+class AccountInvite(SQLModel, table=True):
+    """A one-time link by which a teammate sets their password; only a hash of its token is stored."""
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    token_hash: str = SQLField(unique=True, index=True, max_length=64)
+    email: str = SQLField(max_length=320)
+    role: str = SQLField(max_length=16)
+    created_by: str = SQLField(max_length=320)
+    created_at: datetime = SQLField(default_factory=utc_now)
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
 # ---------------------------------------------------------------- API schemas
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from interviewer.admin_account import AdminAccount
 from interviewer.admin_sessions import AdminSessions, LoginBackoff
 from interviewer.attention import AttentionService
+from interviewer.audit import AuditLog
 from interviewer.config import Settings
 from interviewer.db import Database
 from interviewer.embeddings import SentenceEmbedder
@@ -51,6 +52,7 @@ class System:
     erasure: Erasure
     review: ReviewService
     login_backoff: LoginBackoff
+    audit: AuditLog
 
     @classmethod
     def build(cls, settings: Settings, session_secret: str, llm: LLMProvider, tts: TtsProvider) -> System:
@@ -105,4 +107,5 @@ class System:
             erasure=Erasure(db, audio_root, voice.cache, events, locks),
             review=ReviewService(db, events),
             login_backoff=LoginBackoff(),
+            audit=AuditLog(db),
         )
