@@ -20,6 +20,7 @@ from interviewer.llm.provider import LLMProvider
 from interviewer.llm.ratings import RatingService
 from interviewer.ratelimit import SPEECH_UNITS_PER_S, RateLimiter
 from interviewer.report.service import ReportService
+from interviewer.results import ResultsExport
 from interviewer.review import ReviewService
 from interviewer.scoring import RubricScorer
 from interviewer.security import Signer
@@ -51,6 +52,7 @@ class System:
     attention: AttentionService
     erasure: Erasure
     review: ReviewService
+    results: ResultsExport
     login_backoff: LoginBackoff
     audit: AuditLog
 
@@ -106,6 +108,7 @@ class System:
             attention=attention,
             erasure=Erasure(db, audio_root, voice.cache, events, locks),
             review=ReviewService(db, events),
+            results=ResultsExport(db),
             login_backoff=LoginBackoff(),
             audit=AuditLog(db),
         )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from interviewer.system import System
-from pages import candidate, invites, login, sessions, settings, templates_editor
+from pages import candidate, invites, login, results, sessions, settings, templates_editor
+from pages.layout import apply_theme
 
 
 def register_pages(system: System) -> None:
-    for module in (login, templates_editor, invites, sessions, settings, candidate):
+    apply_theme()
+    for module in (login, templates_editor, results, invites, sessions, settings, candidate):
         module.register(system)

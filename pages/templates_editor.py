@@ -53,6 +53,9 @@ def register(system: System) -> None:
                         ).classes("text-sm text-gray-600")
                     ui.space()
                     ui.button(
+                        "Results", on_click=lambda f=template.family_id: ui.navigate.to(f"/admin/templates/{f}/results")
+                    ).props("flat").mark(f"results-{template.family_id}")
+                    ui.button(
                         "Edit", on_click=lambda f=template.family_id: ui.navigate.to(f"/admin/templates/{f}")
                     ).props("flat").mark(f"edit-{template.family_id}")
         return None
@@ -222,16 +225,16 @@ class TemplateEditor:
                 )
                 with ui.column().classes("gap-0"):
                     ui.button(icon="volume_up", on_click=lambda q=question: self.preview(q["text"])).props(
-                        "flat dense"
+                        f'flat dense aria-label="Hear question {index + 1}"'
                     ).tooltip("Hear this question").mark(f"preview-{index}")
                     ui.button(icon="arrow_upward", on_click=lambda i=index: self.move(items, i, -1)).props(
-                        "flat dense"
+                        f'flat dense aria-label="Move question {index + 1} up"'
                     ).set_enabled(index > 0)
                     ui.button(icon="arrow_downward", on_click=lambda i=index: self.move(items, i, 1)).props(
-                        "flat dense"
+                        f'flat dense aria-label="Move question {index + 1} down"'
                     ).set_enabled(index < len(items) - 1)
                     ui.button(icon="delete", on_click=lambda i=index: self.remove(items, i)).props(
-                        "flat dense color=negative"
+                        f'flat dense color=negative aria-label="Delete question {index + 1}"'
                     )
 
     @ui.refreshable_method
@@ -246,7 +249,7 @@ class TemplateEditor:
                         "w-24"
                     ).mark(f"weight-{index}")
                     ui.button(icon="delete", on_click=lambda i=index: self.remove(items, i)).props(
-                        "flat dense color=negative"
+                        f'flat dense color=negative aria-label="Delete criterion {index + 1}"'
                     )
                 ui.select(CRITERION_KINDS, label="Scored on").bind_value(criterion, "kind").classes("w-full").mark(
                     f"kind-{index}"

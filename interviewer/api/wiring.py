@@ -13,7 +13,7 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from interviewer.api import admin, interview, links, report, status, stt
+from interviewer.api import admin, interview, links, report, results, status, stt
 from interviewer.api.deps import caller_key
 from interviewer.api.strict_json import UnsafeJson, encodable, strict_loads
 from interviewer.errors import DomainError
@@ -136,7 +136,15 @@ class BodyGuard:
 def install(app: FastAPI, system: System) -> None:
     """Make `system` reachable from requests and register everything HTTP."""
     app.state.system = system
-    for router in (status.router, admin.router, interview.router, report.router, stt.router, links.router):
+    for router in (
+        status.router,
+        admin.router,
+        results.router,
+        interview.router,
+        report.router,
+        stt.router,
+        links.router,
+    ):
         app.include_router(router)
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RateLimited, _rate_limited)  # type: ignore[arg-type]
