@@ -33,6 +33,11 @@ class TtsProviderName(StrEnum):
     BROWSER = "browser"
 
 
+class SttBackendName(StrEnum):
+    INPROCESS = "inprocess"
+    QUEUE = "queue"
+
+
 class Settings(BaseSettings):
     """Runtime configuration; documented one by one in `.env.sample`."""
 
@@ -75,6 +80,8 @@ class Settings(BaseSettings):
     stt_queue_limit: int = Field(default=8, ge=1, le=1000)
     stt_max_body_bytes: int = Field(default=2_000_000, ge=10_000)
     stt_segment_silence_ms: int = Field(default=600, ge=150, le=5000)
+    stt_backend: SttBackendName = SttBackendName.INPROCESS
+    redis_url: str = Field(default="", pattern=r"^(rediss?://.*)?$")
     audio_retention_days: int = Field(default=7, ge=1)
     attention_face_hz: float = Field(default=2, gt=0, le=10)
     attention_object_hz: float = Field(default=1, gt=0, le=5)
@@ -114,6 +121,12 @@ class Settings(BaseSettings):
             for proxy in raw:
                 ip_network(str(proxy), strict=False)  # ValueError → a clear settings error at start
         return raw
+
+    @model_validator(mode="after")
+    def _queue_needs_redis(self) -> Settings:
+        if self.stt_backend == SttBackendName.QUEUE and not self.redis_url:
+            raise ValueError("STT_BACKEND=queue needs REDIS_URL (redis://host:port/db) where the workers listen")
+        return self
 
     @model_validator(mode="after")
     def _no_wildcard_origin(self) -> Settings:
