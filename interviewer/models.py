@@ -398,6 +398,35 @@ class AccountInvite(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class Webhook(SQLModel, table=True):
+    """A URL an admin registered for some events; `secret` signs every delivery (so it is kept, never shown)."""
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    url: str = SQLField(max_length=2000)
+    events: list = SQLField(sa_column=Column(JSON, nullable=False))  # type: ignore[type-arg]
+    secret: str = SQLField(max_length=200)
+    include_candidate: bool = False  # the candidate's name, e-mail and answers go into the bodies
+    created_at: datetime = SQLField(default_factory=utc_now)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one webhook: its body as sent, and where its delivery stands (retried until `due_at`
+    is None). `session_id` names the interview it is about, so erasing the candidate erases it too."""
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    webhook_id: int = SQLField(foreign_key="webhook.id", index=True)
+    event: str = SQLField(max_length=32)
+    session_id: str | None = SQLField(default=None, index=True, max_length=36)
+    body: str
+    state: str = SQLField(default="pending", max_length=16)  # pending | delivered | failed
+    attempts: int = 0
+    due_at: float | None = SQLField(default=None, index=True)  # unix seconds of the next attempt; None: done
+    last_status: int | None = None
+    last_error: str | None = SQLField(default=None, max_length=300)
+    created_at: datetime = SQLField(default_factory=utc_now)
+    delivered_at: datetime | None = None
+
+
 # ---------------------------------------------------------------- API schemas
 
 
