@@ -46,7 +46,7 @@ const QUIET_HINT_MS = 6000; // no voice this long after starting → "we can't h
 export default {
   template: `
     <div class="audio-capture">
-      <div style="height:10px;background:#e5e7eb;border-radius:5px;overflow:hidden;width:100%">
+      <div aria-hidden="true" title="Microphone level" style="height:10px;background:#e5e7eb;border-radius:5px;overflow:hidden;width:100%">
         <div :style="{height:'100%',width:Math.round(level*100)+'%',background:'#16a34a',transition:'width 80ms'}"></div>
       </div>
     </div>`,

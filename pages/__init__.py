@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from interviewer.system import System
 from pages import candidate, invites, login, results, sessions, settings, templates_editor
-from pages.layout import apply_theme
+from pages.theme import apply_theme
 
 
 def register_pages(system: System) -> None:

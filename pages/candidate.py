@@ -174,7 +174,7 @@ class CandidateInterview:
         assert question is not None
         index, count = view.session.current_index, len(view.content.questions)
         ui.label(f"Question {index + 1} of {count}").classes("text-sm text-gray-600").mark("progress")
-        ui.linear_progress(index / count, show_value=False)
+        ui.linear_progress(index / count, show_value=False).props(f'aria-label="{index} of {count} questions answered"')
         if view.session.follow_up_number:
             ui.label("A follow-up question").classes("text-sm font-medium text-blue-700").mark("follow-up")
         voiced = await self.system.voice.speak(question.text)
@@ -186,7 +186,7 @@ class CandidateInterview:
         existing = view.answers.get(question.id)
         answer = ui.textarea("Your answer", value=existing.text if existing else "").props("autogrow outlined")
         answer.classes("w-full").mark("answer-box")
-        timer_label = ui.label().classes("text-sm text-gray-600").mark("timer")
+        timer_label = ui.label().classes("text-sm text-gray-600").props("role=timer").mark("timer")
         label = "Finish the interview" if view.is_last_question else "Next question"
         ui.button(label, on_click=lambda: self.next(question.id, answer.value or "", voice, avatar)).mark("next-button")
         if voice is not None:
@@ -396,7 +396,7 @@ class VoiceAnswer:
         self.answer: ui.textarea | None = None
         token = page.system.signer.session_token(view.session.id)
         with ui.card().classes("w-full"):
-            self.status = ui.label("Speak your answer, or type it below.").mark("voice-status")
+            self.status = ui.label("Speak your answer, or type it below.").props("role=status").mark("voice-status")
             self.capture = AudioCapture(
                 view.session.id,
                 token,
@@ -405,7 +405,7 @@ class VoiceAnswer:
                 on_partial=self.on_partial,
                 on_final=self.on_final,
             ).classes("w-full")
-            self.heard = ui.label().classes("italic text-gray-700").mark("heard")
+            self.heard = ui.label().classes("italic text-gray-700").props('aria-live="polite"').mark("heard")
             with ui.row():
                 self.speak = ui.button("Answer by voice", icon="mic", on_click=lambda: self.start()).mark(
                     "speak-button"

@@ -32,7 +32,8 @@ class ScorePanel(ui.column):
                         ui.label(f"{criterion.name} (weight {criterion.weight:g})").classes("font-medium")
                         ui.space()
                         ui.label(f"{criterion.score:g} / 5").mark(f"score-{criterion.criterion_id}")
-                    ui.linear_progress(criterion.score / 5, show_value=False).props("rounded size=10px")
+                    bar = ui.linear_progress(criterion.score / 5, show_value=False).props("rounded size=10px")
+                    bar.props["aria-label"] = f"{criterion.name}: {criterion.score:g} of 5"
                     ui.label(f"Level {criterion.level}: {criterion.level_description}").classes("text-sm")
                     if criterion.closest_anchor is not None:
                         ui.label(f"Closest to the example answer for level {criterion.closest_anchor}").classes(
