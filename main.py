@@ -13,6 +13,7 @@ from interviewer.config import (
     InsecureSecretError,
     LLMProviderName,
     Settings,
+    SttBackendName,
     TtsProviderName,
     load_settings,
     resolve_session_secret,
@@ -22,7 +23,12 @@ from interviewer.llm.http_providers import Ollama, OpenAICompatible
 from interviewer.llm.provider import LLMProvider, NoLLM
 from interviewer.redact import setup_logging
 from interviewer.retention import retention_loop
+from interviewer.shared_events import RedisSessionEvents
+from interviewer.stt.backend import SegmentTranscriber
 from interviewer.stt.model import ModelNotAvailable
+from interviewer.stt.queue_backend import QueueTranscriber
+from interviewer.stt.transcriber import Transcriber
+from interviewer.stt.worker import run_worker
 from interviewer.system import System
 from interviewer.tts.base import TtsProvider
 from interviewer.tts.edge import EdgeTts
@@ -64,24 +70,14 @@ def choose_tts(settings: Settings) -> TtsProvider:
     return PiperTts()
 
 
-async def warm_up_scoring(system: System) -> None:
-    """Load scoring v2's sentence-embedding model before the first answer needs it (/status tells the state)."""
-    try:
-        await asyncio.to_thread(system.scorer.embedder.load)
-    except EmbeddingModelMissing:
-        log.exception("scoring v2 is unavailable until the model is installed (scripts/install.sh)")
-
-
-def main() -> None:
-    settings = load_settings()
-    try:
-        secret = resolve_session_secret(settings)
-    except InsecureSecretError as error:
-        print(f"Refusing to start: {error}", file=sys.stderr)
-        raise SystemExit(2) from error
-    setup_logging(settings.storage_dir, settings.log_level)
-    system = System.build(settings, secret, choose_llm(settings), choose_tts(settings))
-    transcriber = system.speech.transcriber
+def choose_transcriber(settings: Settings) -> SegmentTranscriber:
+    """The one place where STT_BACKEND picks who transcribes speech: this process (its model loads once the app
+    runs; refuses to start without one) or the speech workers behind Redis (no model here)."""
+    if settings.stt_backend == SttBackendName.QUEUE:
+        workers = QueueTranscriber(settings.redis_url, settings.stt_queue_limit)
+        app.on_shutdown(workers.close)
+        return workers
+    transcriber = Transcriber(settings.whisper_model, settings.stt_workers, settings.stt_queue_limit)
     if transcriber.state == "loading":
         try:
             model_path = transcriber.check_available()
@@ -93,11 +89,37 @@ def main() -> None:
             )
             raise SystemExit(2) from error
         app.on_startup(lambda: background_tasks.create(transcriber.load(model_path), name="load whisper"))
+    app.on_shutdown(transcriber.close)
+    return transcriber
+
+
+async def warm_up_scoring(system: System) -> None:
+    """Load scoring v2's sentence-embedding model before the first answer needs it (/status tells the state)."""
+    try:
+        await asyncio.to_thread(system.scorer.embedder.load)
+    except EmbeddingModelMissing:
+        log.exception("scoring v2 is unavailable until the model is installed (scripts/install.sh)")
+
+
+def main() -> None:
+    settings = load_settings()
+    if sys.argv[1:] == ["worker"]:  # a speech worker for STT_BACKEND=queue (interviewer/stt/worker.py)
+        setup_logging(settings.storage_dir, settings.log_level)
+        raise SystemExit(run_worker(settings))
+    try:
+        secret = resolve_session_secret(settings)
+    except InsecureSecretError as error:
+        print(f"Refusing to start: {error}", file=sys.stderr)
+        raise SystemExit(2) from error
+    setup_logging(settings.storage_dir, settings.log_level)
+    system = System.build(settings, secret, choose_llm(settings), choose_tts(settings), choose_transcriber(settings))
+    if isinstance(events := system.events, RedisSessionEvents):  # REDIS_URL: live events of the other replicas
+        app.on_startup(lambda: background_tasks.create(events.relay(), name="events from other replicas"))
+        app.on_shutdown(events.close)
     app.on_startup(lambda: background_tasks.create(retention_loop(system), name="audio retention"))
     app.on_startup(lambda: background_tasks.create(warm_up_scoring(system), name="load scoring model"))
     # reports a crash or a stop interrupted are built (or their audio deleted) now
     app.on_startup(lambda: background_tasks.create(system.reports.resume_unfinished(), name="resume finalizing"))
-    app.on_shutdown(transcriber.close)
     app.on_shutdown(system.llm.close)
     generated_password = system.admin.ensure_password(settings.admin_password.get_secret_value())
     system.templates.ensure_example()

@@ -39,7 +39,10 @@ class SessionEvents:
     async def publish(self, session_id: str, message: Message) -> None:
         """Deliver `message` to every listener of the session and of all sessions; a failing one is logged."""
         message = {**message, "session_id": session_id}
-        for listener in [*self._listeners.get(session_id, []), *self._listeners.get(self.ALL, [])]:
+        await self._deliver(message, [*self._listeners.get(session_id, []), *self._listeners.get(self.ALL, [])])
+
+    async def _deliver(self, message: Message, listeners: list[Listener]) -> None:
+        for listener in listeners:
             try:
                 result = listener(message)
                 if asyncio.iscoroutine(result):

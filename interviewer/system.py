@@ -25,8 +25,9 @@ from interviewer.review import ReviewService
 from interviewer.scoring import RubricScorer
 from interviewer.security import Signer
 from interviewer.session_locks import SessionLocks
+from interviewer.shared_events import RedisSessionEvents
+from interviewer.stt.backend import SegmentTranscriber
 from interviewer.stt.service import SpeechService
-from interviewer.stt.transcriber import Transcriber
 from interviewer.templates import TemplateService
 from interviewer.tts.base import TtsProvider
 from interviewer.tts.cache import SpeechCache
@@ -57,12 +58,16 @@ class System:
     audit: AuditLog
 
     @classmethod
-    def build(cls, settings: Settings, session_secret: str, llm: LLMProvider, tts: TtsProvider) -> System:
-        """Wire the services from settings and the chosen language model (no I/O beyond opening the database)."""
+    def build(
+        cls, settings: Settings, session_secret: str, llm: LLMProvider, tts: TtsProvider, stt: SegmentTranscriber
+    ) -> System:
+        """Wire the services from settings and the chosen providers (no I/O beyond opening the database).
+
+        With REDIS_URL, rate limits and live events are shared with the other app replicas through Redis."""
         settings.storage_dir.mkdir(parents=True, exist_ok=True)
         db = Database(settings.sqlalchemy_url)
         db.create_tables()
-        events = SessionEvents()
+        events = RedisSessionEvents(settings.redis_url) if settings.redis_url else SessionEvents()
         voice = VoiceService(SpeechCache(settings.storage_dir / "tts", tts, settings.tts_voice))
         audio_root = settings.storage_dir / "audio"
         templates = TemplateService(db, lambda content: voice.prepare_soon([q.text for q in content.questions]))
@@ -80,8 +85,7 @@ class System:
         locks = SessionLocks()  # report building and erasure of one session never overlap
         reports = ReportService(db, interview, events, settings.storage_dir, ratings, attention, scorer, locks)
         events.subscribe(SessionEvents.ALL, reports.on_event)
-        transcriber = Transcriber(settings.whisper_model, settings.stt_workers, settings.stt_queue_limit)
-        speech = SpeechService(audio_root, transcriber, interview, events, settings.stt_segment_silence_ms)
+        speech = SpeechService(audio_root, stt, interview, events, settings.stt_segment_silence_ms)
         events.subscribe(SessionEvents.ALL, speech.on_event)
         return cls(
             settings=settings,
@@ -94,7 +98,8 @@ class System:
                     "login": settings.login_rate_limit_per_min,
                     "redeem": settings.redeem_rate_limit_per_min,
                     "speech": settings.stt_audio_s_per_min * SPEECH_UNITS_PER_S,
-                }
+                },
+                settings.redis_url or "memory://",
             ),
             events=events,
             admin=AdminAccount(db),

@@ -14,8 +14,8 @@ from interviewer.errors import Conflict
 from interviewer.events import Message, SessionEvents
 from interviewer.interview import InterviewService
 from interviewer.models import utc_now
+from interviewer.stt.backend import SegmentTranscriber
 from interviewer.stt.stream import AnswerAudio, AnswerStream, ChunkAck
-from interviewer.stt.transcriber import Transcriber
 from interviewer.stt.vad import SAMPLE_RATE, VadSegmenter
 
 AUDIO_SLACK_FACTOR = 1.25  # an answer keeps at most its time limit × this, plus AUDIO_SLACK_S, of audio
@@ -38,7 +38,7 @@ class SpeechService:
     def __init__(
         self,
         audio_root: Path,
-        transcriber: Transcriber,
+        transcriber: SegmentTranscriber,
         interview: InterviewService,
         events: SessionEvents,
         segment_silence_ms: int = 600,

@@ -22,7 +22,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from interviewer.errors import Invalid, TooLarge
-from interviewer.stt.transcriber import SegmentText, Transcriber, Word
+from interviewer.stt.backend import SegmentTranscriber
+from interviewer.stt.transcriber import SegmentText, Word
 from interviewer.stt.vad import SAMPLE_RATE, Segment, VadSegmenter
 
 PAUSE_S = 0.8  # a silence between words at least this long counts as a pause
@@ -151,7 +152,7 @@ class AnswerStream:
     seconds of audio however long the answer is and however the candidate pauses.
     """
 
-    def __init__(self, audio: AnswerAudio, transcriber: Transcriber, vad: VadSegmenter) -> None:
+    def __init__(self, audio: AnswerAudio, transcriber: SegmentTranscriber, vad: VadSegmenter) -> None:
         self.audio = audio
         self._transcriber = transcriber
         self._vad = vad
