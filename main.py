@@ -138,6 +138,7 @@ def main() -> None:
         host=settings.api_host,
         port=settings.api_port,
         title="Interviewer",
+        language="en-US",  # the pages' language, for screen readers (<html lang>)
         favicon="🎙️",
         reload=False,
         show=False,

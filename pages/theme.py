@@ -22,6 +22,8 @@ THEME_CSS = """
 
 
 def apply_theme() -> None:
-    """Set the colours (Quasar's brand) and the shared CSS for every page of the app."""
+    """Set the colours (Quasar's brand) and the shared CSS for every page of the app. Quasar's loading bar (an
+    unnamed progress bar over the page while audio loads) is not shown: screen readers would announce it unnamed."""
     app.colors(**THEME_COLORS)
+    app.config.quasar_config["loadingBar"]["skipHijack"] = True
     ui.add_css(THEME_CSS, shared=True)

@@ -54,6 +54,7 @@ fi
 
 # Browser libraries from npm (locked in js/package-lock.json), copied to assets/vendor/ for the app to serve:
 # Human (face, head pose, objects incl. "cell phone") with its models, and TF.js' WebAssembly files.
+# (axe-core, a dev dependency, stays in js/node_modules: the accessibility tests inject it into Chromium.)
 # The object detector is re-sized from 512×512 to 256×256 input (3.5× faster; our frames are only 320×240).
 vendor_stamp="assets/vendor/.installed-$(cat js/package-lock.json scripts/centernet_input_size.py | sha256sum | cut -c1-12)"
 if [ ! -f "$vendor_stamp" ]; then

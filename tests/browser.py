@@ -17,6 +17,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+AXE_JS = Path(__file__).resolve().parent.parent / "js" / "node_modules" / "axe-core" / "axe.min.js"  # npm, dev only
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
@@ -107,3 +108,21 @@ def begin_interview(driver: webdriver.Chrome, link: str) -> None:
     driver.get(link)
     wait_for_text(driver, "I have read this and agree").click()
     wait_for_text(driver, "Start the interview").click()
+
+
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then((result) => done(result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)))
+  .catch((error) => done([`axe failed: ${error}`]));
+"""
+
+
+def accessibility_problems(driver: webdriver.Chrome) -> list[str]:
+    """The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is now, one line each."""
+    if not driver.execute_script("return typeof window.axe === 'object'"):
+        driver.execute_script(AXE_JS.read_text())
+    driver.set_script_timeout(30)
+    problems: list[str] = driver.execute_async_script(AXE_RUN)
+    return problems

@@ -1,0 +1,81 @@
+"""Accessibility (WCAG 2.1 AA) in a real Chromium: axe-core over every candidate and admin page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+
+from tests.browser import (
+    accessibility_problems,
+    chromium,
+    finish_interview,
+    log_in_as_admin,
+    wait_for_text,
+)
+from tests.conftest import ADMIN_PASSWORD, ROOT, AppProcess
+from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite
+
+PRACTISED = {**TEMPLATE, "practice_question": "What did you have for breakfast today?"}
+
+ADMIN_ROUTES = """
+import main
+from nicegui import Client, ui
+ui.run = lambda **_: None  # build the app as `python main.py` does, without serving it
+main.main()
+print("\\n".join(sorted(path for path in Client.page_routes.values() if path.startswith("/admin"))))
+"""
+
+
+def admin_page_routes() -> list[str]:
+    """Every admin page route the app registers, so a page added later is checked without being listed here."""
+    listed = subprocess.run(
+        [sys.executable, "-c", ADMIN_ROUTES], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    )
+    return listed.stdout.split()
+
+
+def test_every_candidate_and_admin_page_passes_axe_core(app_process: AppProcess, tmp_path: Path) -> None:
+    with app_process.client() as client:
+        family_id = create_template(client, PRACTISED)["family_id"]
+        link = invite(client, family_id)["url"]
+    problems: dict[str, list[str]] = {}
+    with chromium(tmp_path / "axe") as browser:
+        browser.get(link)
+        wait_for_text(browser, "Before you start")
+        problems["consent"] = accessibility_problems(browser)
+        wait_for_text(browser, "I have read this and agree").click()
+        wait_for_text(browser, "Start the interview").click()
+        wait_for_text(browser, "Start the real interview")
+        problems["practice"] = accessibility_problems(browser)
+        wait_for_text(browser, "Start the real interview").click()
+        wait_for_text(browser, "Time left", timeout=20)
+        problems["question"] = accessibility_problems(browser)
+        browser.find_element(By.TAG_NAME, "textarea").send_keys(ANSWER_1)
+        wait_for_text(browser, "Next question").click()
+        wait_for_text(browser, "Question 2 of 2")
+        browser.find_element(By.TAG_NAME, "textarea").send_keys(ANSWER_2)
+        finish_interview(browser)
+        problems["thank you"] = accessibility_problems(browser)
+        browser.get(f"{app_process.url}/link-problem?reason=expired")
+        wait_for_text(browser, "We can't open this interview")
+        problems["link problem"] = accessibility_problems(browser)
+
+        log_in_as_admin(browser, app_process.url, ADMIN_PASSWORD)  # the login page is checked on the way
+        session_link = browser.find_element(By.CSS_SELECTOR, "a[href*='/admin/sessions/']").get_attribute("href")
+        values = {"session_id": str(session_link).rsplit("/", 1)[1], "family_id": family_id}
+        routes = admin_page_routes()
+        for route in routes:
+            unknown = set(re.findall(r"{(\w+)}", route)) - values.keys()
+            assert not unknown, f"{route}: give this test a value for {unknown}"
+            browser.get(app_process.url + route.format(**values))
+            wait_for_text(browser, "Log out")
+            problems[route] = accessibility_problems(browser)
+        browser.get(f"{app_process.url}/auth/logout")
+        wait_for_text(browser, "Interviewer admin")
+        problems["login"] = accessibility_problems(browser)
+    assert {"/admin", "/admin/sessions/{session_id}", "/admin/templates/{family_id}"} <= set(routes)
+    assert {page: found for page, found in problems.items() if found} == {}
