@@ -1,0 +1,97 @@
+"""Webhooks: an integrator's receiver hears of finalized reports and erasures, checks each signature, and gets a
+delivery again (with growing gaps) while it fails — also after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from itertools import pairwise
+from pathlib import Path
+
+from interviewer.db import Database
+from interviewer.webhooks import Backoff, DeliveryPublic, WebhookCreate, WebhookEvent, WebhookService
+from tests.webhook_receiver import WebhookReceiver
+
+SECRET = "whsec-0123456789abcdef"
+BODY = {"session_id": "s-1", "template_family_id": "t-1", "total": 71.5}
+
+
+def hook(receiver: WebhookReceiver, path: str = "/hook") -> WebhookCreate:
+    return WebhookCreate.model_validate(
+        {"url": f"{receiver.url}{path}", "events": ["report.finalized"], "secret": SECRET}
+    )
+
+
+async def log_until(service: WebhookService, state: str, timeout_s: float = 20) -> list[DeliveryPublic]:
+    """The delivery log once every delivery in it has `state`."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        log = service.deliveries()
+        if log and all(d.state == state for d in log):
+            return log
+        assert time.monotonic() < deadline, log
+        await asyncio.sleep(0.05)
+
+
+def test_by_default_the_first_retry_comes_within_30_s_and_retries_last_a_day() -> None:
+    backoff, created = Backoff(), 1_000_000.0
+    dues, now, attempts = [], created, 1
+    while (due := backoff.next_due(created, attempts, now)) is not None:
+        dues.append(due)
+        now, attempts = due, attempts + 1
+    assert dues[0] - created <= 30
+    assert created + 23 * 3600 <= dues[-1] <= created + 24 * 3600
+    assert all(b - a >= 0 for a, b in pairwise(dues))
+    assert len(dues) < 50
+
+
+async def test_a_failing_receiver_gets_the_same_signed_delivery_again_with_growing_gaps(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'hooks.db'}")
+    db.create_tables()
+    service = WebhookService(db, Backoff(first_s=0.3, factor=2, max_delay_s=5, give_up_after_s=60))
+    with WebhookReceiver({"/hook": SECRET}, fail_first=3) as receiver:
+        service.register(hook(receiver))
+        loop = asyncio.create_task(service.run())
+        assert service.emit(WebhookEvent.REPORT_FINALIZED, "s-1", BODY, {**BODY, "candidate": {"name": "x"}}) == 1
+        arrivals = await asyncio.to_thread(receiver.wait_for, 4)
+        [delivery] = await log_until(service, "delivered")
+        loop.cancel()
+    assert [a.answered for a in arrivals] == [503, 503, 503, 204]
+    assert all(a.signature_ok and a.event == "report.finalized" for a in arrivals)
+    assert all(a.body == {"event": "report.finalized", **BODY} for a in arrivals)  # no candidate details unasked
+    gaps = [b.at - a.at for a, b in pairwise(arrivals)]
+    for gap, expected in zip(gaps, [0.3, 0.6, 1.2], strict=True):
+        assert expected - 0.05 <= gap <= expected + 1.0, gaps
+    assert (delivery.attempts, delivery.last_status, delivery.next_attempt_at) == (4, 204, None)
+    db.dispose()
+
+
+async def test_pending_retries_continue_after_a_restart(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'hooks.db'}")
+    db.create_tables()
+    before = WebhookService(db, Backoff(first_s=1, factor=2, max_delay_s=5, give_up_after_s=60))
+    with WebhookReceiver({"/hook": SECRET}, fail_first=1) as receiver:
+        before.register(hook(receiver))
+        unreachable = WebhookCreate.model_validate(
+            {"url": "http://127.0.0.1:9/nobody", "events": ["report.finalized"], "secret": SECRET}
+        )
+        before.register(unreachable)
+        loop = asyncio.create_task(before.run())
+        before.emit(WebhookEvent.REPORT_FINALIZED, "s-1", BODY, BODY)
+        await asyncio.to_thread(receiver.wait_for, 1)
+        pending = await log_until(before, "pending")
+        while any(d.attempts == 0 for d in pending):
+            await asyncio.sleep(0.05)
+            pending = before.deliveries()
+        loop.cancel()  # the app stops before the retry is due
+        by_url = {d.url: d for d in pending}
+        assert by_url["http://127.0.0.1:9/nobody"].last_error == "ConnectError"
+        assert by_url[f"{receiver.url}/hook"].last_status == 503
+
+        after = WebhookService(db)  # the next start, with the default schedule
+        loop = asyncio.create_task(after.run())
+        [first, retried] = await asyncio.to_thread(receiver.wait_for, 2)
+        loop.cancel()
+    assert (first.answered, retried.answered, retried.signature_ok) == (503, 204, True)
+    assert retried.body == first.body
+    db.dispose()
