@@ -154,6 +154,8 @@ class CriterionSpec(BaseModel):
 
 
 DEFAULT_PRACTICE_QUESTION = "To try things out: what did you have for breakfast today?"
+SelfDescribed = Literal["gender", "age_band", "ethnicity"]
+"""What a candidate may describe about themselves, voluntarily, for the adverse-impact check."""
 
 
 class TemplateContent(BaseModel):
@@ -186,6 +188,12 @@ class TemplateContent(BaseModel):
         description="Attention analysis of the camera in the candidate's browser (events only, no video leaves "
         "it); with 'required' the candidate cannot go on without a working camera.",
     )
+    self_description: list[SelfDescribed] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Voluntary questions offered after the interview for the adverse-impact check (gender, "
+        "age_band, ethnicity), each skippable; the answers are stored apart and never scored. [] asks none.",
+    )
 
     @property
     def integrity_criteria(self) -> int:
@@ -204,6 +212,8 @@ class TemplateContent(BaseModel):
             unknown = set(criterion.question_ids) - set(question_ids)
             if unknown:
                 raise ValueError(f"criterion {criterion.id!r} names unknown questions: {sorted(unknown)}")
+        if len(set(self.self_description)) != len(self.self_description):
+            raise ValueError("self_description names a question twice")
         return self
 
 
@@ -425,6 +435,19 @@ class WebhookDelivery(SQLModel, table=True):
     last_error: str | None = SQLField(default=None, max_length=300)
     created_at: datetime = SQLField(default_factory=utc_now)
     delivered_at: datetime | None = None
+
+
+class SelfDescription(SQLModel, table=True):
+    """What a candidate chose to say about themselves after the interview (each field optional), kept apart from
+    the interview: only the adverse-impact check reads it, in aggregate; no score, report or export does."""
+
+    __tablename__ = "selfdescription"
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    session_id: str = SQLField(foreign_key="interviewsession.id", unique=True, max_length=36)
+    gender: str | None = SQLField(default=None, max_length=64)
+    age_band: str | None = SQLField(default=None, max_length=64)
+    ethnicity: str | None = SQLField(default=None, max_length=64)
 
 
 # ---------------------------------------------------------------- API schemas
