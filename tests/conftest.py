@@ -7,14 +7,17 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import redis
 
 from tests.postgres import create_database, postgres_server
+from tests.redis import redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_PASSWORD = "correct horse battery"
@@ -100,11 +103,48 @@ class AppProcess:
                 time.sleep(0.2)
         return self
 
+    def wait_for_speech_workers(self, count: int, timeout_s: float = 60) -> AppProcess:
+        """Wait until `GET /status` counts `count` live speech workers (STT_BACKEND=queue)."""
+        deadline = time.monotonic() + timeout_s
+        with self.client() as client:
+            while client.get("/status").json()["stt_workers"] != count:
+                assert time.monotonic() < deadline, self.output()
+                time.sleep(0.2)
+        return self
+
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def client(self, **kwargs: Any) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=20, **kwargs)
+
+
+class SpeechWorker:
+    """`python main.py worker` as a real process with the settings of `app` (STT_BACKEND=queue, REDIS_URL)."""
+
+    def __init__(self, app: AppProcess, **overrides: str) -> None:
+        self.root = app.root
+        self.env = {**app.env, **overrides}
+        self.log_path = app.log_path.with_name(f"worker-{uuid.uuid4().hex[:8]}.out")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> SpeechWorker:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "main.py", "worker"], cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        return self
+
+    def stop(self, *, crash: bool = False) -> None:
+        """Stop gracefully (SIGTERM), or with SIGKILL (`crash=True`) as a dying machine would."""
+        if self.process is None:
+            return
+        if crash:
+            self.process.kill()
+        else:
+            self.process.terminate()
+        self.process.wait(timeout=30)
+        self.process = None
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +172,21 @@ def postgres_server_url() -> Iterator[str]:
     """One throwaway PostgreSQL server for the test run."""
     with postgres_server(free_port()) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def redis_server_url() -> Iterator[str]:
+    """One throwaway Redis server for the test run."""
+    with redis_server(free_port()) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server_url: str) -> str:
+    """The Redis server emptied for one test."""
+    with redis.Redis.from_url(redis_server_url) as client:
+        client.flushall()
+    return redis_server_url
 
 
 @pytest.fixture

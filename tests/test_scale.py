@@ -1,0 +1,113 @@
+"""Past one machine: speech transcribed by worker processes through Redis, a worker killed mid-answer, and two app
+replicas on one PostgreSQL database and one Redis that share rate limits and live events."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from websockets.sync.client import connect
+
+from interviewer.stt.queue_backend import QUEUE
+from tests.audio import SENTENCES, spoken_answer, word_error_rate
+from tests.conftest import AppProcess, SpeechWorker, admin_headers
+from tests.helpers import ANSWER_1, create_template, receive_until, start, ws_connect
+from tests.test_stt import chunks_of, pcm_of, post
+
+
+@pytest.fixture(scope="module")
+def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return spoken_answer(tmp_path_factory.mktemp("speech"))
+
+
+def queue_app(storage: Path, redis_url: str) -> AppProcess:
+    return AppProcess(storage, STT_BACKEND="queue", REDIS_URL=redis_url, WHISPER_MODEL="base").start()
+
+
+def test_a_spoken_answer_is_transcribed_by_a_separate_worker_process(
+    tmp_path: Path, redis_url: str, answer_wav: Path
+) -> None:
+    app = queue_app(tmp_path / "storage", redis_url)
+    worker = SpeechWorker(app, STT_WORKERS="1")
+    try:
+        with app.client() as client:
+            before = client.get("/status").json()
+            worker.start()
+            app.wait_for_speech_workers(1)
+            started = start(client, create_template(client)["family_id"])
+            chunks = chunks_of(pcm_of(answer_wav))
+            for seq, chunk in enumerate(chunks):
+                body = post(client, started, seq, chunk, final=seq == len(chunks) - 1).json()
+        worker.stop()
+        app.wait_for_speech_workers(0)
+    finally:
+        worker.stop()
+        app.stop()
+    assert (before["stt_backend"], before["stt_workers"], before["stt"]) == ("queue", 0, "loading")
+    assert word_error_rate(" ".join(SENTENCES), body["final"]) <= 0.15, body["final"]
+    assert "speech model ready" not in app.output(), "the app itself loads no model"
+
+
+def test_a_worker_killed_mid_answer_is_replaced_and_the_transcript_is_complete(
+    tmp_path: Path, redis_url: str, answer_wav: Path
+) -> None:
+    app = queue_app(tmp_path / "storage", redis_url)
+    first, second = SpeechWorker(app, STT_WORKERS="1"), SpeechWorker(app, STT_WORKERS="1")
+    try:
+        first.start()
+        app.wait_for_speech_workers(1)
+        with app.client() as client, redis.Redis.from_url(redis_url) as queue:
+            started = start(client, create_template(client)["family_id"])
+            chunks = chunks_of(pcm_of(answer_wav))
+            for seq, chunk in enumerate(chunks[:-1]):
+                assert post(client, started, seq, chunk).status_code == 200
+            deadline = time.monotonic() + 30
+            while not any(queue.scard(key) for key in queue.scan_iter(f"dramatiq:__acks__.*.{QUEUE}")):
+                assert time.monotonic() < deadline, "the worker never took a segment"
+                time.sleep(0.05)
+            first.stop(crash=True)  # SIGKILL while it holds a segment it has not acknowledged
+            second.start()
+            client.timeout = httpx.Timeout(90)  # the final waits for the new worker and the dead one's segment
+            body = post(client, started, len(chunks) - 1, chunks[-1], final=True).json()
+    finally:
+        first.stop()
+        second.stop()
+        app.stop()
+    heard = body["final"]
+    assert word_error_rate(" ".join(SENTENCES), heard) <= 0.15, heard
+    assert heard.lower().count("website") == 1, "no segment is lost or doubled"
+
+
+def test_two_replicas_share_rate_limits_and_live_events(tmp_path: Path, redis_url: str, postgres_url: str) -> None:
+    """Replica A and B on one database, one Redis and one storage volume (as behind the proxy of compose's
+    `scale` profile): the admin watching on B sees the answer given on A, and failed invite redemptions count
+    against one budget wherever they land."""
+    shared = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_url}
+    a = AppProcess(tmp_path / "storage", **shared).start()
+    b = AppProcess(tmp_path / "storage", **shared).start()
+    try:
+        with a.client() as on_a, b.client() as on_b:
+            started = start(on_a, create_template(on_a)["family_id"])
+            session_id = started["session_id"]
+            watch = f"ws://127.0.0.1:{b.port}/interview/ws/{session_id}"
+            with connect(watch, additional_headers=admin_headers(), open_timeout=10) as admin_on_b:
+                receive_until(admin_on_b, "state")
+                with ws_connect(a, session_id, started["ws_token"]) as candidate_on_a:
+                    receive_until(candidate_on_a, "state")
+                    candidate_on_a.send(json.dumps({"type": "answer", "question_id": "q-pipeline", "text": ANSWER_1}))
+                    receive_until(candidate_on_a, "ack")
+                    seen_on_b = receive_until(admin_on_b, "answer_saved")
+            bad = {"invite_token": "not-a-real-invite-token-0123456789"}
+            codes = [client.post("/interview/start", json=bad).status_code for client in (on_a, on_b) * 10]
+            limited = on_a.post("/interview/start", json=bad)
+    finally:
+        a.stop()
+        b.stop()
+    assert (seen_on_b["question_id"], seen_on_b["session_id"]) == ("q-pipeline", session_id)
+    assert 429 not in codes, "10 failed redemptions on each replica: 20 in all, the default limit"
+    assert limited.status_code == 429, "the 21st counts the other replica's too"
+    assert int(limited.headers["retry-after"]) >= 1
