@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import (
     accessibility_problems,
@@ -79,3 +83,58 @@ def test_every_candidate_and_admin_page_passes_axe_core(app_process: AppProcess,
         problems["login"] = accessibility_problems(browser)
     assert {"/admin", "/admin/sessions/{session_id}", "/admin/templates/{family_id}"} <= set(routes)
     assert {page: found for page, found in problems.items() if found} == {}
+
+
+FOCUSED_NAME = """
+const el = document.activeElement;
+const labels = el.labels && el.labels.length ? Array.from(el.labels).map((l) => l.textContent).join(' ') : '';
+return (el.getAttribute('aria-label') || labels || el.innerText || '').trim();
+"""
+
+
+def press(browser: webdriver.Chrome, *keys: str) -> None:
+    """Keys go to whatever has the focus, as on a real keyboard."""
+    ActionChains(browser).send_keys(*keys).perform()
+
+
+def tab_to(browser: webdriver.Chrome, name: str, limit: int = 40) -> None:
+    """Press Tab until the focused control is called `name` (its label, or its text)."""
+    seen = []
+    for _ in range(limit):
+        press(browser, Keys.TAB)
+        seen.append(str(browser.execute_script(FOCUSED_NAME))[:40])
+        if name.lower() in seen[-1].lower():  # buttons show their text in capitals
+            return
+    raise AssertionError(f"Tab never reached {name!r}; it went through {seen}")
+
+
+def test_a_candidate_does_the_whole_interview_with_the_keyboard_alone(app_process: AppProcess, tmp_path: Path) -> None:
+    with app_process.client() as client:
+        link = invite(client, create_template(client, PRACTISED)["family_id"])["url"]
+    with chromium(tmp_path / "keyboard") as browser:
+        browser.get(link)
+        wait_for_text(browser, "Before you start")
+        tab_to(browser, "I have read this and agree")
+        press(browser, Keys.SPACE)
+        tab_to(browser, "Start the interview")
+        press(browser, Keys.ENTER)
+        wait_for_text(browser, "Practice question")
+        tab_to(browser, "Start the real interview")
+        press(browser, Keys.ENTER)
+        for answer, go_on in ((ANSWER_1, "Next question"), (ANSWER_2, "Finish the interview")):
+            wait_for_text(browser, "Time left", timeout=20)  # the question was read out
+            tab_to(browser, "Your answer")
+            press(browser, answer)
+            tab_to(browser, go_on)
+            press(browser, Keys.ENTER)
+        ending = WebDriverWait(browser, 15).until(lambda b: re.search(r"Thank you!|Before you finish", page_text(b)))
+        if ending and ending.group() == "Before you finish":  # the browser noted moments (e.g. another window)
+            tab_to(browser, "Your note on this")
+            press(browser, "I was reading the question again.")
+            tab_to(browser, "Finish the interview")
+            press(browser, Keys.ENTER)
+        wait_for_text(browser, "Thank you!")
+
+
+def page_text(browser: webdriver.Chrome) -> str:
+    return str(browser.find_element(By.TAG_NAME, "body").text)
