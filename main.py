@@ -121,7 +121,7 @@ def main() -> None:
     # reports a crash or a stop interrupted are built (or their audio deleted) now
     app.on_startup(lambda: background_tasks.create(system.reports.resume_unfinished(), name="resume finalizing"))
     app.on_shutdown(system.llm.close)
-    generated_password = system.admin.ensure_password(settings.admin_password.get_secret_value())
+    generated_password = system.accounts.ensure_first_admin(settings.admin_password.get_secret_value())
     system.templates.ensure_example()
     install(app, system)
     register_pages(system)

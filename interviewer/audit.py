@@ -18,6 +18,8 @@ from interviewer.models import AuditEntry
 
 API_ACTOR = "API"
 """Who acted when a call came with ADMIN_API_KEY (integrations)."""
+SYSTEM_ACTOR = "system"
+"""The app itself (e.g. the example template on the first start)."""
 
 
 class AuditAction(enum.StrEnum):

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlmodel import col, select
 
+from interviewer.audit import AuditAction, AuditLog, session_target
 from interviewer.db import Database
 from interviewer.errors import Conflict, NotFound
 from interviewer.events import SessionEvents
@@ -52,18 +53,28 @@ class ErasureReceipt(BaseModel):
 
 class Erasure:
     def __init__(
-        self, db: Database, audio_root: Path, speech: SpeechCache, events: SessionEvents, locks: SessionLocks
+        self,
+        db: Database,
+        audio_root: Path,
+        speech: SpeechCache,
+        events: SessionEvents,
+        locks: SessionLocks,
+        audit: AuditLog,
     ) -> None:
         self._db = db
+        self._audit = audit
         self._locks = locks
         self._audio_root = audio_root
         self._speech = speech
         self._events = events
 
-    async def erase(self, session_id: str) -> ErasureReceipt:
-        """Delete everything stored about the session's candidate; raises NotFound or Conflict (still running)."""
+    async def erase(self, session_id: str, *, by: str) -> ErasureReceipt:
+        """Delete everything stored about the session's candidate; raises NotFound or Conflict (still running).
+        The audit trail keeps a line (`by`, the session id, no name); earlier lines about it stay as they are."""
         async with self._locks.hold(session_id):  # after the report being built, if any
-            return await self._erase(session_id)
+            receipt = await self._erase(session_id)
+        self._audit.record(by, AuditAction.CANDIDATE_ERASED, session_target(session_id))
+        return receipt
 
     async def _erase(self, session_id: str) -> ErasureReceipt:
         with self._db.session() as s:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
+from interviewer.audit import AuditAction, AuditLog, template_target
 from interviewer.db import Database
 from interviewer.errors import Conflict, NotFound
 from interviewer.models import Invite, InviteCreate, InviteCreated, utc_now
@@ -48,13 +49,14 @@ class InviteRow:
 
 
 class InviteService:
-    def __init__(self, db: Database, templates: TemplateService, base_url: str) -> None:
+    def __init__(self, db: Database, templates: TemplateService, base_url: str, audit: AuditLog) -> None:
         self._db = db
+        self._audit = audit
         self._templates = templates
         self._base_url = base_url
 
-    def create(self, request: InviteCreate) -> InviteCreated:
-        """Make a single-use link; the token is returned once and only its hash is kept."""
+    def create(self, request: InviteCreate, *, by: str) -> InviteCreated:
+        """Make a single-use link; the token is returned once and only its hash is kept. `by`: who (audit)."""
         self._templates.current(request.template_family_id)  # raises NotFound
         token = new_invite_token()
         invite = Invite(
@@ -70,6 +72,9 @@ class InviteService:
             s.add(invite)
             s.flush()
             invite_id = invite.id or 0
+        self._audit.record(
+            by, AuditAction.INVITE_CREATED, f"invite {invite_id}", template_target(request.template_family_id)
+        )
         return InviteCreated(
             invite_id=invite_id, invite_token=token, url=f"{self._base_url}/i/{token}", expires_at=invite.expires_at
         )
@@ -82,7 +87,7 @@ class InviteService:
             invites = s.exec(select(Invite).order_by(col(Invite.id).desc())).all()
         return [InviteRow(i, invite_state(i, now), names.get(i.template_family_id, "?")) for i in invites]
 
-    def revoke(self, invite_id: int) -> None:
+    def revoke(self, invite_id: int, *, by: str) -> None:
         """Make a pending link unusable. A used link cannot be revoked (its session exists)."""
         with self._db.session() as s:
             invite = s.get(Invite, invite_id)
@@ -92,3 +97,4 @@ class InviteService:
                 raise Conflict("this invite was already used; its session is in the sessions list")
             invite.revoked_at = invite.revoked_at or utc_now()
             s.add(invite)
+        self._audit.record(by, AuditAction.INVITE_REVOKED, f"invite {invite_id}")

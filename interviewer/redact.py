@@ -15,7 +15,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(/i/)[A-Za-z0-9_\-]+"), r"\1[token]"),
+    (re.compile(r"(/i/|/join/)[A-Za-z0-9_\-]+"), r"\1[token]"),
     (re.compile(r"([?&](?:token|ticket|invite_token|key)=)[^&\s\"']+"), r"\1[redacted]"),
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-~+/=]+"), r"\1[redacted]"),
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[email]"),

@@ -12,6 +12,7 @@ import asyncio
 from pydantic import BaseModel, Field, field_validator
 from sqlmodel import col, select
 
+from interviewer.audit import AuditAction, AuditLog, session_target
 from interviewer.db import Database
 from interviewer.errors import Conflict, Invalid, NotFound
 from interviewer.events import SessionEvents
@@ -73,13 +74,15 @@ def reviewed_total(scores: ScoreCard | UnscoredCard, latest: dict[str, float]) -
 
 
 class ReviewService:
-    def __init__(self, db: Database, events: SessionEvents) -> None:
+    def __init__(self, db: Database, events: SessionEvents, audit: AuditLog) -> None:
         self._db = db
+        self._audit = audit
         self._events = events
         self._lock = asyncio.Lock()
 
-    async def adjust(self, session_id: str, adjustment: AdjustmentIn) -> Report:
-        """Record the adjustment and rewrite the stored report; NotFound, Conflict (no report yet) or Invalid."""
+    async def adjust(self, session_id: str, adjustment: AdjustmentIn, *, by: str) -> Report:
+        """Record the adjustment (`by`: who, for the audit trail) and rewrite the stored report; NotFound,
+        Conflict (no report yet) or Invalid."""
         async with self._lock:
             with self._db.session() as s:
                 if s.get(InterviewSession, session_id) is None:
@@ -106,5 +109,7 @@ class ReviewService:
                 stored.report_json = report.model_dump_json(indent=2)
                 stored.pdf = pdf
                 s.add(stored)
+        detail = f"{adjustment.criterion_id}: {adjustment.score:.1f}"
+        self._audit.record(by, AuditAction.SCORE_ADJUSTED, session_target(session_id), detail)
         await self._events.publish(session_id, {"type": "review"})
         return report

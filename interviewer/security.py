@@ -1,7 +1,7 @@
-"""Secrets and credentials: admin password, admin cookie, invite tokens, signed session tokens.
+"""Secrets and credentials: passwords, the team's login cookie, invite tokens, signed session tokens.
 
 All signing uses SESSION_SECRET through itsdangerous with a distinct salt per purpose, so a token made
-for one purpose never verifies as another. Admin cookies and login tickets also name an id that the server
+for one purpose never verifies as another. Login cookies and login tickets also name an id that the server
 keeps (`AdminSessionStore`): logging out ends a cookie there, and a ticket is used up there.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -85,39 +86,49 @@ class Signer:
     def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(self._secret, salt=f"interviewer.{purpose}")
 
-    def _load(self, purpose: str, value: str, max_age_s: int) -> dict[str, str] | None:
+    def _load(self, purpose: str, value: str, max_age_s: int) -> dict[str, Any] | None:
         try:
             data = self._serializer(purpose).loads(value, max_age=max_age_s)
         except (BadSignature, SignatureExpired):
             return None
         return data if isinstance(data, dict) else None
 
-    # admin
-    def admin_cookie(self, password_hash: str) -> str:
-        """Cookie value for a newly logged-in admin; logging out or changing the password ends it."""
+    # the hiring team
+    def team_cookie(self, account_id: int, password_hash: str) -> str:
+        """Cookie value for a newly logged-in account; logging out or a new password ends it."""
         session_id = self._admin_sessions.start(ADMIN_COOKIE_MAX_AGE_S)
-        return self._serializer("admin").dumps({"pw": hash_token(password_hash)[:16], "sid": session_id})
+        return self._serializer("team").dumps(
+            {"uid": account_id, "pw": hash_token(password_hash)[:16], "sid": session_id}
+        )
 
-    def admin_cookie_valid(self, value: str | None, password_hash: str) -> bool:
-        data = self._load("admin", value or "", ADMIN_COOKIE_MAX_AGE_S)
-        if data is None or data.get("pw") != hash_token(password_hash)[:16]:
-            return False
-        return self._admin_sessions.active(str(data.get("sid", "")))
+    def team_cookie_account(self, value: str | None, password_hash_of: Callable[[int], str | None]) -> int | None:
+        """The account a cookie logs in, while its login lasts and the account's password (from
+        `password_hash_of`, None for a disabled account) is the one it was made with."""
+        data = self._load("team", value or "", ADMIN_COOKIE_MAX_AGE_S)
+        if data is None or not isinstance(account_id := data.get("uid"), int):
+            return None
+        stored = password_hash_of(account_id)
+        if stored is None or data.get("pw") != hash_token(stored)[:16]:
+            return None
+        return account_id if self._admin_sessions.active(str(data.get("sid", ""))) else None
 
-    def end_admin_cookie(self, value: str | None) -> None:
+    def end_team_cookie(self, value: str | None) -> None:
         """Log out: the cookie's session ends on the server, whatever the browser keeps."""
-        data = self._load("admin", value or "", ADMIN_COOKIE_MAX_AGE_S)
+        data = self._load("team", value or "", ADMIN_COOKIE_MAX_AGE_S)
         if data is not None and data.get("sid"):
             self._admin_sessions.end(str(data["sid"]))
 
-    def login_ticket(self) -> str:
-        """A one-time, one-minute ticket that the login page exchanges for the admin cookie."""
-        return self._serializer("login").dumps({"nonce": self._admin_sessions.new_ticket(LOGIN_TICKET_MAX_AGE_S)})
+    def login_ticket(self, account_id: int) -> str:
+        """A one-time, one-minute ticket that the login page exchanges for the account's cookie."""
+        nonce = self._admin_sessions.new_ticket(LOGIN_TICKET_MAX_AGE_S)
+        return self._serializer("login").dumps({"nonce": nonce, "uid": account_id})
 
-    def redeem_login_ticket(self, ticket: str) -> bool:
-        """True once per ticket (also across restarts: the server keeps which tickets are still open)."""
+    def redeem_login_ticket(self, ticket: str) -> int | None:
+        """The ticket's account, once per ticket (also across restarts: the server keeps which are still open)."""
         data = self._load("login", ticket, LOGIN_TICKET_MAX_AGE_S)
-        return data is not None and self._admin_sessions.redeem_ticket(str(data.get("nonce", "")))
+        if data is None or not isinstance(account_id := data.get("uid"), int):
+            return None
+        return account_id if self._admin_sessions.redeem_ticket(str(data.get("nonce", ""))) else None
 
     # candidate
     def candidate_cookie(self, session_id: str) -> str:
@@ -126,7 +137,7 @@ class Signer:
 
     def candidate_session(self, value: str | None) -> str | None:
         data = self._load("candidate", value or "", CANDIDATE_COOKIE_MAX_AGE_S)
-        return data.get("sid") if data else None
+        return str(data["sid"]) if data and "sid" in data else None
 
     # API clients of one session (WS and STT)
     def session_token(self, session_id: str) -> str:
@@ -135,4 +146,4 @@ class Signer:
 
     def session_of_token(self, token: str, max_age_s: int) -> str | None:
         data = self._load("session", token, max_age_s)
-        return data.get("sid") if data else None
+        return str(data["sid"]) if data and "sid" in data else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interviewer.admin_account import AdminAccount
+from interviewer.accounts import Accounts
 from interviewer.admin_sessions import AdminSessions, LoginBackoff
 from interviewer.attention import AttentionService
 from interviewer.audit import AuditLog
@@ -42,7 +42,7 @@ class System:
     limiter: RateLimiter
     scorer: RubricScorer
     events: SessionEvents
-    admin: AdminAccount
+    accounts: Accounts
     templates: TemplateService
     invites: InviteService
     interview: InterviewService
@@ -70,7 +70,8 @@ class System:
         events = RedisSessionEvents(settings.redis_url) if settings.redis_url else SessionEvents()
         voice = VoiceService(SpeechCache(settings.storage_dir / "tts", tts, settings.tts_voice))
         audio_root = settings.storage_dir / "audio"
-        templates = TemplateService(db, lambda content: voice.prepare_soon([q.text for q in content.questions]))
+        audit = AuditLog(db)
+        templates = TemplateService(db, audit, lambda content: voice.prepare_soon([q.text for q in content.questions]))
         attention = AttentionService(db, events)
         scorer = RubricScorer(SentenceEmbedder())
         interview = InterviewService(
@@ -102,18 +103,18 @@ class System:
                 settings.redis_url or "memory://",
             ),
             events=events,
-            admin=AdminAccount(db),
+            accounts=Accounts(db, audit, settings.base_url),
             templates=templates,
-            invites=InviteService(db, templates, settings.base_url),
+            invites=InviteService(db, templates, settings.base_url, audit),
             interview=interview,
             reports=reports,
             speech=speech,
             llm=llm,
             voice=voice,
             attention=attention,
-            erasure=Erasure(db, audio_root, voice.cache, events, locks),
-            review=ReviewService(db, events),
+            erasure=Erasure(db, audio_root, voice.cache, events, locks, audit),
+            review=ReviewService(db, events, audit),
             results=ResultsExport(db),
             login_backoff=LoginBackoff(),
-            audit=AuditLog(db),
+            audit=audit,
         )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from sqlmodel import col, select
 
+from interviewer.audit import SYSTEM_ACTOR, AuditAction, AuditLog, template_target
 from interviewer.db import Database
 from interviewer.errors import NotFound
 from interviewer.models import (
@@ -23,8 +24,11 @@ from interviewer.models import (
 class TemplateService:
     """The one place that writes templates. `on_saved` hears of every saved content (to pre-synthesize)."""
 
-    def __init__(self, db: Database, on_saved: Callable[[TemplateContent], None] | None = None) -> None:
+    def __init__(
+        self, db: Database, audit: AuditLog, on_saved: Callable[[TemplateContent], None] | None = None
+    ) -> None:
         self._db = db
+        self._audit = audit
         self._on_saved = on_saved or (lambda _content: None)
 
     def list_current(self) -> list[Template]:
@@ -47,7 +51,8 @@ class TemplateService:
             raise NotFound(f"template {family_id!r} not found")
         return template
 
-    def create(self, content: TemplateContent) -> Template:
+    def create(self, content: TemplateContent, *, by: str) -> Template:
+        """A new template (version 1); `by` is who saved it (the audit trail's actor)."""
         template = Template(
             family_id=secrets.token_hex(4),
             version=1,
@@ -57,10 +62,10 @@ class TemplateService:
         )
         with self._db.session() as s:
             s.add(template)
-        self._on_saved(content)
+        self._saved(template, content, by)
         return template
 
-    def update(self, family_id: str, content: TemplateContent) -> Template:
+    def update(self, family_id: str, content: TemplateContent, *, by: str) -> Template:
         """Save an edit. A version that a session already used stays as it was; the edit becomes version N+1."""
         with self._db.session() as s:
             current = s.exec(select(Template).where(Template.family_id == family_id, col(Template.is_current))).first()
@@ -83,15 +88,21 @@ class TemplateService:
                     content=content.model_dump(mode="json"),
                 )
                 s.add(saved)
-        self._on_saved(content)
+        self._saved(saved, content, by)
         return saved
+
+    def _saved(self, template: Template, content: TemplateContent, by: str) -> None:
+        self._audit.record(
+            by, AuditAction.TEMPLATE_SAVED, template_target(template.family_id), f"version {template.version}"
+        )
+        self._on_saved(content)
 
     def ensure_example(self) -> None:
         """On an empty database, add one ready-to-use template so a new user can try the whole flow."""
         with self._db.session() as s:
             if s.exec(select(Template.id)).first() is not None:
                 return
-        self.create(example_template())
+        self.create(example_template(), by=SYSTEM_ACTOR)
 
     @staticmethod
     def public(template: Template) -> TemplatePublic:

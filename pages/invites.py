@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 from pydantic import ValidationError
 
+from interviewer.accounts import Caller, Role
 from interviewer.errors import DomainError
 from interviewer.invites import InviteState
 from interviewer.models import InviteCreate
 from interviewer.system import System
-from pages.layout import admin_frame, admin_redirect
+from pages.gate import team_page
+from pages.layout import admin_frame
 
 
 def register(system: System) -> None:
-    @ui.page("/admin/invites")
-    def invites_page(request: Request) -> RedirectResponse | None:
-        if (redirect := admin_redirect(request, system)) is not None:
-            return redirect
+    @team_page(system, "/admin/invites", Role.ADMIN)
+    def invites_page(caller: Caller) -> None:
         templates = {t.family_id: f"{t.name} (v{t.version})" for t in system.templates.list_current()}
         form: dict[str, Any] = {
             "template": next(iter(templates), None),
@@ -41,7 +39,7 @@ def register(system: System) -> None:
                     extra_time_factor=float(form["extra_time"] or 1.0),
                     camera="off" if form["camera_off"] else None,
                 )
-                created = system.invites.create(request_)
+                created = system.invites.create(request_, by=caller.name)
             except ValidationError as error:
                 ui.notify(f"Not created: {error.errors()[0]['msg']}", type="negative")
                 return
@@ -54,7 +52,7 @@ def register(system: System) -> None:
 
         def revoke(invite_id: int) -> None:
             try:
-                system.invites.revoke(invite_id)
+                system.invites.revoke(invite_id, by=caller.name)
             except DomainError as error:
                 ui.notify(error.detail, type="warning")
             invite_list.refresh()
@@ -82,7 +80,7 @@ def register(system: System) -> None:
                             "flat color=negative"
                         ).mark(f"revoke-{row.invite.id}")
 
-        with admin_frame("Invites", system):
+        with admin_frame("Invites", system, caller):
             with ui.card().classes("w-full"):
                 ui.label("Invite a candidate").classes("text-lg font-medium")
                 with ui.row().classes("w-full gap-4 items-end"):
@@ -106,4 +104,3 @@ def register(system: System) -> None:
                 new_link = ui.input("Link").props("readonly").classes("w-full").mark("invite-link")
             new_link_card.set_visibility(False)
             invite_list()
-        return None

@@ -1,4 +1,4 @@
-"""The admin frame (header + navigation) and the admin guard used by every admin page."""
+"""The team's frame (header + navigation by role) and the candidate's frame."""
 
 from __future__ import annotations
 
@@ -6,39 +6,35 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from interviewer.security import ADMIN_COOKIE
+from interviewer.accounts import Caller, Role
 from interviewer.system import System
 
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "assets" / "vendor"  # filled by scripts/install.sh
 NAV = [
-    ("Sessions", "/admin"),
-    ("Templates", "/admin/templates"),
-    ("Invites", "/admin/invites"),
-    ("Settings", "/admin/settings"),
+    ("Sessions", "/admin", Role.REVIEWER),
+    ("Templates", "/admin/templates", Role.ADMIN),
+    ("Invites", "/admin/invites", Role.ADMIN),
+    ("Users", "/admin/users", Role.ADMIN),
+    ("Activity", "/admin/activity", Role.ADMIN),
+    ("Settings", "/admin/settings", Role.ADMIN),
 ]
 
 
-def admin_redirect(request: Request, system: System) -> RedirectResponse | None:
-    """A redirect to the login page unless the request carries a valid admin cookie."""
-    if system.signer.admin_cookie_valid(request.cookies.get(ADMIN_COOKIE), system.admin.password_hash):
-        return None
-    return RedirectResponse("/login", status_code=303)
-
-
 @contextmanager
-def admin_frame(title: str, system: System) -> Iterator[None]:
-    """Header with navigation, the speech model's state, and a centred content column."""
+def admin_frame(title: str, system: System, caller: Caller) -> Iterator[None]:
+    """Header with the navigation the caller's role opens, the speech model's state, who is logged in, and a
+    centred content column. Pages get it through `pages.gate.team_page`."""
     ui.page_title(f"{title} · Interviewer")
     with ui.header().classes("items-center bg-slate-800"):
         ui.label("Interviewer").classes("text-lg font-bold mr-6")
-        for label, target in NAV:
-            ui.link(label, target).classes("text-white no-underline mr-4")
+        for label, target, role in NAV:
+            if caller.may(role):
+                ui.link(label, target).classes("text-white no-underline mr-4")
         ui.space()
         speech_state(system)
+        ui.label(f"{caller.name} · {caller.role}").classes("text-sm mr-4").mark("who")
         ui.link("Log out", "/auth/logout").classes("text-white no-underline").mark("logout")
     with ui.column().classes("w-full max-w-5xl mx-auto p-4 gap-4"):
         ui.label(title).classes("text-2xl font-semibold")

@@ -1,4 +1,6 @@
-"""Admin login: password → one-time ticket → `/auth/complete` sets the HttpOnly cookie."""
+"""The team's login: e-mail + password → one-time ticket → `/auth/complete` sets the HttpOnly cookie.
+
+An empty e-mail means the first admin ("admin", whose password is ADMIN_PASSWORD), as before accounts."""
 
 from __future__ import annotations
 
@@ -23,18 +25,20 @@ def register(system: System) -> None:
             if wait_s := system.login_backoff.wait_s(ip):  # the password is not even checked meanwhile
                 ui.notify(f"Too many failed logins; try again in {wait_s} s", type="warning")
                 return
-            if not system.admin.check(password.value or ""):
+            account = system.accounts.authenticate(email.value or "", password.value or "")
+            if account is None or account.id is None:
                 system.login_backoff.failed(ip)
-                ui.notify("Wrong password", type="negative")
+                ui.notify("Wrong password or e-mail", type="negative")
                 return
             system.login_backoff.succeeded(ip)
-            ui.navigate.to(f"/auth/complete?ticket={system.signer.login_ticket()}")
+            ui.navigate.to(f"/auth/complete?ticket={system.signer.login_ticket(account.id)}")
 
         ui.page_title("Log in · Interviewer")
         with ui.card().classes("absolute-center w-80"):
             ui.label("Interviewer admin").classes("text-xl font-semibold")
             if expired:
                 ui.label("That login took too long; please try again.").classes("text-orange-700")
+            email = ui.input("E-mail (empty: the first admin)").classes("w-full").mark("email-input")
             password = ui.input("Password", password=True, password_toggle_button=True).mark("password-input")
             password.classes("w-full").on("keydown.enter", try_login)
             ui.button("Log in", on_click=try_login).classes("w-full").mark("login-button")

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from interviewer.accounts import Caller, Role
 from interviewer.errors import NotFound
 from interviewer.system import System
-from pages.layout import admin_frame, admin_redirect
+from pages.gate import team_page
+from pages.layout import admin_frame
 
 
 def register(system: System) -> None:
-    @ui.page("/admin/templates/{family_id}/results")
-    def results_page(request: Request, family_id: str) -> RedirectResponse | None:
-        if (redirect := admin_redirect(request, system)) is not None:
-            return redirect
+    @team_page(system, "/admin/templates/{family_id}/results", Role.ADMIN)
+    def results_page(caller: Caller, family_id: str) -> RedirectResponse | None:
         try:
             results = system.results.results(family_id)
         except NotFound:
             return RedirectResponse("/admin/templates", status_code=303)
-        with admin_frame(f"Results: {results.template_name}", system), ui.card().classes("w-full"):
+        with admin_frame(f"Results: {results.template_name}", system, caller), ui.card().classes("w-full"):
             ui.label("Export").classes("text-lg font-medium")
             finished = sum(1 for row in results.rows if row.total is not None)
             ui.label(

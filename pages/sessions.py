@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import background_tasks, run, ui
 from pydantic import ValidationError
 
+from interviewer.accounts import Caller, Role
 from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
 from interviewer.interview import SessionView
@@ -18,36 +18,32 @@ from interviewer.report.schema import Report
 from interviewer.review import AdjustmentIn
 from interviewer.system import System
 from pages.elements.score_panel import ScorePanel
-from pages.layout import admin_frame, admin_redirect
+from pages.gate import team_page
+from pages.layout import admin_frame
 
 # dark shades of Quasar's palette: white badge text on them reaches 4.5:1 (WCAG 2.1 AA)
 STATUS_COLOR = {"consent": "grey-8", "in_progress": "blue-9", "finished": "deep-orange-10", "finalized": "green-9"}
 
 
 def register(system: System) -> None:
-    @ui.page("/admin")
-    def sessions_page(request: Request) -> RedirectResponse | None:
-        if (redirect := admin_redirect(request, system)) is not None:
-            return redirect
-        with admin_frame("Sessions", system):
+    @team_page(system, "/admin", Role.REVIEWER)
+    def sessions_page(caller: Caller) -> None:
+        with admin_frame("Sessions", system, caller):
             views = system.interview.list_sessions()
             if not views:
                 ui.label("No interviews yet. Create an invite and open its link to try one.")
                 ui.link("Create an invite", "/admin/invites")
             for view in views:
                 _session_row(view, system)
-        return None
 
-    @ui.page("/admin/sessions/{session_id}")
-    async def session_page(request: Request, session_id: str) -> RedirectResponse | None:
-        if (redirect := admin_redirect(request, system)) is not None:
-            return redirect
+    @team_page(system, "/admin/sessions/{session_id}", Role.REVIEWER)
+    async def session_page(caller: Caller, session_id: str) -> RedirectResponse | None:
         try:
             view = system.interview.view(session_id)
         except NotFound:
             return RedirectResponse("/admin", status_code=303)
-        with admin_frame(f"Interview with {view.invite.candidate_name}", system):
-            live = SessionLiveView(system, view)
+        with admin_frame(f"Interview with {view.invite.candidate_name}", system, caller):
+            live = SessionLiveView(system, view, caller)
             live.build()
             unsubscribe = system.events.subscribe(session_id, live.on_event)
             ui.context.client.on_delete(unsubscribe)
@@ -79,8 +75,9 @@ def _session_row(view: SessionView, system: System) -> None:
 class SessionLiveView:
     """Status, live ScorePanel, answers and report downloads of one session; refreshes on its events."""
 
-    def __init__(self, system: System, view: SessionView) -> None:
+    def __init__(self, system: System, view: SessionView, caller: Caller) -> None:
         self.system = system
+        self.caller = caller
         self.session_id = view.session.id
         self.scores_flags = bool(view.content.integrity_criteria)  # attention events change its scores
         self.hearing: dict[str, str] = {}  # question id → partial transcript of an answer being spoken
@@ -121,7 +118,7 @@ class SessionLiveView:
                 ui.link("Download JSON", f"/report/{self.session_id}.json").mark("download-json")
         else:
             ui.button("End interview and build report", on_click=self.finalize).props("outline").mark("finalize")
-        if view.session.status != SessionStatus.IN_PROGRESS:
+        if view.session.status != SessionStatus.IN_PROGRESS and self.caller.may(Role.ADMIN):
             ui.button("Erase candidate data", icon="delete_forever", on_click=self.confirm_erasure).props(
                 "outline color=negative"
             ).mark("erase")
@@ -174,7 +171,7 @@ class SessionLiveView:
     async def adjust(self, form: dict[str, Any]) -> None:
         try:
             adjustment = AdjustmentIn.model_validate(form)
-            await self.system.review.adjust(self.session_id, adjustment)
+            await self.system.review.adjust(self.session_id, adjustment, by=self.caller.name)
         except ValidationError as error:
             ui.notify(f"Not saved: {error.errors()[0]['msg']}", type="negative")
         except DomainError as error:
@@ -195,7 +192,7 @@ class SessionLiveView:
 
     async def erase(self, dialog: ui.dialog) -> None:
         dialog.close()
-        await self.system.erasure.erase(self.session_id)
+        await self.system.erasure.erase(self.session_id, by=self.caller.name)
         ui.navigate.to("/admin")
 
     @ui.refreshable_method

@@ -3,20 +3,18 @@ check of the language model provider."""
 
 from __future__ import annotations
 
-from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from interviewer.accounts import Caller, Role
 from interviewer.llm.provider import LLMUnavailable
 from interviewer.system import System
-from pages.layout import admin_frame, admin_redirect
+from pages.gate import team_page
+from pages.layout import admin_frame
 
 
 def register(system: System) -> None:
-    @ui.page("/admin/settings")
-    def settings_page(request: Request) -> RedirectResponse | None:
-        if (redirect := admin_redirect(request, system)) is not None:
-            return redirect
+    @team_page(system, "/admin/settings", Role.ADMIN)
+    def settings_page(caller: Caller) -> None:
         settings, llm = system.settings, system.llm
 
         async def test_connection() -> None:
@@ -26,7 +24,7 @@ def register(system: System) -> None:
             except LLMUnavailable as error:
                 result.set_text(f"Not reachable: {error}")
 
-        with admin_frame("Settings", system):
+        with admin_frame("Settings", system, caller):
             with ui.card().classes("w-full"):
                 ui.label("Language model").classes("text-lg font-medium")
                 base_url = {"ollama": settings.ollama_base_url}.get(llm.name, settings.openai_base_url)
@@ -50,4 +48,3 @@ def register(system: System) -> None:
             ui.label("Change settings through environment variables or .env; see .env.sample.").classes(
                 "text-sm text-gray-600"
             )
-        return None

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 from pydantic import ValidationError
 
+from interviewer.accounts import Caller, Role
 from interviewer.errors import NotFound
 from interviewer.models import DEFAULT_PRACTICE_QUESTION, CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.scoring import AnswerForScoring
 from interviewer.system import System
 from interviewer.tts.service import VoiceService
 from pages.elements.score_panel import ScorePanel
-from pages.layout import admin_frame, admin_redirect
+from pages.gate import team_page
+from pages.layout import admin_frame
 
 LEVEL_NAMES = ["1 – lowest", "2", "3", "4", "5 – highest"]
 SCORING_ENGINES = {
     "meaning-v2": "v2: evidence by meaning (recommended)",
     "rules-v1": "v1: evidence by exact words (older templates)",
 }
+SELF_DESCRIPTION = {"gender": "Gender", "age_band": "Age band", "ethnicity": "Ethnicity"}
 CRITERION_KINDS = {
     "answers": "The answers (rules, and the model if configured)",
     "integrity": "Attention flags (integrity): phone seen, several faces, pastes, time not attentive",
@@ -29,11 +31,9 @@ CRITERION_KINDS = {
 
 
 def register(system: System) -> None:
-    @ui.page("/admin/templates")
-    def templates_page(request: Request) -> RedirectResponse | None:
-        if (redirect := admin_redirect(request, system)) is not None:
-            return redirect
-        with admin_frame("Templates", system):
+    @team_page(system, "/admin/templates", Role.ADMIN)
+    def templates_page(caller: Caller) -> None:
+        with admin_frame("Templates", system, caller):
             ui.button("New template", icon="add", on_click=lambda: ui.navigate.to("/admin/templates/new")).mark(
                 "new-template"
             )
@@ -58,12 +58,9 @@ def register(system: System) -> None:
                     ui.button(
                         "Edit", on_click=lambda f=template.family_id: ui.navigate.to(f"/admin/templates/{f}")
                     ).props("flat").mark(f"edit-{template.family_id}")
-        return None
 
-    @ui.page("/admin/templates/{family_id}")
-    def editor_page(request: Request, family_id: str) -> RedirectResponse | None:
-        if (redirect := admin_redirect(request, system)) is not None:
-            return redirect
+    @team_page(system, "/admin/templates/{family_id}", Role.ADMIN)
+    def editor_page(caller: Caller, family_id: str) -> RedirectResponse | None:
         if family_id == "new":
             draft = _draft(None)
         else:
@@ -73,16 +70,16 @@ def register(system: System) -> None:
                 return RedirectResponse("/admin/templates", status_code=303)
             draft = _draft(current.parsed())
         title = "New template" if family_id == "new" else f"Edit template (version {current.version})"
-        with admin_frame(title, system):
-            TemplateEditor(draft, lambda content: _save(system, family_id, content), system).build()
+        with admin_frame(title, system, caller):
+            TemplateEditor(draft, lambda content: _save(system, family_id, content, caller), system).build()
         return None
 
 
-def _save(system: System, family_id: str, content: TemplateContent) -> None:
+def _save(system: System, family_id: str, content: TemplateContent, caller: Caller) -> None:
     if family_id == "new":
-        saved = system.templates.create(content)
+        saved = system.templates.create(content, by=caller.name)
     else:
-        saved = system.templates.update(family_id, content)
+        saved = system.templates.update(family_id, content, by=caller.name)
     ui.notify(f"Saved “{saved.name}”, version {saved.version}", type="positive")
     ui.navigate.to("/admin/templates")
 
@@ -164,6 +161,11 @@ class TemplateEditor:
         ui.input("Practice question (asked first; never stored or scored; empty for none)").bind_value(
             self.draft, "practice_question"
         ).classes("w-full").mark("practice-question")
+        ui.select(
+            SELF_DESCRIPTION, multiple=True, label="Voluntary questions after the interview (adverse-impact check)"
+        ).bind_value(self.draft, "self_description").classes("w-full").mark("self-description").tooltip(
+            "Each skippable; kept apart from the interview, never scored, counted by group for admins only"
+        )
         ui.label("Questions (asked in this order)").classes("text-lg font-medium mt-2")
         self.preview_slot = ui.row().classes("w-full")
         self.questions()

@@ -301,7 +301,9 @@ async def test_a_note_is_short_and_only_on_the_candidates_own_flags(user: User) 
     family_id = system.templates.list_current()[0].family_id
     sessions = []
     for name in ("Mary Jackson", "Christine Darden"):
-        token = system.invites.create(InviteCreate(template_family_id=family_id, candidate_name=name)).invite_token
+        token = system.invites.create(
+            InviteCreate(template_family_id=family_id, candidate_name=name), by="test"
+        ).invite_token
         sessions.append(system.interview.open_invite(token, consented=True))
     now = int(utc_now().timestamp() * 1000)
     await system.attention.record(sessions[0], {"type": "attention", "event": "tab_hidden", "start_ms": now})

@@ -399,15 +399,15 @@ def test_a_login_ticket_works_once_also_across_a_restart(
     db = Database(url)
     db.create_tables()
     signer = Signer("a-secret-long-enough-for-the-test", AdminSessions(db))
-    ticket, spare = signer.login_ticket(), signer.login_ticket()
-    assert signer.redeem_login_ticket(ticket)
-    assert not signer.redeem_login_ticket(ticket)
+    ticket, spare = signer.login_ticket(1), signer.login_ticket(1)
+    assert signer.redeem_login_ticket(ticket) == 1
+    assert signer.redeem_login_ticket(ticket) is None
     db.dispose()
     restarted_db = Database(url)
     restarted = Signer("a-secret-long-enough-for-the-test", AdminSessions(restarted_db))
-    assert not restarted.redeem_login_ticket(ticket)
-    assert restarted.redeem_login_ticket(spare)  # an unused one still works, once
-    assert not restarted.redeem_login_ticket("forged.ticket.value")
+    assert restarted.redeem_login_ticket(ticket) is None
+    assert restarted.redeem_login_ticket(spare) == 1  # an unused one still works, once
+    assert restarted.redeem_login_ticket("forged.ticket.value") is None
     restarted_db.dispose()
 
 

@@ -159,7 +159,7 @@ async def test_a_candidate_interview_end_to_end(user: User, create_user: Callabl
     user.find("erase").click()  # the candidate asked for their data to be deleted
     await user.should_see("Erase this candidate's data?")
     user.find("erase-confirm").click()
-    await user.should_see("Sessions")
+    await user.should_see("No interviews yet")  # back on the sessions list, which is empty now
     await user.should_not_see("Grace Hopper")
 
 

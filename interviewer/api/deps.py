@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from starlette.requests import HTTPConnection
 
+from interviewer.accounts import API_CALLER, Caller, Role
 from interviewer.security import ADMIN_COOKIE, same_secret
 from interviewer.system import System
 
@@ -34,8 +35,8 @@ def api_rate_limit(request: Request, system: SystemDep) -> None:
 
 
 def caller_key(request: Request, system: System) -> str:
-    if is_admin(request, system):
-        return "admin"
+    if (caller := caller_of(request, system)) is not None:
+        return f"team:{caller.name}"
     if (session_id := session_of_bearer(request, system)) is not None:
         return f"session:{session_id}"
     return client_ip(request)  # the key /stt/stream uses for calls without a valid token, too
@@ -61,33 +62,48 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def is_admin(connection: HTTPConnection, system: SystemDep) -> bool:
-    """True for the admin API key as bearer token, or a logged-in admin's cookie (requests and WebSockets)."""
+def caller_of(connection: HTTPConnection, system: System) -> Caller | None:
+    """Who is calling: ADMIN_API_KEY as bearer token (`API`, an admin), or a team member's login cookie
+    (requests, WebSockets and pages alike); None for anyone else."""
     token = bearer_token(connection)
     if token is not None and same_secret(token, system.settings.admin_api_key.get_secret_value()):
-        return True
-    return system.signer.admin_cookie_valid(connection.cookies.get(ADMIN_COOKIE), system.admin.password_hash)
+        return API_CALLER
+    account_id = system.signer.team_cookie_account(connection.cookies.get(ADMIN_COOKIE), system.accounts.password_hash)
+    return system.accounts.caller(account_id) if account_id is not None else None
 
 
-def require_admin_api(request: Request, system: SystemDep) -> None:
-    """Admin bearer key for integrators; the API is off while ADMIN_API_KEY is unset."""
-    if not system.settings.admin_api_key.get_secret_value():
-        raise HTTPException(status_code=403, detail="the admin API is disabled: set ADMIN_API_KEY to enable it")
-    token = bearer_token(request)
-    if token is None:
-        raise _unauthorized("missing bearer token")
-    if not same_secret(token, system.settings.admin_api_key.get_secret_value()):
-        raise _unauthorized("invalid admin API key")
+def is_team_member(connection: HTTPConnection, system: SystemDep) -> bool:
+    """True for the admin key or any team member's login (the reviewer's live view, finalizing early)."""
+    return caller_of(connection, system) is not None
 
 
-def require_admin(request: Request, system: SystemDep) -> None:
-    """The admin key or the admin's login; 401 without either, 403 for a candidate's session token (the report
-    holds the rubric and the scores, which go to reviewers only)."""
-    if is_admin(request, system):
-        return
-    if session_of_bearer(request, system) is not None:
-        raise HTTPException(status_code=403, detail="reports are for reviewers: use the admin key or log in")
-    raise _unauthorized("the admin key or the admin's login is required")
+class RequireRole:
+    """The one gate of the API: a route depends on `ADMIN_ONLY` or `TEAM` and gets the `Caller`.
+
+    401 without a credential, 403 for a candidate's session token (reports and scores are for the team) and
+    for a reviewer on an admin's route.
+    """
+
+    def __init__(self, role: Role) -> None:
+        self.role = role
+
+    def __call__(self, request: Request, system: SystemDep) -> Caller:
+        caller = caller_of(request, system)
+        if caller is None:
+            if session_of_bearer(request, system) is not None:
+                raise HTTPException(status_code=403, detail="this is for the hiring team: use the admin key or log in")
+            raise _unauthorized("the admin key or a team member's login is required")
+        if not caller.may(self.role):
+            raise HTTPException(status_code=403, detail=f"{caller.name} is a {caller.role}: this is for admins")
+        return caller
+
+
+ADMIN_ONLY = RequireRole(Role.ADMIN)
+TEAM = RequireRole(Role.REVIEWER)
+AdminCaller = Annotated[Caller, Depends(ADMIN_ONLY)]
+"""Templates, invites, users, settings, erasure, activity: admins and the admin key."""
+TeamCaller = Annotated[Caller, Depends(TEAM)]
+"""Sessions, reports, rankings, reviews and decisions: every team member and the admin key."""
 
 
 def session_of_bearer(request: Request, system: SystemDep) -> str | None:
@@ -99,8 +115,8 @@ def session_of_bearer(request: Request, system: SystemDep) -> str | None:
 
 
 def require_session_access(session_id: str, request: Request, system: SystemDep) -> bool:
-    """Admin, or the bearer of this very session's token. Returns True for the admin."""
-    if is_admin(request, system):
+    """A team member, or the bearer of this very session's token. Returns True for the team member."""
+    if is_team_member(request, system):
         return True
     owner = session_of_bearer(request, system)
     if owner is None:
@@ -110,5 +126,4 @@ def require_session_access(session_id: str, request: Request, system: SystemDep)
     return False
 
 
-AdminApi = Depends(require_admin_api)
 RateLimitedApi = Depends(api_rate_limit)

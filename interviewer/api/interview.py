@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisco
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from interviewer.api.deps import SystemDep, client_ip, count_failed_redemption, is_admin, session_of_bearer
+from interviewer.api.deps import SystemDep, client_ip, count_failed_redemption, is_team_member, session_of_bearer
 from interviewer.api.errors import error_responses
 from interviewer.api.strict_json import UnsafeJson, strict_loads
 from interviewer.attention import MAX_NOTE_CHARS
@@ -179,7 +179,7 @@ async def interview_socket(websocket: WebSocket, session_id: str, token: str = "
     """JSON messages both ways; see the README's API section for the message types.
 
     With `?token=<ws_token>` it is the candidate's socket: it never carries scores or the rubric. Without a
-    token the admin key (`Authorization: Bearer`) or the admin's login cookie opens a reviewer's socket, which
+    token the admin key (`Authorization: Bearer`) or a team member's login cookie opens a reviewer's socket, which
     receives every event, scores included, and sends nothing.
     """
     system: System = websocket.app.state.system
@@ -192,7 +192,7 @@ async def interview_socket(websocket: WebSocket, session_id: str, token: str = "
         if system.signer.session_of_token(token, system.settings.ws_token_ttl_min * 60) != session_id:
             await websocket.close(code=POLICY_VIOLATION, reason="invalid or expired token for this session")
             return
-    elif is_admin(websocket, system):
+    elif is_team_member(websocket, system):
         reviewer = True
     else:
         await websocket.close(code=POLICY_VIOLATION, reason="a session token or the admin key is required")

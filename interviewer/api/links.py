@@ -1,4 +1,4 @@
-"""Browser entry points that set cookies: the candidate's invite link and the admin's login and logout.
+"""Browser entry points that set cookies: the candidate's invite link and the team's login and logout.
 
 Cookies are HttpOnly and SameSite=Lax; they are Secure when the app is served over HTTPS.
 """
@@ -48,19 +48,21 @@ def open_invite(token: str, request: Request, system: SystemDep) -> RedirectResp
 
 @router.get("/auth/complete")
 def complete_login(ticket: str, request: Request, system: SystemDep) -> RedirectResponse:
-    """Exchange the login page's one-time ticket for the admin cookie."""
-    if not system.signer.redeem_login_ticket(ticket):
+    """Exchange the login page's one-time ticket for the account's login cookie."""
+    account_id = system.signer.redeem_login_ticket(ticket)
+    password_hash = system.accounts.password_hash(account_id) if account_id is not None else None
+    if account_id is None or password_hash is None:
         return RedirectResponse("/login?expired=1", status_code=303)
     response = RedirectResponse("/admin", status_code=303)
-    cookie = system.signer.admin_cookie(system.admin.password_hash)
+    cookie = system.signer.team_cookie(account_id, password_hash)
     _set_cookie(response, request, ADMIN_COOKIE, cookie, ADMIN_COOKIE_MAX_AGE_S)
     return response
 
 
 @router.get("/auth/logout")
 def logout(request: Request, system: SystemDep) -> RedirectResponse:
-    """End the admin's session on the server (a copy of the cookie opens nothing any more) and in the browser."""
-    system.signer.end_admin_cookie(request.cookies.get(ADMIN_COOKIE))
+    """End the login on the server (a copy of the cookie opens nothing any more) and in the browser."""
+    system.signer.end_team_cookie(request.cookies.get(ADMIN_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(ADMIN_COOKIE, path="/")
     return response

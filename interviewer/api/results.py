@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from interviewer.api.deps import RateLimitedApi, SystemDep, require_admin
+from interviewer.api.deps import ADMIN_ONLY, RateLimitedApi, SystemDep
 from interviewer.api.errors import error_responses
 from interviewer.results import TemplateResults, to_csv
 
 router = APIRouter(
     prefix="/api/templates",
     tags=["results"],
-    dependencies=[RateLimitedApi, Depends(require_admin)],
+    dependencies=[RateLimitedApi, Depends(ADMIN_ONLY)],
     responses=error_responses(401, 403, 404, 422, 429),
 )
 WithAnswers = Query(default=False, description="true: one more column per question with the answer text.")

@@ -13,7 +13,7 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from interviewer.api import admin, interview, links, report, results, status, stt
+from interviewer.api import admin, interview, links, report, results, sessions, status, stt, team
 from interviewer.api.deps import caller_key
 from interviewer.api.strict_json import UnsafeJson, encodable, strict_loads
 from interviewer.errors import DomainError
@@ -133,18 +133,24 @@ class BodyGuard:
         await JSONResponse({"detail": detail}, status_code=413, headers={"Connection": "close"})(scope, receive, send)
 
 
+ROUTERS = (
+    status.router,
+    admin.router,
+    sessions.router,
+    team.router,
+    results.router,
+    interview.router,
+    report.router,
+    stt.router,
+    links.router,
+)
+"""Every HTTP route of the app (tests walk them to check that each one is gated or public on purpose)."""
+
+
 def install(app: FastAPI, system: System) -> None:
     """Make `system` reachable from requests and register everything HTTP."""
     app.state.system = system
-    for router in (
-        status.router,
-        admin.router,
-        results.router,
-        interview.router,
-        report.router,
-        stt.router,
-        links.router,
-    ):
+    for router in ROUTERS:
         app.include_router(router)
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RateLimited, _rate_limited)  # type: ignore[arg-type]

@@ -1,0 +1,190 @@
+"""The hiring team: own logins with roles, one gate for every page and route, and the audit trail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from nicegui import app, ui
+from nicegui.testing import User
+
+from interviewer.accounts import API_CALLER, AccountInviteIn, Accounts, Role
+from interviewer.admin_sessions import AdminSessions
+from interviewer.api import interview, links, status, stt
+from interviewer.api.deps import RequireRole
+from interviewer.api.wiring import ROUTERS
+from interviewer.audit import AuditLog
+from interviewer.db import Database
+from interviewer.security import ADMIN_COOKIE, Signer
+from interviewer.system import System
+from pages.gate import GATED
+from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
+
+PASSWORD = "rita's long password"
+PUBLIC_ROUTERS = (status.router, interview.router, stt.router, links.router)  # the candidate's side and the login
+PUBLIC_ROUTES = {("POST", "/report/finalize")}  # the candidate's session token may finalize (and learns no scores)
+
+
+def required_role(dependant: Dependant) -> Role | None:
+    """The role the route's dependencies ask `RequireRole` for (None: no gate)."""
+    for sub in dependant.dependencies:
+        if isinstance(sub.call, RequireRole):
+            return sub.call.role
+        if (found := required_role(sub)) is not None:
+            return found
+    return None
+
+
+ROUTES = [
+    (method, route.path, required_role(route.dependant))
+    for router in ROUTERS
+    for route in router.routes
+    if isinstance(route, APIRoute)
+    for method in sorted(route.methods or ())
+]
+ADMIN_ROUTES = [(m, p) for m, p, role in ROUTES if role == Role.ADMIN]
+TEAM_ROUTES = [(m, p) for m, p, role in ROUTES if role == Role.REVIEWER]
+
+
+def concrete(path: str) -> str:
+    """The path with every parameter filled in (the gate answers before anything is looked up)."""
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def test_every_route_is_gated_unless_it_belongs_to_the_candidates_side() -> None:
+    public_paths = {getattr(route, "path", "") for router in PUBLIC_ROUTERS for route in router.routes}
+    ungated = [
+        (m, p) for m, p, role in ROUTES if role is None and p not in public_paths and (m, p) not in PUBLIC_ROUTES
+    ]
+    assert ungated == []
+    assert ("POST", "/api/sessions/{session_id}/adjustments") in TEAM_ROUTES
+    assert ("DELETE", "/api/sessions/{session_id}") in ADMIN_ROUTES
+
+
+def join_team(app_process: AppProcess, email: str, role: Role) -> dict[str, str]:
+    """An admin invites a teammate over the API; they set their password on the link's page (its service here)
+    and log in with the ticket the login page would give them. Returns their login cookie."""
+    with app_process.client() as client:
+        created = client.post("/api/users/invites", json={"email": email, "role": role}, headers=admin_headers())
+    assert created.status_code == 201, created.text
+    db = Database(f"sqlite:///{app_process.env['STORAGE_DIR']}/interviewer.db")
+    account = Accounts(db, AuditLog(db), "").join(created.json()["url"].rsplit("/join/", 1)[1], PASSWORD)
+    ticket = Signer(app_process.env["SESSION_SECRET"], AdminSessions(db)).login_ticket(account.id or 0)
+    db.dispose()
+    with app_process.client() as client:
+        logged_in = client.get(f"/auth/complete?ticket={ticket}")
+    assert logged_in.status_code == 303
+    return {ADMIN_COOKIE: logged_in.cookies[ADMIN_COOKIE]}
+
+
+@pytest.fixture(scope="module")
+def gate_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
+    """The app for the per-route checks: about 100 calls within seconds, so a higher RATE_LIMIT_PER_MIN."""
+    running = AppProcess(tmp_path_factory.mktemp("gate") / "storage", RATE_LIMIT_PER_MIN="1000").start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def reviewer(gate_app: AppProcess) -> Iterator[httpx.Client]:
+    with gate_app.client(cookies=join_team(gate_app, "rita@example.org", Role.REVIEWER)) as client:
+        yield client
+
+
+@pytest.mark.parametrize(("method", "path"), ADMIN_ROUTES)
+def test_a_reviewer_is_refused_every_admin_route(reviewer: httpx.Client, method: str, path: str) -> None:
+    response = reviewer.request(method, concrete(path), json={})
+    assert response.status_code == 403, response.text
+    assert "for admins" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(("method", "path"), TEAM_ROUTES)
+def test_the_teams_routes_need_a_login_and_let_a_reviewer_in(
+    gate_app: AppProcess, reviewer: httpx.Client, method: str, path: str
+) -> None:
+    with gate_app.client() as anonymous:
+        assert anonymous.request(method, concrete(path), json={}).status_code == 401
+    assert reviewer.request(method, concrete(path), json={}).status_code not in (401, 403)
+
+
+def test_a_disabled_reviewers_login_ends_at_once(gate_app: AppProcess) -> None:
+    cookie = join_team(gate_app, "dora@example.org", Role.REVIEWER)
+    with gate_app.client(cookies=cookie) as dora:
+        assert dora.get("/api/sessions").status_code == 200
+        with gate_app.client() as client:
+            users = client.get("/api/users", headers=admin_headers()).json()
+            [account] = [u for u in users if u["email"] == "dora@example.org"]
+            assert client.post(f"/api/users/{account['id']}/disable", headers=admin_headers()).status_code == 204
+        assert dora.get("/api/sessions").status_code == 401
+        assert dora.get("/admin", follow_redirects=False).headers["location"] == "/login"
+    with gate_app.client() as client:
+        trail = client.get("/api/audit", params={"action": "user disabled"}, headers=admin_headers()).json()
+    assert trail[0]["actor"] == "API"
+    assert trail[0]["target"] == f"account {account['id']}"
+
+
+async def log_in(user: User, email: str, password: str) -> None:
+    await user.open("/login")
+    user.find("email-input").type(email)
+    user.find("password-input").type(password)
+    user.find("login-button").click()
+    await user.should_see("Sessions")
+
+
+async def test_an_admin_invites_a_reviewer_who_reviews_but_cannot_administer(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    await log_in(user, "", ADMIN_PASSWORD)  # the first admin, as before accounts existed
+    await user.open("/admin/users")
+    user.find("user-email").type("Rita@Example.org")
+    user.find("invite-user").click()
+    await user.should_see("rita@example.org (invited as reviewer, link not used yet)")
+    link = user.find("user-invite-link").elements.pop()
+    assert isinstance(link, ui.input)
+
+    rita: User = create_user()
+    await rita.open("/join/" + str(link.value).rsplit("/join/", 1)[1])
+    await rita.should_see("Your login: rita@example.org (reviewer)")
+    rita.find("join-password").type(PASSWORD)
+    rita.find("join-password-again").type(PASSWORD)
+    rita.find("join").click()
+    await rita.should_see("rita@example.org · reviewer")
+    await rita.should_see("Sessions")
+    await rita.should_not_see("Templates")  # not in a reviewer's navigation
+    refused = await rita.http_client.get("/admin/templates")
+    assert refused.status_code == 403
+    assert "This page is for admins" in refused.text
+
+    await user.open("/admin/users")
+    user.find("disable-rita@example.org").click()
+    await user.should_see("disabled")
+    assert (await rita.http_client.get("/admin", follow_redirects=False)).headers["location"] == "/login"
+
+    await user.open("/admin/activity")
+    table = user.find("audit-table").elements.pop()
+    assert isinstance(table, ui.table)
+    lines = [(row["actor"], row["action"], row["detail"]) for row in table.rows]
+    assert lines[:3] == [
+        ("admin", "user disabled", "rita@example.org"),
+        ("rita@example.org", "user added", "as reviewer"),
+        ("admin", "user invited", "rita@example.org as reviewer"),
+    ]
+
+
+async def test_every_team_page_has_the_gate(user: User) -> None:
+    system: System = app.state.system
+    invite = system.accounts.invite(API_CALLER, AccountInviteIn(email="rita@example.org", role=Role.REVIEWER))
+    system.accounts.join(invite.url.rsplit("/join/", 1)[1], PASSWORD)
+    pages = {path for r in app.routes if (path := getattr(r, "path", "")).startswith("/admin")}
+    assert pages <= set(GATED)  # no /admin page without the gate
+    anonymous = await user.http_client.get("/admin/users", follow_redirects=False)
+    assert anonymous.headers["location"] == "/login"
+    await log_in(user, "rita@example.org", PASSWORD)
+    for path, role in GATED.items():
+        response = await user.http_client.get(concrete(path), follow_redirects=False)
+        refused = response.status_code == 403 and "This page is for admins" in response.text
+        assert refused == (role == Role.ADMIN), path
