@@ -74,6 +74,12 @@ def test_the_closest_example_answer_is_reported() -> None:
     assert score("Honestly I would just tell the users to be patient and wait for it.").closest_anchor == 1
 
 
+def test_no_example_is_called_closest_when_none_is_close() -> None:
+    far = score("We migrated the billing reports to a new spreadsheet template last spring.")
+    assert far.closest_anchor is None
+    assert any(r.rule == "anchors" and "no example answer is close" in r.detail for r in far.rules)
+
+
 @pytest.mark.parametrize("rule", sorted(GAMED))
 def test_a_gamed_answer_scores_low_and_names_its_rule(rule: str) -> None:
     gamed, genuine = score(GAMED[rule]), score(GOOD)

@@ -17,7 +17,8 @@ Features, each in 0..1:
   the answer's sentences/windows (REFERENCE_SIMILARITY), averaged with the credit of the whole answer
   against the whole reference (ANSWER_SIMILARITY).
 - anchors (with example answers for two or more levels): the similarity-weighted mean level of the examples
-  (softmax of similarity / ANCHOR_TEMPERATURE), as (level − 1) / 4. The closest example is reported.
+  (softmax of similarity / ANCHOR_TEMPERATURE), as (level − 1) / 4. The closest example is reported when the
+  answers are at least ANCHOR_CLOSE similar to it; otherwise the report says that no example is close.
 - structure (with `structure_cues`): share of situation / task / action / result present (STRUCTURE_CUES_V2).
 - length: log(1 + words) / log(1 + expected_words_max), at most 1, averaged over the answers: people who
   explain more tend to be graded higher, with diminishing returns.
@@ -73,6 +74,7 @@ EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the de
 REFERENCE_SIMILARITY = (0.40, 0.75)
 ANSWER_SIMILARITY = (0.30, 0.80)
 ANCHOR_TEMPERATURE = 0.05
+ANCHOR_CLOSE = 0.5  # below this similarity to every example answer, the report names none as "closest"
 STRUCTURE_CUES_V2 = {  # rules v1's cues, and the many other ways people tell the same parts of a story
     "situation": (
         *STRUCTURE_CUES["situation"],
@@ -349,16 +351,18 @@ def _reference(
 
 def _anchors(
     answers: list[_Answer], anchors: list[tuple[int, str]], embedder: SentenceEmbedder
-) -> tuple[int, tuple[float, str]]:
+) -> tuple[int | None, tuple[float, str]]:
     vectors = embedder.embed([text for _, text in anchors])
     mean = np.mean([a.vector for a in answers], axis=0)
     norm = float(np.linalg.norm(mean))
     similarities = [float(s) for s in _similarity((mean / norm if norm else mean)[None, :], vectors)[0]]
     weights = [math.exp((s - max(similarities)) / ANCHOR_TEMPERATURE) for s in similarities]
     level = sum(w * lvl for w, (lvl, _) in zip(weights, anchors, strict=True)) / sum(weights)
-    closest = anchors[int(np.argmax(similarities))][0]
+    nearest = anchors[int(np.argmax(similarities))][0]
     shown = ", ".join(f"level {lvl}: {s:.2f}" for (lvl, _), s in zip(anchors, similarities, strict=True))
-    return closest, ((level - 1) / 4, f"closest to the level {closest} example answer ({shown})")
+    if max(similarities) < ANCHOR_CLOSE:
+        return None, ((level - 1) / 4, f"no example answer is close (similarity below {ANCHOR_CLOSE}: {shown})")
+    return nearest, ((level - 1) / 4, f"closest to the level {nearest} example answer ({shown})")
 
 
 def _relevance(answers: list[_Answer], questions: dict[str, str], embedder: SentenceEmbedder) -> tuple[str, float]:
