@@ -73,6 +73,12 @@ class SessionView:
     answers: dict[str, Answer] = field(default_factory=dict)
     follow_ups: list[FollowUp] = field(default_factory=list)
 
+    def seconds_paused(self) -> float:
+        """How long the current answer's clock was paused so far (accommodation "pausable_timer")."""
+        paused_at = self.session.clock_paused_at
+        ongoing = (utc_now() - as_utc(paused_at)).total_seconds() if paused_at else 0.0
+        return self.session.clock_paused_s + ongoing
+
     @property
     def current_question(self) -> QuestionSpec | None:
         """The question being asked (perhaps a follow-up), or None when the interview is not in progress."""
@@ -255,6 +261,25 @@ class InterviewService:
             s.add(session)
         return self.view(session_id)
 
+    def pause_clock(self, session_id: str, question_id: str, *, paused: bool) -> SessionView:
+        """Pause (or resume) the answer clock of the current question: only with the invite's accommodation
+        "pausable_timer", once the clock runs. A pause lengthens the time limit and never counts as time used."""
+        view = self.view(session_id)
+        current = self._require_in_progress(view)
+        if not view.invite.accommodations.pausable_timer:
+            raise Conflict("this interview's timer cannot be paused")
+        if question_id != current.id or view.session.question_started_at is None:
+            raise Conflict(f"the answer clock of {question_id!r} is not running")
+        with self._db.session() as s:
+            session = self._locked(s, session_id)
+            if paused and session.clock_paused_at is None:
+                session.clock_paused_at = utc_now()
+            elif not paused and session.clock_paused_at is not None:
+                session.clock_paused_s += (utc_now() - as_utc(session.clock_paused_at)).total_seconds()
+                session.clock_paused_at = None
+            s.add(session)
+        return self.view(session_id)
+
     async def save_answer(
         self,
         session_id: str,
@@ -274,7 +299,7 @@ class InterviewService:
         if question_id != current.id:
             raise Conflict(f"question {question_id!r} is not the current question ({current.id!r})")
         started = view.session.question_started_at
-        seconds_used = (utc_now() - as_utc(started)).total_seconds() if started else None
+        seconds_used = (utc_now() - as_utc(started)).total_seconds() - view.seconds_paused() if started else None
         with self._db.session() as s:
             answer = s.exec(
                 select(Answer).where(Answer.session_id == session_id, Answer.question_id == question_id)
@@ -317,6 +342,7 @@ class InterviewService:
                 else:
                     session.current_index, session.follow_up_number = session.current_index + 1, 0
                 session.question_started_at = None  # the answer clock starts once the question was heard
+                session.clock_paused_at, session.clock_paused_s = None, 0.0
                 s.add(session)
             view = self.view(session_id)
         await self._announce_question(view)

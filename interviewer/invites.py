@@ -67,6 +67,7 @@ class InviteService:
             expires_at=utc_now() + timedelta(hours=request.expires_in_hours),
             extra_time_factor=request.extra_time_factor,
             camera=request.camera,
+            pausable_timer=request.pausable_timer,
         )
         with self._db.session() as s:
             s.add(invite)

@@ -269,10 +269,15 @@ class Invite(SQLModel, table=True):
     used_at: datetime | None = None
     extra_time_factor: float = 1.0  # accommodation: each answer's time limit × this (1–3)
     camera: str | None = SQLField(default=None, max_length=8)  # accommodation: "off" = no camera analysis
+    pausable_timer: bool = False  # accommodation: the candidate may pause an answer's timer
 
     @property
     def accommodations(self) -> Accommodations:
-        return Accommodations(extra_time_factor=self.extra_time_factor, camera=self.camera if self.camera else None)
+        return Accommodations(
+            extra_time_factor=self.extra_time_factor,
+            camera=self.camera if self.camera else None,
+            pausable_timer=self.pausable_timer,
+        )
 
 
 class InterviewSession(SQLModel, table=True):
@@ -286,6 +291,8 @@ class InterviewSession(SQLModel, table=True):
     follow_up_number: int = 0  # 0: the question itself is being asked; n: its n-th follow-up
     ai_scoring: bool = True  # False: the candidate asked for a person to assess the answers (no engine score)
     question_started_at: datetime | None = None  # when the answer clock started (after the question was heard)
+    clock_paused_at: datetime | None = None  # the answer clock is paused since (accommodation "pausable_timer")
+    clock_paused_s: float = 0.0  # how long the current answer's clock was paused before (never counts as time used)
     created_at: datetime = SQLField(default_factory=utc_now)
     consented_at: datetime | None = None
     finished_at: datetime | None = None
@@ -357,6 +364,17 @@ class ScoreAdjustment(SQLModel, table=True):
     score: float
     reason: str
     created_at: datetime = SQLField(default_factory=utc_now)
+
+
+class Decision(SQLModel, table=True):
+    """The team's decision on an interview, with the reason and who made it; the latest one counts."""
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    session_id: str = SQLField(foreign_key="interviewsession.id", index=True, max_length=36)
+    decision: str = SQLField(max_length=8)  # advance, hold or reject
+    reason: str = SQLField(max_length=2000)
+    by: str = SQLField(max_length=320)  # the account's e-mail, or "API"
+    at: datetime = SQLField(default_factory=utc_now)
 
 
 class StoredReport(SQLModel, table=True):
@@ -474,14 +492,19 @@ class Accommodations(BaseModel):
         default=None, description='"off": no camera analysis for this candidate, whatever the template says.'
     )
 
+    pausable_timer: bool = Field(
+        default=False, description="The candidate may pause each answer's timer (a pause never counts as time used)."
+    )
+
     @property
     def any(self) -> bool:
-        return self.extra_time_factor != 1.0 or self.camera == "off"
+        return self.extra_time_factor != 1.0 or self.camera == "off" or self.pausable_timer
 
     def describe(self) -> list[str]:
-        """In plain words, e.g. ["extra time ×1.5", "no camera analysis"]."""
+        """In plain words, e.g. ["extra time ×1.5", "no camera analysis", "timer can be paused"]."""
         said = [f"extra time ×{self.extra_time_factor:g}"] if self.extra_time_factor != 1.0 else []
-        return said + (["no camera analysis"] if self.camera == "off" else [])
+        said += ["no camera analysis"] if self.camera == "off" else []
+        return said + (["timer can be paused"] if self.pausable_timer else [])
 
 
 class InviteCreate(Accommodations):

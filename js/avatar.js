@@ -2,6 +2,8 @@
 // blinking, idle motion, a "thinking" state, captions highlighted word by word, and a replay button.
 // Python side: pages/elements/avatar.py. Events: ended (the question was heard), blocked (autoplay refused).
 // The canvas sits in a stage element that a video source could replace later.
+// With prefers-reduced-motion the face stays still (no lip sync, blinking, idle motion or pulsing dots); the
+// captions still follow the voice word by word.
 
 const MOUTHS = {
   rest: { w: 34, h: 3, round: 0 },
@@ -44,6 +46,7 @@ export default {
     },
   },
   mounted() {
+    this.still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     this.blinkAt = performance.now() + 2500;
     this.frame = requestAnimationFrame(this.draw);
     this.play();
@@ -130,7 +133,7 @@ export default {
       }
     },
     paint(ctx, now) {
-      const bob = this.speaking ? 0 : Math.sin(now / 900) * 2; // idle motion while listening
+      const bob = this.speaking || this.still ? 0 : Math.sin(now / 900) * 2; // idle motion while listening
       ctx.clearRect(0, 0, 220, 220);
       ctx.save();
       ctx.translate(110, 112 + bob);
@@ -142,26 +145,27 @@ export default {
       ctx.beginPath();
       ctx.ellipse(0, 0, 60, 72, 0, 0, 2 * Math.PI);
       ctx.fill();
-      const blinking = now >= this.blinkAt && now < this.blinkAt + 140;
+      const blinking = !this.still && now >= this.blinkAt && now < this.blinkAt + 140;
       ctx.fillStyle = "#1e293b"; // eyes
       for (const x of [-22, 22]) {
         ctx.beginPath();
         ctx.ellipse(x, -14, 7, blinking ? 1 : 7, 0, 0, 2 * Math.PI);
         ctx.fill();
       }
-      const m = MOUTHS[this.viseme] || MOUTHS.rest;
+      const viseme = this.still ? "rest" : this.viseme;
+      const m = MOUTHS[viseme] || MOUTHS.rest;
       ctx.fillStyle = "#7f1d1d"; // mouth
       ctx.beginPath();
       ctx.ellipse(0, 34, m.w / 2, Math.max(1, m.h / 2), 0, 0, 2 * Math.PI);
       ctx.fill();
-      if (this.viseme === "teeth" || this.viseme === "wide") {
+      if (viseme === "teeth" || viseme === "wide") {
         ctx.fillStyle = "#ffffff";
         ctx.fillRect(-m.w / 3, 34 - m.h / 2, (2 * m.w) / 3, Math.max(2, m.h / 3));
       }
       if (this.thinking) {
         ctx.fillStyle = "#475569";
         for (let i = 0; i < 3; i++) {
-          ctx.globalAlpha = 0.3 + 0.7 * ((Math.floor(now / 300) % 3) === i ? 1 : 0);
+          ctx.globalAlpha = this.still ? 1 : 0.3 + 0.7 * ((Math.floor(now / 300) % 3) === i ? 1 : 0);
           ctx.beginPath();
           ctx.arc(42 + i * 12, -70, 4, 0, 2 * Math.PI);
           ctx.fill();

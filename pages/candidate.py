@@ -7,7 +7,6 @@ so a reload, a reconnect or a server restart continues at the current question.
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -91,7 +90,9 @@ def accommodation_notice(view: SessionView) -> str:
         said.append(f"{granted.extra_time_factor:g} times the usual time for each answer")
     if granted.camera == "off":
         said.append("no camera analysis")
-    return f"- **Arranged for you:** {' and '.join(said)}. This never lowers your result.\n"
+    if granted.pausable_timer:
+        said.append("a timer you can pause (a pause never counts as time used)")
+    return f"- **Arranged for you:** {'; '.join(said)}. This never lowers your result.\n"
 
 
 def camera_notice(camera: str) -> str:
@@ -187,26 +188,53 @@ class CandidateInterview:
         answer = ui.textarea("Your answer", value=existing.text if existing else "").props("autogrow outlined")
         answer.classes("w-full").mark("answer-box")
         timer_label = ui.label().classes("text-sm text-gray-600").props("role=timer").mark("timer")
+        warning = ui.label().classes("text-sm font-medium text-orange-800").props('aria-live="assertive"')
+        warning.mark("time-warning")
+        clock = AnswerClock(view, question.time_limit_s)
         label = "Finish the interview" if view.is_last_question else "Next question"
-        ui.button(label, on_click=lambda: self.next(question.id, answer.value or "", voice, avatar)).mark("next-button")
+        with ui.row().classes("items-center gap-2"):
+            ui.button(label, on_click=lambda: self.next(question.id, answer.value or "", voice, avatar)).mark(
+                "next-button"
+            )
+            pause = ui.button("Pause the timer", icon="pause", on_click=lambda: toggle_pause()).props("outline")
+            pause.mark("pause-button").set_visibility(view.invite.accommodations.pausable_timer)
         if voice is not None:
             voice.answer = answer
-        clock = AnswerClock(view.session.question_started_at, question.time_limit_s)
 
         def heard() -> None:
             """The question was read out: the time limit starts, and so does listening (or typing)."""
-            clock.started(self.system.interview.start_answer_clock(self.session_id, question.id))
+            clock.update(self.system.interview.start_answer_clock(self.session_id, question.id))
             if voice is not None:
-                voice.start(clock.deadline)
+                voice.start(clock.deadline())
             else:
                 answer.run_method("focus")
+
+        def toggle_pause() -> None:
+            """Accommodation "timer can be paused": the clock stops, and so does typing, until resumed."""
+            try:
+                paused = self.system.interview.pause_clock(self.session_id, question.id, paused=clock.paused_at is None)
+            except DomainError as error:
+                ui.notify(error.detail, type="warning")
+                return
+            clock.update(paused)
+            resting = clock.paused_at is not None
+            pause.set_text("Resume the timer" if resting else "Pause the timer")
+            pause.props(f"icon={'play_arrow' if resting else 'pause'}")
+            if resting:
+                answer.props("readonly")
+            else:
+                answer.props(remove="readonly")
+            warning.set_text("The timer is paused." if resting else "The timer runs again.")
 
         async def tick() -> None:
             left = clock.seconds_left()
             if left is None:
                 timer_label.set_text("The time starts when the question has been read out.")
                 return
-            timer_label.set_text(f"Time left: {max(left, 0) // 60}:{max(left, 0) % 60:02d}")
+            paused = " (paused)" if clock.paused_at is not None else ""
+            timer_label.set_text(f"Time left: {max(left, 0) // 60}:{max(left, 0) % 60:02d}{paused}")
+            if said := clock.warning(left):
+                warning.set_text(said)
             if left > 0:
                 return
             ticker.deactivate()
@@ -366,22 +394,44 @@ VOICE_MESSAGES = {
 GAVE_UP = ("error", "speech-unavailable", "gave-up")  # the recording stopped for good: type the rest
 
 
+TIME_WARNINGS = ((60, "One minute left for this answer."), (15, "15 seconds left for this answer."))
+"""Said (and announced to screen readers) as the time runs out; each only when the limit is longer than it."""
+
+
 class AnswerClock:
-    """The time limit of one answer, which runs from when the question was heard."""
+    """The time limit of one answer, which runs from when the question was heard; paused time is added to it."""
 
-    def __init__(self, started_at: datetime | None, limit_s: int) -> None:
+    def __init__(self, view: SessionView, limit_s: int) -> None:
         self.limit_s = limit_s
-        self.deadline = as_utc(started_at).timestamp() + limit_s if started_at else None
+        self.warned: set[int] = set()
+        self.update(view)
 
-    def started(self, view: SessionView) -> None:
-        self.deadline = self.deadline or (
-            as_utc(view.session.question_started_at).timestamp() + self.limit_s
-            if view.session.question_started_at
-            else None
-        )
+    def update(self, view: SessionView) -> None:
+        """Take the clock's state (started, paused) as the database has it."""
+        session = view.session
+        self.started_at = as_utc(session.question_started_at).timestamp() if session.question_started_at else None
+        self.paused_at = as_utc(session.clock_paused_at).timestamp() if session.clock_paused_at else None
+        self.paused_s = session.clock_paused_s
+
+    def deadline(self) -> float | None:
+        """When the time is up (as a timestamp), counting a pause that is still going on."""
+        if self.started_at is None:
+            return None
+        ongoing = utc_now().timestamp() - self.paused_at if self.paused_at is not None else 0.0
+        return self.started_at + self.limit_s + self.paused_s + ongoing
 
     def seconds_left(self) -> int | None:
-        return None if self.deadline is None else int(self.deadline - utc_now().timestamp())
+        deadline = self.deadline()
+        return None if deadline is None else int(deadline - utc_now().timestamp())
+
+    def warning(self, left: int) -> str | None:
+        """The warning due now, once each; after a reload only the latest one (none while the clock is paused)."""
+        due = [(at_s, words) for at_s, words in TIME_WARNINGS if self.limit_s > at_s >= left > 0]
+        due = [(at_s, words) for at_s, words in due if at_s not in self.warned]
+        if self.paused_at is not None or not due:
+            return None
+        self.warned.update(at_s for at_s, _ in due)
+        return min(due)[1]
 
 
 class VoiceAnswer:

@@ -27,6 +27,7 @@ def register(system: System) -> None:
             "hours": 168,
             "extra_time": 1.0,
             "camera_off": False,
+            "pausable": False,
         }
 
         def create() -> None:
@@ -38,6 +39,7 @@ def register(system: System) -> None:
                     expires_in_hours=int(form["hours"] or 0),
                     extra_time_factor=float(form["extra_time"] or 1.0),
                     camera="off" if form["camera_off"] else None,
+                    pausable_timer=bool(form["pausable"]),
                 )
                 created = system.invites.create(request_, by=caller.name)
             except ValidationError as error:
@@ -99,6 +101,7 @@ def register(system: System) -> None:
                         form, "extra_time"
                     ).classes("w-56").mark("invite-extra-time")
                     ui.checkbox("No camera analysis").bind_value(form, "camera_off").mark("invite-camera-off")
+                    ui.checkbox("Timer can be paused").bind_value(form, "pausable").mark("invite-pausable")
             with ui.card().classes("w-full bg-green-50") as new_link_card:
                 ui.label("Send this link to the candidate. It works once and is shown only now.")
                 new_link = ui.input("Link").props("readonly").classes("w-full").mark("invite-link")

@@ -1,27 +1,36 @@
-"""Accessibility (WCAG 2.1 AA) in a real Chromium: axe-core over every candidate and admin page."""
+"""Accessibility (WCAG 2.1 AA): axe-core over every candidate and admin page and a keyboard-only interview in a
+real Chromium; reduced motion; the timer's warnings, and its pause as an accommodation."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+from nicegui import app, ui
+from nicegui.testing import User
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from interviewer.system import System
 from tests.browser import (
     accessibility_problems,
+    begin_interview,
     chromium,
     finish_interview,
     log_in_as_admin,
     wait_for_text,
 )
-from tests.conftest import ADMIN_PASSWORD, ROOT, AppProcess
+from tests.conftest import ADMIN_PASSWORD, ROOT, AppProcess, admin_headers
 from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite
+from tests.test_story import log_in, see_within
 
 PRACTISED = {**TEMPLATE, "practice_question": "What did you have for breakfast today?"}
 
@@ -138,3 +147,97 @@ def test_a_candidate_does_the_whole_interview_with_the_keyboard_alone(app_proces
 
 def page_text(browser: webdriver.Chrome) -> str:
     return str(browser.find_element(By.TAG_NAME, "body").text)
+
+
+STILL_FRAME = """
+const current = document.querySelector('.avatar .caption-current');
+return [document.querySelector('.avatar canvas').toDataURL(), current ? current.textContent.trim() : null];
+"""
+
+
+def test_with_reduced_motion_the_avatar_stays_still_and_the_captions_go_on(
+    app_process: AppProcess, tmp_path: Path
+) -> None:
+    with app_process.client() as client:
+        link = invite(client, create_template(client)["family_id"])["url"]
+    flags = ("--autoplay-policy=no-user-gesture-required", "--force-prefers-reduced-motion")
+    with chromium(tmp_path / "still", *flags) as browser:
+        begin_interview(browser, link)
+        wait_for_text(browser, "Replay question")
+        frames = []
+        for _ in range(40):  # ≈ 2 s while the question is read out
+            frames.append(browser.execute_script(STILL_FRAME))
+            time.sleep(0.05)
+    words = [word for _, word in frames if word]
+    assert len({picture for picture, _ in frames}) == 1  # not one pixel moves: no lips, blinks or idle motion …
+    assert len(set(words)) >= 3, words  # … while the captions follow the voice word by word
+
+
+TIMED = {
+    **TEMPLATE,
+    "name": "Timed",
+    "questions": [
+        {"id": "q-minute", "text": "Describe a data pipeline you built.", "time_limit_s": 62},
+        {"id": "q-short", "text": "Name one tool you like.", "time_limit_s": 17},
+    ],
+}
+
+
+async def test_the_timer_warns_before_time_runs_out_and_pauses_when_the_invite_allows_it(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    created = await user.http_client.post("/api/templates", json=TIMED, headers=admin_headers())
+    assert created.status_code == 201, created.text
+    await log_in(user)
+    await user.open("/admin/invites")
+    user.find("invite-template").click()
+    user.find("Timed (v1)").click()
+    user.find("invite-name").type("Katherine Johnson")
+    user.find("invite-pausable").click()
+    user.find("create-invite").click()
+    await user.should_see("Accommodations: timer can be paused")
+    link = user.find("invite-link").elements.pop()
+    assert isinstance(link, ui.input)
+    path = "/i/" + str(link.value).rsplit("/i/", 1)[1]
+
+    candidate = create_user()
+    await candidate.open(path)
+    await candidate.should_see("a timer you can pause")
+    candidate.find("consent-box").click()
+    candidate.find("start-interview").click()
+    await candidate.should_see("Question 1 of 2")
+    system: System = app.state.system
+    [view] = system.interview.list_sessions()
+    system.interview.start_answer_clock(view.session.id, "q-minute")  # what hearing the question does
+    clock_started = time.monotonic()
+    await candidate.open(path)  # the page continues with the clock running
+    [warning] = candidate.find(marker="time-warning").elements
+    assert warning.props["aria-live"] == "assertive"  # screen readers say it at once
+    await see_within(candidate, "One minute left for this answer.", seconds=8)
+
+    candidate.find("pause-button").click()
+    await candidate.should_see("The timer is paused.")
+    [timer] = candidate.find(marker="timer").elements
+    assert isinstance(timer, ui.label)
+    await see_within(candidate, "(paused)", seconds=3)
+    held = timer.text
+    await asyncio.sleep(2.5)  # a break: the clock does not move
+    assert timer.text == held, (held, timer.text)
+    candidate.find("pause-button").click()
+    await candidate.should_see("The timer runs again.")
+    candidate.find("answer-box").type(ANSWER_1)
+    candidate.find("next-button").click()
+    await candidate.should_see("Question 2 of 2")
+    on_the_clock = time.monotonic() - clock_started
+    system.interview.start_answer_clock(view.session.id, "q-short")
+    await candidate.open(path)
+    await see_within(candidate, "15 seconds left for this answer.", seconds=8)
+    candidate.find("answer-box").type(ANSWER_2)
+    candidate.find("next-button").click()
+    await candidate.should_see("Thank you!")
+
+    seconds_used = system.interview.view(view.session.id).answers["q-minute"].seconds_used
+    assert seconds_used is not None
+    assert seconds_used < on_the_clock - 2  # the pause is not counted as time used
+    await user.open(f"/admin/sessions/{view.session.id}")
+    await user.should_see("Accommodations: timer can be paused (never change a score)")
