@@ -45,7 +45,7 @@ def admin_frame(title: str, system: System, caller: Caller) -> Iterator[None]:
 def candidate_frame(title: str) -> Iterator[None]:
     """A calm, single-column frame for the candidate."""
     ui.page_title(title)
-    with ui.column().classes("w-full max-w-2xl mx-auto p-6 gap-4"):
+    with ui.column().classes("w-full max-w-2xl mx-auto p-4 sm:p-6 gap-4"):  # narrower margins on a phone
         yield
 
 

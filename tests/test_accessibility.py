@@ -241,3 +241,32 @@ async def test_the_timer_warns_before_time_runs_out_and_pauses_when_the_invite_a
     assert seconds_used < on_the_clock - 2  # the pause is not counted as time used
     await user.open(f"/admin/sessions/{view.session.id}")
     await user.should_see("Accommodations: timer can be paused (never change a score)")
+
+
+OVERFLOW = "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_on_a_phone_no_candidate_page_scrolls_sideways(app_process: AppProcess, tmp_path: Path) -> None:
+    with app_process.client() as client:
+        link = invite(client, create_template(client, PRACTISED)["family_id"])["url"]
+    overflow: dict[str, int] = {}
+    with chromium(tmp_path / "phone") as browser:
+        phone = {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+        browser.get(link)
+        wait_for_text(browser, "Before you start")
+        overflow["consent"] = browser.execute_script(OVERFLOW)
+        wait_for_text(browser, "I have read this and agree").click()
+        wait_for_text(browser, "Start the interview").click()
+        wait_for_text(browser, "Start the real interview")
+        overflow["practice"] = browser.execute_script(OVERFLOW)
+        wait_for_text(browser, "Start the real interview").click()
+        wait_for_text(browser, "Time left", timeout=20)
+        overflow["question"] = browser.execute_script(OVERFLOW)
+        browser.find_element(By.TAG_NAME, "textarea").send_keys(ANSWER_1)
+        wait_for_text(browser, "Next question").click()
+        wait_for_text(browser, "Question 2 of 2")
+        browser.find_element(By.TAG_NAME, "textarea").send_keys(ANSWER_2)
+        finish_interview(browser)
+        overflow["thank you"] = browser.execute_script(OVERFLOW)
+    assert overflow == {"consent": 0, "practice": 0, "question": 0, "thank you": 0}
