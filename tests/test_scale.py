@@ -28,28 +28,36 @@ def queue_app(storage: Path, redis_url: str) -> AppProcess:
     return AppProcess(storage, STT_BACKEND="queue", REDIS_URL=redis_url, WHISPER_MODEL="base").start()
 
 
-def test_a_spoken_answer_is_transcribed_by_a_separate_worker_process(
+def test_an_answer_is_transcribed_by_a_worker_process_and_goes_on_when_its_replica_dies(
     tmp_path: Path, redis_url: str, answer_wav: Path
 ) -> None:
-    app = queue_app(tmp_path / "storage", redis_url)
-    worker = SpeechWorker(app, STT_WORKERS="1")
+    """The candidate speaks half an answer on replica A, A dies, the rest goes to replica B (same database, same
+    audio volume): B rebuilds the answer from disk and the worker's transcript is whole. Neither app loads a model."""
+    a = queue_app(tmp_path / "storage", redis_url)
+    b = AppProcess(tmp_path / "storage", STT_BACKEND="queue", REDIS_URL=redis_url, WHISPER_MODEL="base")
+    worker = SpeechWorker(a, STT_WORKERS="1")
+    chunks = chunks_of(pcm_of(answer_wav))
+    half = len(chunks) // 2
     try:
-        with app.client() as client:
+        with a.client() as client:
             before = client.get("/status").json()
             worker.start()
-            app.wait_for_speech_workers(1)
+            a.wait_for_speech_workers(1)
             started = start(client, create_template(client)["family_id"])
-            chunks = chunks_of(pcm_of(answer_wav))
-            for seq, chunk in enumerate(chunks):
-                body = post(client, started, seq, chunk, final=seq == len(chunks) - 1).json()
-        worker.stop()
-        app.wait_for_speech_workers(0)
+            for seq in range(half):
+                assert post(client, started, seq, chunks[seq]).status_code == 200
+        a.stop(crash=True)
+        with b.start().client() as client:
+            client.timeout = httpx.Timeout(60)
+            for seq in range(half, len(chunks)):
+                body = post(client, started, seq, chunks[seq], final=seq == len(chunks) - 1).json()
     finally:
         worker.stop()
-        app.stop()
+        a.stop()
+        b.stop()
     assert (before["stt_backend"], before["stt_workers"], before["stt"]) == ("queue", 0, "loading")
     assert word_error_rate(" ".join(SENTENCES), body["final"]) <= 0.15, body["final"]
-    assert "speech model ready" not in app.output(), "the app itself loads no model"
+    assert "speech model ready" not in a.output() + b.output(), "the apps load no model"
 
 
 def test_a_worker_killed_mid_answer_is_replaced_and_the_transcript_is_complete(
