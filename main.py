@@ -104,6 +104,7 @@ async def warm_up_scoring(system: System) -> None:
 def main() -> None:
     settings = load_settings()
     if sys.argv[1:] == ["worker"]:  # a speech worker for STT_BACKEND=queue (interviewer/stt/worker.py)
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # its console (no uvicorn's)
         setup_logging(settings.storage_dir, settings.log_level)
         raise SystemExit(run_worker(settings))
     try:

@@ -22,6 +22,7 @@ from typing import Any
 
 import dramatiq
 import redis
+from dramatiq import Message, MessageProxy
 
 from interviewer.config import Settings
 from interviewer.stt.model import ModelNotAvailable
@@ -32,6 +33,15 @@ SEGMENT_TIME_LIMIT_MS = 120_000
 SEGMENT_RETRIES = 2  # a segment whose transcription raised is tried this often more, then reported failed
 
 log = logging.getLogger(__name__)
+
+
+class MessageIdsOnly(logging.Filter):
+    """Dramatiq logs a failed message with its arguments — the candidate's voice: log the message's id instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(a.message_id if isinstance(a, Message | MessageProxy) else a for a in record.args)
+        return True
 
 
 def run_worker(settings: Settings) -> int:
@@ -48,6 +58,8 @@ def run_worker(settings: Settings) -> int:
     except ModelNotAvailable as error:
         print(f"Refusing to start: speech model {settings.whisper_model!r} is unavailable ({error}).", file=sys.stderr)
         return 2
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MessageIdsOnly())
     loop = asyncio.new_event_loop()  # the transcriber's own: its pool threads report back to it
     threading.Thread(target=loop.run_forever, name="whisper-loop", daemon=True).start()
     asyncio.run_coroutine_threadsafe(transcriber.load(model_path), loop).result()
