@@ -118,6 +118,7 @@ def main() -> None:
         app.on_startup(lambda: background_tasks.create(events.relay(), name="events from other replicas"))
         app.on_shutdown(events.close)
     app.on_startup(lambda: background_tasks.create(retention_loop(system), name="audio retention"))
+    app.on_startup(lambda: background_tasks.create(system.webhooks.run(), name="webhook deliveries"))
     app.on_startup(lambda: background_tasks.create(warm_up_scoring(system), name="load scoring model"))
     # reports a crash or a stop interrupted are built (or their audio deleted) now
     app.on_startup(lambda: background_tasks.create(system.reports.resume_unfinished(), name="resume finalizing"))

@@ -1,10 +1,11 @@
 """Erasing one candidate's data on the admin's request (right to erasure).
 
 Deletes the session with its answers and transcripts, follow-up questions (and their cached speech),
-attention events, the report and the reviewer's adjustments, any audio left, the model ratings cached
-for its answers, and the invite with the candidate's name and e-mail. A running interview must be ended
-first; a report being built is waited for (the session's lock, shared with the report service), so the
-model ratings it caches are erased too. The log records only that a session was erased, never what it held.
+attention events, the report and the reviewer's adjustments, the webhook deliveries about it, the candidate's
+voluntary self-description, any audio left, the model ratings cached for its answers, and the invite with the
+candidate's name and e-mail. A running interview must be ended first; a report being built is waited for (the
+session's lock, shared with the report service), so the model ratings it caches are erased too. The log records
+only that a session was erased, never what it held.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from interviewer.models import (
     InterviewSession,
     Invite,
     ScoreAdjustment,
+    SelfDescription,
     SessionStatus,
     StoredReport,
+    WebhookDelivery,
 )
 from interviewer.session_locks import SessionLocks
 from interviewer.stt.service import delete_session_audio
@@ -49,6 +52,8 @@ class ErasureReceipt(BaseModel):
     cached_ratings: int
     audio_files: int
     speech_files: int
+    webhook_deliveries: int
+    self_description: bool
 
 
 class Erasure:
@@ -93,7 +98,10 @@ class Erasure:
             events = s.exec(select(AttentionEventRow).where(AttentionEventRow.session_id == session_id)).all()
             adjustments = s.exec(select(ScoreAdjustment).where(ScoreAdjustment.session_id == session_id)).all()
             report = s.get(StoredReport, session_id)
-            for row in [*answers, *follow_ups, *ratings, *events, *adjustments, *([report] if report else [])]:
+            deliveries = s.exec(select(WebhookDelivery).where(WebhookDelivery.session_id == session_id)).all()
+            described = s.exec(select(SelfDescription).where(SelfDescription.session_id == session_id)).all()
+            rows = [*answers, *follow_ups, *ratings, *events, *adjustments, *deliveries, *described]
+            for row in [*rows, *([report] if report else [])]:
                 s.delete(row)
             invite = s.get(Invite, session.invite_id)
             s.flush()
@@ -115,4 +123,6 @@ class Erasure:
             cached_ratings=len(ratings),
             audio_files=audio_files,
             speech_files=speech_files,
+            webhook_deliveries=len(deliveries),
+            self_description=bool(described),
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from interviewer.accounts import Accounts
 from interviewer.admin_sessions import AdminSessions, LoginBackoff
+from interviewer.adverse_impact import AdverseImpactCheck
 from interviewer.attention import AttentionService
 from interviewer.audit import AuditLog
 from interviewer.config import Settings
@@ -24,6 +25,7 @@ from interviewer.results import ResultsExport
 from interviewer.review import ReviewService
 from interviewer.scoring import RubricScorer
 from interviewer.security import Signer
+from interviewer.self_description import SelfDescriptions
 from interviewer.session_locks import SessionLocks
 from interviewer.shared_events import RedisSessionEvents
 from interviewer.stt.backend import SegmentTranscriber
@@ -32,6 +34,7 @@ from interviewer.templates import TemplateService
 from interviewer.tts.base import TtsProvider
 from interviewer.tts.cache import SpeechCache
 from interviewer.tts.service import VoiceService
+from interviewer.webhooks import WebhookService
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class System:
     erasure: Erasure
     review: ReviewService
     results: ResultsExport
+    webhooks: WebhookService
+    self_descriptions: SelfDescriptions
+    adverse_impact: AdverseImpactCheck
     login_backoff: LoginBackoff
     audit: AuditLog
 
@@ -88,6 +94,10 @@ class System:
         events.subscribe(SessionEvents.ALL, reports.on_event)
         speech = SpeechService(audio_root, stt, interview, events, settings.stt_segment_silence_ms)
         events.subscribe(SessionEvents.ALL, speech.on_event)
+        webhooks = WebhookService(db)
+        results = ResultsExport(db)
+        self_descriptions = SelfDescriptions(db, interview)
+        events.subscribe(SessionEvents.ALL, webhooks.on_event)
         return cls(
             settings=settings,
             db=db,
@@ -114,7 +124,10 @@ class System:
             attention=attention,
             erasure=Erasure(db, audio_root, voice.cache, events, locks, audit),
             review=ReviewService(db, events, audit),
-            results=ResultsExport(db),
+            results=results,
+            webhooks=webhooks,
+            self_descriptions=self_descriptions,
+            adverse_impact=AdverseImpactCheck(results, self_descriptions),
             login_backoff=LoginBackoff(),
             audit=audit,
         )

@@ -24,6 +24,7 @@ from pages.elements.attention_monitor import AttentionMonitor
 from pages.elements.audio_capture import AudioCapture
 from pages.elements.avatar import Avatar
 from pages.layout import VENDOR_DIR, candidate_frame
+from pages.self_description import SelfDescriptionForm
 
 LINK_PROBLEMS = {
     "invalid": "This interview link is not valid. Please check that you copied the whole link.",
@@ -136,6 +137,7 @@ class CandidateInterview:
         else:
             ui.label("Thank you!").classes("text-2xl font-semibold").mark("thanks")
             ui.label("Your answers are saved and the interview is complete. You can close this window.")
+            SelfDescriptionForm(self.system.self_descriptions, self.session_id).show()
 
     def notice(self, view: SessionView) -> None:
         llm = self.system.settings.llm_provider.value

@@ -1,15 +1,17 @@
-"""Settings: what this instance is configured with (read-only; set through the environment), and a live
-check of the language model provider."""
+"""Settings: what this instance is configured with (read-only; set through the environment), a live check of
+the language model provider, and the webhooks."""
 
 from __future__ import annotations
 
 from nicegui import ui
 
 from interviewer.accounts import Caller, Role
+from interviewer.audit import AuditAction
 from interviewer.llm.provider import LLMUnavailable
 from interviewer.system import System
 from pages.gate import team_page
 from pages.layout import admin_frame
+from pages.webhooks import WebhooksSection
 
 
 def register(system: System) -> None:
@@ -45,6 +47,12 @@ def register(system: System) -> None:
                 transcriber = system.speech.transcriber
                 ui.label(f"Speech-to-text model (WHISPER_MODEL): {settings.whisper_model} — {transcriber.state}")
                 ui.label(f"Audio is kept at most {settings.audio_retention_days} days for unfinished interviews.")
+            WebhooksSection(
+                system.webhooks,
+                lambda what, webhook_id: system.audit.record(
+                    caller.name, AuditAction.WEBHOOK_CHANGED, f"webhook {webhook_id}", what
+                ),
+            ).build()
             ui.label("Change settings through environment variables or .env; see .env.sample.").classes(
                 "text-sm text-gray-600"
             )

@@ -4,15 +4,20 @@ delivery again (with growing gaps) while it fails — also after a restart."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from interviewer.db import Database
 from interviewer.webhooks import Backoff, DeliveryPublic, WebhookCreate, WebhookEvent, WebhookService
+from tests.conftest import AppProcess, admin_headers
+from tests.helpers import ANSWER_1, ANSWER_2, CANDIDATE, answer_all, create_template, start
 from tests.webhook_receiver import WebhookReceiver
 
 SECRET = "whsec-0123456789abcdef"
+DETAILED_SECRET = "whsec-fedcba9876543210"
 BODY = {"session_id": "s-1", "template_family_id": "t-1", "total": 71.5}
 
 
@@ -95,3 +100,87 @@ async def test_pending_retries_continue_after_a_restart(tmp_path: Path) -> None:
     assert (first.answered, retried.answered, retried.signature_ok) == (503, 204, True)
     assert retried.body == first.body
     db.dispose()
+
+
+def api(app: AppProcess, method: str, path: str, **kwargs: Any) -> Any:
+    with app.client() as client:
+        return client.request(method, path, headers=admin_headers(), **kwargs)
+
+
+def test_an_integrator_hears_of_a_finalized_report_and_an_erasure(app_process: AppProcess) -> None:
+    with WebhookReceiver({"/plain": SECRET, "/detailed": DETAILED_SECRET}) as receiver:
+        plain = api(
+            app_process,
+            "POST",
+            "/api/webhooks",
+            json={"url": f"{receiver.url}/plain", "events": ["report.finalized", "session.erased"], "secret": SECRET},
+        )
+        detailed = api(
+            app_process,
+            "POST",
+            "/api/webhooks",
+            json={
+                "url": f"{receiver.url}/detailed",
+                "events": ["report.finalized"],
+                "secret": DETAILED_SECRET,
+                "include_candidate": True,
+            },
+        )
+        assert (plain.status_code, detailed.status_code) == (201, 201), plain.text
+        with app_process.client() as client:
+            family_id = create_template(client)["family_id"]
+            started = start(client, family_id)
+        answer_all(app_process, started, [ANSWER_1, ANSWER_2])
+        session_id = started["session_id"]
+        arrivals = {a.path: a for a in receiver.wait_for(2)}
+        report = api(app_process, "GET", f"/report/{session_id}.json").json()
+
+        resent = api(app_process, "POST", f"/api/webhooks/deliveries/{_delivery_id(app_process, '/plain')}/send-again")
+        assert resent.status_code == 201
+        again = receiver.wait_for(3)[2]
+        assert api(app_process, "DELETE", f"/api/sessions/{session_id}").status_code == 200
+        erased = receiver.wait_for(4)[3]
+        log = api(app_process, "GET", "/api/webhooks/deliveries").json()
+        listed = api(app_process, "GET", "/api/webhooks").json()
+
+    body = arrivals["/plain"].body
+    assert all(a.signature_ok for a in [*arrivals.values(), again, erased])
+    assert arrivals["/plain"].event == "report.finalized"
+    assert (body["session_id"], body["template_family_id"]) == (session_id, family_id)
+    assert body["total"] == report["scores"]["total"]
+    assert CANDIDATE not in json.dumps(body)
+    assert ANSWER_1 not in json.dumps(body)
+    with_details = arrivals["/detailed"].body
+    assert with_details["candidate"]["name"] == CANDIDATE
+    assert [a["answer"] for a in with_details["answers"]] == [ANSWER_1, ANSWER_2]
+    assert again.body == body  # "send again": the same body, signed afresh
+    assert (erased.path, erased.event, erased.body["session_id"]) == ("/plain", "session.erased", session_id)
+    # erasing the candidate erased the deliveries that were about them; the erasure's own is logged
+    assert [(d["event"], d["state"]) for d in log if d["session_id"] == session_id] == [("session.erased", "delivered")]
+    assert all("secret" not in w for w in listed)
+    assert len(listed) == 2
+
+
+def _delivery_id(app: AppProcess, path: str) -> int:
+    log = api(app, "GET", "/api/webhooks/deliveries").json()
+    deadline = time.monotonic() + 10
+    while not any(d["url"].endswith(path) and d["state"] == "delivered" for d in log):
+        assert time.monotonic() < deadline, log
+        time.sleep(0.05)
+        log = api(app, "GET", "/api/webhooks/deliveries").json()
+    return int(next(d["id"] for d in log if d["url"].endswith(path)))
+
+
+def test_webhooks_are_for_admins_and_only_http_urls(app_process: AppProcess) -> None:
+    good = {"url": "https://hooks.example.org/interviewer", "events": ["decision.made"], "secret": SECRET}
+    with app_process.client() as client:
+        anonymous = client.post("/api/webhooks", json=good)
+    ftp = api(app_process, "POST", "/api/webhooks", json={**good, "url": "ftp://hooks.example.org/x"})
+    short = api(app_process, "POST", "/api/webhooks", json={**good, "secret": "short"})
+    unknown = api(app_process, "POST", "/api/webhooks", json={**good, "events": ["report.viewed"]})
+    created = api(app_process, "POST", "/api/webhooks", json=good).json()["id"]
+    deleted = api(app_process, "DELETE", f"/api/webhooks/{created}")
+    again = api(app_process, "DELETE", f"/api/webhooks/{created}")
+    assert anonymous.status_code == 401
+    assert (ftp.status_code, short.status_code, unknown.status_code) == (422, 422, 422)
+    assert (deleted.status_code, again.status_code) == (204, 404)

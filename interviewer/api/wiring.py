@@ -13,7 +13,7 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from interviewer.api import admin, interview, links, report, results, sessions, status, stt, team
+from interviewer.api import admin, fairness, interview, links, report, results, sessions, status, stt, team, webhooks
 from interviewer.api.deps import caller_key
 from interviewer.api.strict_json import UnsafeJson, encodable, strict_loads
 from interviewer.errors import DomainError
@@ -139,6 +139,8 @@ ROUTERS = (
     sessions.router,
     team.router,
     results.router,
+    webhooks.router,
+    fairness.router,
     interview.router,
     report.router,
     stt.router,
