@@ -280,6 +280,31 @@ class InterviewService:
             s.add(session)
         return self.view(session_id)
 
+    async def retake(self, session_id: str, question_id: str) -> SessionView:
+        """Answer the current question again (a template with `retakes` 1, once per question): the first answer
+        is discarded, the question is asked again and its clock restarts once heard; the report says so."""
+        view = self.view(session_id)
+        current = self._require_in_progress(view)
+        if question_id != current.id:
+            raise Conflict(f"question {question_id!r} is not the current question ({current.id!r})")
+        if view.content.retakes < 1:
+            raise Conflict("this interview allows no retake")
+        if (stored := view.answers.get(question_id)) is not None and stored.retake_used:
+            raise Conflict("this question was already answered again once")
+        with self._db.session() as s:
+            session = self._locked(s, session_id)
+            answer = s.exec(
+                select(Answer).where(Answer.session_id == session_id, Answer.question_id == question_id)
+            ).first() or Answer(session_id=session_id, question_id=question_id, text="")
+            answer.text, answer.transcript, answer.seconds_used = "", None, None
+            answer.retake_used, answer.updated_at = True, utc_now()
+            s.add(answer)
+            session.question_started_at, session.clock_paused_at, session.clock_paused_s = None, None, 0.0
+            s.add(session)
+        log.info("session %s: %s is answered again", session_id, question_id)
+        await self._events.publish(session_id, {"type": "answer_saved", "question_id": question_id})
+        return self.view(session_id)
+
     async def save_answer(
         self,
         session_id: str,

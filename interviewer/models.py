@@ -188,6 +188,13 @@ class TemplateContent(BaseModel):
         description="Attention analysis of the camera in the candidate's browser (events only, no video leaves "
         "it); with 'required' the candidate cannot go on without a working camera.",
     )
+    retakes: int = Field(
+        default=0,
+        ge=0,
+        le=1,
+        description="How often the candidate may answer a question again before moving on (0 or 1): the first "
+        "answer is discarded, the question is asked again with a fresh time limit; the report says so.",
+    )
     self_description: list[SelfDescribed] = Field(
         default_factory=list,
         max_length=3,
@@ -312,6 +319,7 @@ class Answer(SQLModel, table=True):
     seconds_used: float | None = None
     transcript: dict | None = SQLField(default=None, sa_column=Column(JSON, nullable=True))  # type: ignore[type-arg]
     updated_at: datetime = SQLField(default_factory=utc_now)
+    retake_used: bool = False  # the candidate answered this question again (the first answer was discarded)
 
 
 class FollowUp(SQLModel, table=True):

@@ -187,6 +187,11 @@ class CandidateInterview:
         ui.label(question.text).classes("sr-only").mark("question")  # the captions show it; screen readers too
         voice = VoiceAnswer(self, view, question.id) if self.voice_enabled else None
         existing = view.answers.get(question.id)
+        retaken = existing is not None and existing.retake_used
+        if retaken:
+            ui.label("You are answering this question again; your first answer was discarded.").classes(
+                "text-sm font-medium"
+            ).mark("retaking")
         answer = ui.textarea("Your answer", value=existing.text if existing else "").props("autogrow outlined")
         answer.classes("w-full").mark("answer-box")
         timer_label = ui.label().classes("text-sm text-gray-600").props("role=timer").mark("timer")
@@ -200,6 +205,10 @@ class CandidateInterview:
             )
             pause = ui.button("Pause the timer", icon="pause", on_click=lambda: toggle_pause()).props("outline")
             pause.mark("pause-button").set_visibility(view.invite.accommodations.pausable_timer)
+            if view.content.retakes and not retaken:
+                ui.button("Answer again", icon="replay", on_click=lambda: self.answer_again(question.id, voice)).props(
+                    "flat"
+                ).mark("retake-button")
         if voice is not None:
             voice.answer = answer
 
@@ -252,6 +261,19 @@ class CandidateInterview:
             return
         avatar.set_thinking(True)  # a follow-up question may take the model a few seconds
         await self.submit(question_id, text)
+
+    async def answer_again(self, question_id: str, voice: VoiceAnswer | None) -> None:
+        """The template's one retake: discard this answer (and its recording), ask the question again."""
+        if voice is not None and voice.recording:
+            ui.notify("Press Done first, then answer again.", type="warning")
+            return
+        try:
+            await self.system.interview.retake(self.session_id, question_id)
+        except DomainError as error:
+            ui.notify(error.detail, type="warning")
+            return
+        self.system.speech.discard_answer(self.session_id, question_id)
+        self.content.refresh()
 
     @property
     def voice_enabled(self) -> bool:

@@ -210,6 +210,10 @@ class SessionLiveView:
                 ui.label(answer.text if answer else "(no answer yet)").classes("whitespace-pre-wrap").mark(
                     f"answer-{question.id}"
                 )
+                if answer is not None and answer.retake_used:
+                    ui.label("answered again (the one retake)").classes("text-xs text-gray-600").mark(
+                        f"retake-{question.id}"
+                    )
                 if answer is not None and answer.transcript:
                     rate = answer.transcript.get("words_per_minute")
                     ui.label(

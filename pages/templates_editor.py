@@ -155,6 +155,11 @@ class TemplateEditor:
             ).bind_value(self.draft, "camera").classes("w-40").tooltip(
                 "Attention flags from the camera, analysed in the candidate's browser"
             )
+            ui.select({0: "none", 1: "one per question"}, label="Answer again").bind_value(
+                self.draft, "retakes"
+            ).classes("w-44").mark("retakes").tooltip(
+                "The candidate may discard an answer once and answer the question again; the report says so"
+            )
         ui.select(SCORING_ENGINES, label="Scoring").bind_value(self.draft, "scoring").classes("w-96").mark(
             "scoring-engine"
         ).tooltip("Reports name the engine; templates saved before v2 keep v1")

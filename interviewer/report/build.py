@@ -40,6 +40,7 @@ def build_report(
             answer=a.text if (a := view.answers.get(q.id)) else "",
             source=a.source if a else None,
             seconds_used=a.seconds_used if a else None,
+            retake_used=a.retake_used if a else False,
         )
         for q, parent in view.asked()
     ]

@@ -330,7 +330,11 @@ def _answers(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             flow.append(
                 Paragraph("Model quotes (verified): " + " · ".join(f"“{_text(q)}”" for q in quotes), s["small"])
             )
-        facts = [qa.source or "", f"{qa.seconds_used:.0f} s used of {qa.time_limit_s} s" if qa.seconds_used else ""]
+        facts = [
+            qa.source or "",
+            f"{qa.seconds_used:.0f} s used of {qa.time_limit_s} s" if qa.seconds_used else "",
+            "answered again (the one retake; the first answer was discarded)" if qa.retake_used else "",
+        ]
         if any(facts):
             flow.append(Paragraph(" · ".join(f for f in facts if f), s["small"]))
     return flow

@@ -37,6 +37,7 @@ class QuestionAnswer(BaseModel):
     answer: str  # "" when the candidate gave none
     source: str | None = None  # "typed" or "voice"
     seconds_used: float | None = None
+    retake_used: bool = False  # the candidate answered this question again; only the final answer is kept
 
 
 class AttentionSection(BaseModel):

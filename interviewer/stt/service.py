@@ -96,6 +96,12 @@ class SpeechService:
             raise Conflict(f"question {question_id!r} is not the current question ({current.id!r})")
         return current.time_limit_s
 
+    def discard_answer(self, session_id: str, question_id: str) -> None:
+        """A retake: the first recording of this answer is deleted and its stream forgotten (the next starts anew)."""
+        self._streams.pop((session_id, question_id), None)
+        for path in (self._audio_root / session_id).glob(f"{question_id}.*"):  # .wav, .json, .<seq>.part
+            path.unlink(missing_ok=True)
+
     def forget(self, session_id: str) -> None:
         """Drop in-memory streams of a session (after its audio was deleted)."""
         for key in [k for k in self._streams if k[0] == session_id]:
