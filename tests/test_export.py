@@ -49,6 +49,7 @@ def test_the_results_of_a_template_are_exported_as_csv_one_row_per_interview(app
         as_json: dict[str, Any] = client.get(
             f"/api/templates/{family_id}/results.json", headers=admin_headers()
         ).json()
+        trail = client.get("/api/audit", headers=admin_headers()).json()
         anonymous = client.get(f"/api/templates/{family_id}/results.csv")
         unknown = client.get("/api/templates/nope/results.csv", headers=admin_headers())
 
@@ -79,3 +80,5 @@ def test_the_results_of_a_template_are_exported_as_csv_one_row_per_interview(app
     assert as_json["rows"][1]["candidate_name"] == FORMULA_NAME  # JSON carries the value as it is
     assert as_json["rows"][1]["answers"] is None
     assert (anonymous.status_code, unknown.status_code) == (401, 404)
+    exports = [(line["actor"], line["detail"]) for line in trail if line["action"] == "data exported"][:3]
+    assert exports == [("API", "json"), ("API", "csv with answers"), ("API", "csv")]  # newest first

@@ -1,17 +1,19 @@
-"""A template's results as a download: one row per interview, as CSV or JSON (admin key or admin login)."""
+"""A template's results as a download: one row per interview, as CSV or JSON (admins; each export is audited)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from interviewer.api.deps import ADMIN_ONLY, RateLimitedApi, SystemDep
+from interviewer.api.deps import AdminCaller, RateLimitedApi, SystemDep
 from interviewer.api.errors import error_responses
+from interviewer.audit import AuditAction, template_target
 from interviewer.results import TemplateResults, to_csv
+from interviewer.system import System
 
 router = APIRouter(
     prefix="/api/templates",
     tags=["results"],
-    dependencies=[RateLimitedApi, Depends(ADMIN_ONLY)],
+    dependencies=[RateLimitedApi],
     responses=error_responses(401, 403, 404, 422, 429),
 )
 WithAnswers = Query(default=False, description="true: one more column per question with the answer text.")
@@ -22,10 +24,10 @@ WithAnswers = Query(default=False, description="true: one more column per questi
     response_class=Response,
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def results_csv(family_id: str, system: SystemDep, answers: bool = WithAnswers) -> Response:
+def results_csv(family_id: str, system: SystemDep, caller: AdminCaller, answers: bool = WithAnswers) -> Response:
     """Every interview of the template (all versions), newest first: `session_id`, `candidate_name`, `status`,
     `template_version`, `total`, `engine_total`, one column per criterion (its name), `decision`, the dates."""
-    results = system.results.results(family_id, with_answers=answers)
+    results = exported(system, caller.name, family_id, "csv", answers)
     return Response(
         to_csv(results),
         media_type="text/csv; charset=utf-8",
@@ -34,6 +36,17 @@ def results_csv(family_id: str, system: SystemDep, answers: bool = WithAnswers) 
 
 
 @router.get("/{family_id}/results.json")
-def results_json(family_id: str, system: SystemDep, answers: bool = WithAnswers) -> TemplateResults:
+def results_json(
+    family_id: str, system: SystemDep, caller: AdminCaller, answers: bool = WithAnswers
+) -> TemplateResults:
     """The same rows as the CSV, as JSON (`scores` maps each criterion's name to its score)."""
-    return system.results.results(family_id, with_answers=answers)
+    return exported(system, caller.name, family_id, "json", answers)
+
+
+def exported(system: System, actor: str, family_id: str, kind: str, answers: bool) -> TemplateResults:
+    """The results, and the audit line that `actor` exported them (NotFound first: nothing exported, no line)."""
+    results = system.results.results(family_id, with_answers=answers)
+    system.audit.record(
+        actor, AuditAction.DATA_EXPORTED, template_target(family_id), kind + (" with answers" if answers else "")
+    )
+    return results
