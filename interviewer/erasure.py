@@ -1,11 +1,11 @@
 """Erasing one candidate's data on the admin's request (right to erasure).
 
 Deletes the session with its answers and transcripts, follow-up questions (and their cached speech),
-attention events, the report and the reviewer's adjustments, the webhook deliveries about it, the candidate's
-voluntary self-description, any audio left, the model ratings cached for its answers, and the invite with the
-candidate's name and e-mail. A running interview must be ended first; a report being built is waited for (the
-session's lock, shared with the report service), so the model ratings it caches are erased too. The log records
-only that a session was erased, never what it held.
+attention events, the report, the reviewer's adjustments and the team's decisions, the webhook deliveries about
+it, the candidate's voluntary self-description, any audio left, the model ratings cached for its answers, and the
+invite with the candidate's name and e-mail. A running interview must be ended first; a report being built is
+waited for (the session's lock, shared with the report service), so the model ratings it caches are erased too.
+The log records only that a session was erased, never what it held.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from interviewer.models import (
     Answer,
     AttentionEventRow,
     CachedRating,
+    Decision,
     FollowUp,
     InterviewSession,
     Invite,
@@ -97,10 +98,11 @@ class Erasure:
             ]
             events = s.exec(select(AttentionEventRow).where(AttentionEventRow.session_id == session_id)).all()
             adjustments = s.exec(select(ScoreAdjustment).where(ScoreAdjustment.session_id == session_id)).all()
+            decisions = s.exec(select(Decision).where(Decision.session_id == session_id)).all()
             report = s.get(StoredReport, session_id)
             deliveries = s.exec(select(WebhookDelivery).where(WebhookDelivery.session_id == session_id)).all()
             described = s.exec(select(SelfDescription).where(SelfDescription.session_id == session_id)).all()
-            rows = [*answers, *follow_ups, *ratings, *events, *adjustments, *deliveries, *described]
+            rows = [*answers, *follow_ups, *ratings, *events, *adjustments, *decisions, *deliveries, *described]
             for row in [*rows, *([report] if report else [])]:
                 s.delete(row)
             invite = s.get(Invite, session.invite_id)

@@ -41,7 +41,7 @@ class ResultRow(BaseModel):
     scores: dict[str, float | None] = Field(
         description="Criterion name → the score that counts (0–5): the reviewer's latest, else the engine's."
     )
-    decision: str | None = None
+    decision: str | None = Field(default=None, description="The team's decision (advance, hold, reject), if any.")
     created_at: datetime
     finished_at: datetime | None
     finalized_at: datetime | None
@@ -99,6 +99,7 @@ class ResultsExport:
                     template_version=template.version,
                     total=_counting_total(report),
                     engine_total=report.scores.total if report else None,
+                    decision=report.decision.decision if report and report.decision else None,
                     scores=_counting_scores(report, columns),
                     created_at=as_utc(session.created_at),
                     finished_at=as_utc(session.finished_at) if session.finished_at else None,

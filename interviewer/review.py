@@ -7,17 +7,14 @@ are rewritten with it.
 
 from __future__ import annotations
 
-import asyncio
-
 from pydantic import BaseModel, Field, field_validator
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from interviewer.audit import AuditAction, AuditLog, session_target
-from interviewer.db import Database
-from interviewer.errors import Conflict, Invalid, NotFound
+from interviewer.errors import Invalid
 from interviewer.events import SessionEvents
-from interviewer.models import InterviewSession, ScoreAdjustment, StoredReport
-from interviewer.report.pdf import render_pdf
+from interviewer.models import ScoreAdjustment
+from interviewer.report.editor import ReportEditor
 from interviewer.report.schema import Adjustment, Report, ReviewSection
 from interviewer.scoring import ScoreCard, UnscoredCard, round_half_up, weighted_total
 
@@ -74,41 +71,28 @@ def reviewed_total(scores: ScoreCard | UnscoredCard, latest: dict[str, float]) -
 
 
 class ReviewService:
-    def __init__(self, db: Database, events: SessionEvents, audit: AuditLog) -> None:
-        self._db = db
-        self._audit = audit
+    def __init__(self, editor: ReportEditor, events: SessionEvents, audit: AuditLog) -> None:
+        self._editor = editor
         self._events = events
-        self._lock = asyncio.Lock()
+        self._audit = audit
 
     async def adjust(self, session_id: str, adjustment: AdjustmentIn, *, by: str) -> Report:
         """Record the adjustment (`by`: who, for the audit trail) and rewrite the stored report; NotFound,
-        Conflict (no report yet) or Invalid."""
-        async with self._lock:
-            with self._db.session() as s:
-                if s.get(InterviewSession, session_id) is None:
-                    raise NotFound("no such session")
-                stored = s.get(StoredReport, session_id)
-                if stored is None:
-                    raise Conflict("there is no report yet: finalize the interview first, then adjust its scores")
-                report = Report.model_validate_json(stored.report_json)
-                if adjustment.criterion_id not in {c.criterion_id for c in report.scores.criteria}:
-                    raise Invalid(f"the report has no criterion {adjustment.criterion_id!r}")
-                s.add(ScoreAdjustment(session_id=session_id, **adjustment.model_dump()))
-                s.flush()
-                rows = s.exec(
-                    select(ScoreAdjustment)
-                    .where(ScoreAdjustment.session_id == session_id)
-                    .order_by(col(ScoreAdjustment.created_at), col(ScoreAdjustment.id))
-                ).all()
-                report.review = review_of(report.scores, list(rows))
-            pdf = await asyncio.to_thread(render_pdf, report)
-            with self._db.session() as s:
-                stored = s.get(StoredReport, session_id)
-                if stored is None:
-                    raise NotFound("the session was erased meanwhile")
-                stored.report_json = report.model_dump_json(indent=2)
-                stored.pdf = pdf
-                s.add(stored)
+        Conflict (no report yet: finalize the interview first, then adjust its scores) or Invalid."""
+
+        def add(s: Session, report: Report) -> None:
+            if adjustment.criterion_id not in {c.criterion_id for c in report.scores.criteria}:
+                raise Invalid(f"the report has no criterion {adjustment.criterion_id!r}")
+            s.add(ScoreAdjustment(session_id=session_id, **adjustment.model_dump()))
+            s.flush()
+            rows = s.exec(
+                select(ScoreAdjustment)
+                .where(ScoreAdjustment.session_id == session_id)
+                .order_by(col(ScoreAdjustment.created_at), col(ScoreAdjustment.id))
+            ).all()
+            report.review = review_of(report.scores, list(rows))
+
+        report = await self._editor.change(session_id, add)
         detail = f"{adjustment.criterion_id}: {adjustment.score:.1f}"
         self._audit.record(by, AuditAction.SCORE_ADJUSTED, session_target(session_id), detail)
         await self._events.publish(session_id, {"type": "review"})

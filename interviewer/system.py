@@ -11,6 +11,7 @@ from interviewer.attention import AttentionService
 from interviewer.audit import AuditLog
 from interviewer.config import Settings
 from interviewer.db import Database
+from interviewer.decisions import DecisionService
 from interviewer.embeddings import SentenceEmbedder
 from interviewer.erasure import Erasure
 from interviewer.events import SessionEvents
@@ -20,6 +21,7 @@ from interviewer.llm.followup import FollowUpAsker
 from interviewer.llm.provider import LLMProvider
 from interviewer.llm.ratings import RatingService
 from interviewer.ratelimit import SPEECH_UNITS_PER_S, RateLimiter
+from interviewer.report.editor import ReportEditor
 from interviewer.report.service import ReportService
 from interviewer.results import ResultsExport
 from interviewer.review import ReviewService
@@ -56,6 +58,7 @@ class System:
     attention: AttentionService
     erasure: Erasure
     review: ReviewService
+    decisions: DecisionService
     results: ResultsExport
     webhooks: WebhookService
     self_descriptions: SelfDescriptions
@@ -74,9 +77,10 @@ class System:
         db = Database(settings.sqlalchemy_url)
         db.create_tables()
         events = RedisSessionEvents(settings.redis_url) if settings.redis_url else SessionEvents()
+        audit = AuditLog(db)
+        editor = ReportEditor(db)  # the one writer of a stored report after it was built
         voice = VoiceService(SpeechCache(settings.storage_dir / "tts", tts, settings.tts_voice))
         audio_root = settings.storage_dir / "audio"
-        audit = AuditLog(db)
         templates = TemplateService(db, audit, lambda content: voice.prepare_soon([q.text for q in content.questions]))
         attention = AttentionService(db, events)
         scorer = RubricScorer(SentenceEmbedder())
@@ -123,7 +127,8 @@ class System:
             voice=voice,
             attention=attention,
             erasure=Erasure(db, audio_root, voice.cache, events, locks, audit),
-            review=ReviewService(db, events, audit),
+            review=ReviewService(editor, events, audit),
+            decisions=DecisionService(db, editor, events, audit),
             results=results,
             webhooks=webhooks,
             self_descriptions=self_descriptions,

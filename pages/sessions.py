@@ -10,11 +10,12 @@ from nicegui import background_tasks, run, ui
 from pydantic import ValidationError
 
 from interviewer.accounts import Caller, Role
+from interviewer.decisions import DecisionIn
 from interviewer.errors import DomainError, NotFound
 from interviewer.events import Message
 from interviewer.interview import SessionView
 from interviewer.models import SessionStatus
-from interviewer.report.schema import Report
+from interviewer.report.schema import DecisionSection, Report
 from interviewer.review import AdjustmentIn
 from interviewer.system import System
 from pages.elements.score_panel import ScorePanel
@@ -23,6 +24,7 @@ from pages.layout import admin_frame
 
 # dark shades of Quasar's palette: white badge text on them reaches 4.5:1 (WCAG 2.1 AA)
 STATUS_COLOR = {"consent": "grey-8", "in_progress": "blue-9", "finished": "deep-orange-10", "finalized": "green-9"}
+DECISION_COLOR = {"advance": "green-9", "hold": "grey-8", "reject": "red-9"}
 
 
 def register(system: System) -> None:
@@ -33,8 +35,9 @@ def register(system: System) -> None:
             if not views:
                 ui.label("No interviews yet. Create an invite and open its link to try one.")
                 ui.link("Create an invite", "/admin/invites")
+            decisions = system.decisions.latest_of(v.session.id for v in views)
             for view in views:
-                _session_row(view, system)
+                _session_row(view, system, decisions.get(view.session.id))
 
     @team_page(system, "/admin/sessions/{session_id}", Role.REVIEWER)
     async def session_page(caller: Caller, session_id: str) -> RedirectResponse | None:
@@ -50,7 +53,7 @@ def register(system: System) -> None:
         return None
 
 
-def _session_row(view: SessionView, system: System) -> None:
+def _session_row(view: SessionView, system: System, decision: DecisionSection | None) -> None:
     with ui.card().classes("w-full"), ui.row().classes("w-full items-center"):
         with ui.column().classes("gap-0"):
             ui.link(view.invite.candidate_name, f"/admin/sessions/{view.session.id}").classes("font-medium").mark(
@@ -66,6 +69,8 @@ def _session_row(view: SessionView, system: System) -> None:
             )
         if not view.session.ai_scoring:
             ui.badge("assessed by a person", color="purple-8").mark(f"by-person-{view.session.id}")
+        if decision is not None:
+            ui.badge(decision.decision, color=DECISION_COLOR[decision.decision]).mark(f"decision-{view.session.id}")
         if system.reports.has_report(view.session.id):
             ui.label("report ready")
         status = view.session.status.value
@@ -90,6 +95,7 @@ class SessionLiveView:
                 ui.label("Scores (update as answers arrive)").classes("text-lg font-medium")
                 self.scores = ScorePanel()
                 ui.timer(0, self.show_scores, once=True)
+                self.decision()
                 self.review()
         ui.label("Answers").classes("text-lg font-medium")
         self.answers()
@@ -168,6 +174,39 @@ class SessionLiveView:
         ui.textarea("Reason (shown in the report)").bind_value(form, "reason").classes("w-full").mark("adjust-reason")
         ui.button("Save adjustment", on_click=lambda: self.adjust(form)).props("outline").mark("adjust-save")
 
+    @ui.refreshable_method
+    def decision(self) -> None:
+        """Once the report exists: the team's decision so far, and a form to make (or change) it."""
+        if not self.system.reports.has_report(self.session_id):
+            return
+        ui.label("Decision").classes("text-lg font-medium")
+        current = self.system.decisions.latest(self.session_id)
+        if current is None:
+            ui.label("No decision yet.").classes("text-sm").mark("decision-none")
+        else:
+            ui.label(
+                f"{current.decision.capitalize()} — by {current.by}, {current.at:%Y-%m-%d %H:%M} UTC: {current.reason}"
+            ).classes("font-semibold").mark("decision-current")
+        ui.label("A person decides: neither the scores nor the attention flags decide anything by themselves.").classes(
+            "text-xs text-gray-600"
+        )
+        form: dict[str, Any] = {"decision": current.decision if current else "hold", "reason": ""}
+        ui.select({"advance": "Advance", "hold": "Hold", "reject": "Reject"}, label="Decision").bind_value(
+            form, "decision"
+        ).classes("w-48").mark("decision-choice")
+        ui.textarea("Reason (at least 10 characters; shown in the report)").bind_value(form, "reason").classes(
+            "w-full"
+        ).mark("decision-reason")
+        ui.button("Save decision", on_click=lambda: self.decide(form)).props("outline").mark("decision-save")
+
+    async def decide(self, form: dict[str, Any]) -> None:
+        try:
+            await self.system.decisions.decide(self.session_id, DecisionIn.model_validate(form), by=self.caller.name)
+        except ValidationError as error:
+            ui.notify(f"Not saved: {error.errors()[0]['msg']}", type="negative")
+        except DomainError as error:
+            ui.notify(f"Not saved: {error.detail}", type="negative")
+
     async def adjust(self, form: dict[str, Any]) -> None:
         try:
             adjustment = AdjustmentIn.model_validate(form)
@@ -242,6 +281,7 @@ class SessionLiveView:
 
     def refresh(self) -> None:
         self.summary.refresh()
+        self.decision.refresh()
         self.review.refresh()
         self.answers.refresh()
         background_tasks.create(self.show_scores(), name="live scores")

@@ -10,6 +10,11 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from interviewer.accounts import Accounts, Role
+from interviewer.admin_sessions import AdminSessions
+from interviewer.audit import AuditLog
+from interviewer.db import Database
+from interviewer.security import ADMIN_COOKIE, Signer
 from tests.conftest import AppProcess, admin_headers
 
 TEMPLATE: dict[str, Any] = {
@@ -32,6 +37,7 @@ TEMPLATE: dict[str, Any] = {
     ],
 }
 CANDIDATE = "Ada Lovelace-Testperson"
+TEAM_PASSWORD = "a teammate's long password"
 ANSWER_1 = "I built an idempotent pipeline in Airflow that writes one partition per day."
 ANSWER_2 = "When I was at my previous job the nightly load failed. I decided to add retries; as a result it improved."
 
@@ -99,3 +105,19 @@ def closing_code(app: AppProcess, session_id: str, token: str, origin: str | Non
         ws.recv(timeout=10)
     assert closed.value.rcvd is not None
     return closed.value.rcvd.code
+
+
+def join_team(app_process: AppProcess, email: str, role: Role) -> dict[str, str]:
+    """An admin invites a teammate over the API; they set their password on the link's page (its service here)
+    and log in with the ticket the login page would give them. Returns their login cookie."""
+    with app_process.client() as client:
+        created = client.post("/api/users/invites", json={"email": email, "role": role}, headers=admin_headers())
+    assert created.status_code == 201, created.text
+    db = Database(f"sqlite:///{app_process.env['STORAGE_DIR']}/interviewer.db")
+    account = Accounts(db, AuditLog(db), "").join(created.json()["url"].rsplit("/join/", 1)[1], TEAM_PASSWORD)
+    ticket = Signer(app_process.env["SESSION_SECRET"], AdminSessions(db)).login_ticket(account.id or 0)
+    db.dispose()
+    with app_process.client() as client:
+        logged_in = client.get(f"/auth/complete?ticket={ticket}")
+    assert logged_in.status_code == 303
+    return {ADMIN_COOKIE: logged_in.cookies[ADMIN_COOKIE]}

@@ -12,19 +12,15 @@ from fastapi.routing import APIRoute
 from nicegui import app, ui
 from nicegui.testing import User
 
-from interviewer.accounts import API_CALLER, AccountInviteIn, Accounts, Role
-from interviewer.admin_sessions import AdminSessions
+from interviewer.accounts import API_CALLER, AccountInviteIn, Role
 from interviewer.api import interview, links, status, stt
 from interviewer.api.deps import RequireRole
 from interviewer.api.wiring import ROUTERS
-from interviewer.audit import AuditLog
-from interviewer.db import Database
-from interviewer.security import ADMIN_COOKIE, Signer
 from interviewer.system import System
 from pages.gate import GATED
 from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
+from tests.helpers import TEAM_PASSWORD, join_team
 
-PASSWORD = "rita's long password"
 PUBLIC_ROUTERS = (status.router, interview.router, stt.router, links.router)  # the candidate's side and the login
 PUBLIC_ROUTES = {("POST", "/report/finalize")}  # the candidate's session token may finalize (and learns no scores)
 
@@ -63,22 +59,6 @@ def test_every_route_is_gated_unless_it_belongs_to_the_candidates_side() -> None
     assert ungated == []
     assert ("POST", "/api/sessions/{session_id}/adjustments") in TEAM_ROUTES
     assert ("DELETE", "/api/sessions/{session_id}") in ADMIN_ROUTES
-
-
-def join_team(app_process: AppProcess, email: str, role: Role) -> dict[str, str]:
-    """An admin invites a teammate over the API; they set their password on the link's page (its service here)
-    and log in with the ticket the login page would give them. Returns their login cookie."""
-    with app_process.client() as client:
-        created = client.post("/api/users/invites", json={"email": email, "role": role}, headers=admin_headers())
-    assert created.status_code == 201, created.text
-    db = Database(f"sqlite:///{app_process.env['STORAGE_DIR']}/interviewer.db")
-    account = Accounts(db, AuditLog(db), "").join(created.json()["url"].rsplit("/join/", 1)[1], PASSWORD)
-    ticket = Signer(app_process.env["SESSION_SECRET"], AdminSessions(db)).login_ticket(account.id or 0)
-    db.dispose()
-    with app_process.client() as client:
-        logged_in = client.get(f"/auth/complete?ticket={ticket}")
-    assert logged_in.status_code == 303
-    return {ADMIN_COOKIE: logged_in.cookies[ADMIN_COOKIE]}
 
 
 @pytest.fixture(scope="module")
@@ -149,8 +129,8 @@ async def test_an_admin_invites_a_reviewer_who_reviews_but_cannot_administer(
     rita: User = create_user()
     await rita.open("/join/" + str(link.value).rsplit("/join/", 1)[1])
     await rita.should_see("Your login: rita@example.org (reviewer)")
-    rita.find("join-password").type(PASSWORD)
-    rita.find("join-password-again").type(PASSWORD)
+    rita.find("join-password").type(TEAM_PASSWORD)
+    rita.find("join-password-again").type(TEAM_PASSWORD)
     rita.find("join").click()
     await rita.should_see("rita@example.org · reviewer")
     await rita.should_see("Sessions")
@@ -178,12 +158,12 @@ async def test_an_admin_invites_a_reviewer_who_reviews_but_cannot_administer(
 async def test_every_team_page_has_the_gate(user: User) -> None:
     system: System = app.state.system
     invite = system.accounts.invite(API_CALLER, AccountInviteIn(email="rita@example.org", role=Role.REVIEWER))
-    system.accounts.join(invite.url.rsplit("/join/", 1)[1], PASSWORD)
+    system.accounts.join(invite.url.rsplit("/join/", 1)[1], TEAM_PASSWORD)
     pages = {path for r in app.routes if (path := getattr(r, "path", "")).startswith("/admin")}
     assert pages <= set(GATED)  # no /admin page without the gate
     anonymous = await user.http_client.get("/admin/users", follow_redirects=False)
     assert anonymous.headers["location"] == "/login"
-    await log_in(user, "rita@example.org", PASSWORD)
+    await log_in(user, "rita@example.org", TEAM_PASSWORD)
     for path, role in GATED.items():
         response = await user.http_client.get(concrete(path), follow_redirects=False)
         refused = response.status_code == 403 and "This page is for admins" in response.text

@@ -120,6 +120,7 @@ def render_pdf(report: Report) -> bytes:
     story: list[Flowable] = [
         *_header(report, styles),
         *_overall(report, styles),
+        *_decision(report, styles),
         *_review(report, styles),
         *_accommodations(report, styles),
         *_criteria(report, styles),
@@ -193,6 +194,21 @@ def _assessed_by_a_person(report: Report, s: dict[str, ParagraphStyle]) -> list[
             "criteria; the total follows once every criterion is set.",
             s["body"],
         ),
+    ]
+
+
+def _decision(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The team's decision with its reason and who made it; nothing before there is one."""
+    decision = report.decision
+    if decision is None:
+        return []
+    return [
+        Paragraph("Decision", s["h2"]),
+        Paragraph(
+            f"<b>{decision.decision.capitalize()}</b> — by {_text(decision.by)}, {decision.at:%Y-%m-%d %H:%M} UTC",
+            s["body"],
+        ),
+        Paragraph(f"Reason: {_text(decision.reason)}", s["body"]),
     ]
 
 

@@ -1,10 +1,11 @@
-"""The report document (JSON schema version 1). Everything but `generated_at` and the reviewer's
-`review` is a function of the answers (and attention flags) and the template version, so finalizing the
+"""The report document (JSON schema version 1). Everything but `generated_at`, the reviewer's `review` and the
+team's `decision` is a function of the answers (and attention flags) and the template version, so finalizing the
 same session twice gives the same bytes."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -100,6 +101,15 @@ class ReviewSection(BaseModel):
     # without an engine score, not every criterion set yet)
 
 
+class DecisionSection(BaseModel):
+    """The team's decision: made by a named person with a reason, never by the scores or flags alone."""
+
+    decision: Literal["advance", "hold", "reject"]
+    reason: str
+    by: str
+    at: datetime
+
+
 class Report(BaseModel):
     schema_version: str = REPORT_SCHEMA_VERSION
     session_id: str
@@ -115,3 +125,4 @@ class Report(BaseModel):
     audio: AudioRetention
     review: ReviewSection = ReviewSection()
     accommodations: AccommodationsSection = AccommodationsSection()
+    decision: DecisionSection | None = None  # None until the team decided
