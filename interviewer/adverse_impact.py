@@ -16,9 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.models import SessionStatus
+from interviewer.models import SelfDescribed, SessionStatus
 from interviewer.results import ResultRow, ResultsExport
-from interviewer.self_description import ATTRIBUTES, SelfDescriptions
+from interviewer.self_description import ATTRIBUTES, OPTIONS, SelfDescriptions
 
 MIN_GROUP = 10
 FOUR_FIFTHS = 0.8
@@ -89,11 +89,12 @@ def _selected(row: ResultRow, threshold: float | None) -> bool:
     return row.total is not None and row.total >= threshold
 
 
-def _rates(attribute: str, counts: dict[str, list[int]]) -> list[GroupRate]:
+def _rates(attribute: SelfDescribed, counts: dict[str, list[int]]) -> list[GroupRate]:
+    """The attribute's groups in the order the candidates were offered them."""
     rates = {group: selected / n for group, (n, selected) in counts.items()}
     best = max(rates.values(), default=0.0)
     listed = []
-    for group, (n, selected) in sorted(counts.items()):
+    for group, (n, selected) in sorted(counts.items(), key=lambda item: OPTIONS[attribute].index(item[0])):
         ratio = round(rates[group] / best, 4) if best > 0 else None
         listed.append(
             GroupRate(

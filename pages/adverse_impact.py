@@ -56,7 +56,9 @@ class AdverseImpactSection:
                 "selected": g.selected,
                 "rate": f"{g.rate:.0%}",
                 "impact_ratio": "–" if g.impact_ratio is None else f"{g.impact_ratio:.2f}",
-                "flag": ("below 4/5 " if g.below_four_fifths else "") + ("too small" if g.too_small else ""),
+                "flag": ", ".join(
+                    flag for flag, raised in (("below 4/5", g.below_four_fifths), ("too small", g.too_small)) if raised
+                ),
             }
             for g in impact.groups
         ]
