@@ -31,15 +31,7 @@ from interviewer.db import Database
 from interviewer.errors import NotFound
 from interviewer.events import Message
 from interviewer.invites import as_utc
-from interviewer.models import (
-    InterviewSession,
-    Invite,
-    StoredReport,
-    Template,
-    Webhook,
-    WebhookDelivery,
-    utc_now,
-)
+from interviewer.models import StoredReport, Webhook, WebhookDelivery, utc_now
 from interviewer.report.schema import Report
 
 log = logging.getLogger(__name__)
@@ -194,6 +186,8 @@ class WebhookService:
         kind, session_id = message.get("type"), str(message.get("session_id", ""))
         if kind == "report":
             self.emit(WebhookEvent.REPORT_FINALIZED, session_id, *self._report_bodies(session_id))
+        elif kind == "decision":
+            self.emit(WebhookEvent.DECISION_MADE, session_id, *self._decision_bodies(session_id))
         elif kind == "erased":
             body = {"session_id": session_id, "erased_at": utc_now().isoformat()}
             self.emit(WebhookEvent.SESSION_ERASED, session_id, body, body)
@@ -224,18 +218,11 @@ class WebhookService:
 
     def _report_bodies(self, session_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """The report.finalized bodies: scores only, and with the candidate's details."""
-        with self._db.session() as s:
-            stored = s.get(StoredReport, session_id)
-            session = s.get(InterviewSession, session_id)
-            template = s.get(Template, session.template_id) if session else None
-            invite = s.get(Invite, session.invite_id) if session else None
-        if stored is None or template is None or invite is None:
-            raise NotFound(f"no report for session {session_id}")
-        report = Report.model_validate_json(stored.report_json)
+        report = self._report(session_id)
         body: dict[str, Any] = {
             "session_id": session_id,
-            "template_family_id": template.family_id,
-            "template_version": template.version,
+            "template_family_id": report.template.family_id,
+            "template_version": report.template.version,
             "total": report.scores.total,
             "ai_scoring": report.ai_scoring,
             "scores": [
@@ -246,12 +233,40 @@ class WebhookService:
         }
         detailed = {
             **body,
-            "candidate": {"name": invite.candidate_name, "email": invite.candidate_email},
+            "candidate": {"name": report.candidate.name, "email": report.candidate.email},
             "answers": [
                 {"question_id": a.question_id, "question": a.question, "answer": a.answer} for a in report.answers
             ],
         }
         return body, detailed
+
+    def _decision_bodies(self, session_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The decision.made bodies: the decision, who made it and when; the reason (which may describe the
+        candidate) and the candidate only with details."""
+        report = self._report(session_id)
+        if report.decision is None:
+            raise NotFound(f"no decision for session {session_id}")
+        decision = report.decision
+        body: dict[str, Any] = {
+            "session_id": session_id,
+            "template_family_id": report.template.family_id,
+            "decision": decision.decision,
+            "by": decision.by,
+            "at": decision.at.isoformat(),
+        }
+        detailed = {
+            **body,
+            "reason": decision.reason,
+            "candidate": {"name": report.candidate.name, "email": report.candidate.email},
+        }
+        return body, detailed
+
+    def _report(self, session_id: str) -> Report:
+        with self._db.session() as s:
+            stored = s.get(StoredReport, session_id)
+        if stored is None:  # erased meanwhile
+            raise NotFound(f"no report for session {session_id}")
+        return Report.model_validate_json(stored.report_json)
 
     # ---------------------------------------------------------------- the log
 

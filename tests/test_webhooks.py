@@ -18,6 +18,7 @@ from tests.webhook_receiver import WebhookReceiver
 
 SECRET = "whsec-0123456789abcdef"
 DETAILED_SECRET = "whsec-fedcba9876543210"
+DECISION = {"decision": "advance", "reason": "Strong pipeline design, invite to the panel."}
 BODY = {"session_id": "s-1", "template_family_id": "t-1", "total": 71.5}
 
 
@@ -113,7 +114,7 @@ def test_an_integrator_hears_of_a_finalized_report_and_an_erasure(app_process: A
             app_process,
             "POST",
             "/api/webhooks",
-            json={"url": f"{receiver.url}/plain", "events": ["report.finalized", "session.erased"], "secret": SECRET},
+            json={"url": f"{receiver.url}/plain", "events": list(WebhookEvent), "secret": SECRET},
         )
         detailed = api(
             app_process,
@@ -138,13 +139,16 @@ def test_an_integrator_hears_of_a_finalized_report_and_an_erasure(app_process: A
         resent = api(app_process, "POST", f"/api/webhooks/deliveries/{_delivery_id(app_process, '/plain')}/send-again")
         assert resent.status_code == 201
         again = receiver.wait_for(3)[2]
+        decided = api(app_process, "POST", f"/api/sessions/{session_id}/decision", json=DECISION)
+        assert decided.status_code == 200, decided.text
+        decision = receiver.wait_for(4)[3]
         assert api(app_process, "DELETE", f"/api/sessions/{session_id}").status_code == 200
-        erased = receiver.wait_for(4)[3]
+        erased = receiver.wait_for(5)[4]
         log = api(app_process, "GET", "/api/webhooks/deliveries").json()
         listed = api(app_process, "GET", "/api/webhooks").json()
 
     body = arrivals["/plain"].body
-    assert all(a.signature_ok for a in [*arrivals.values(), again, erased])
+    assert all(a.signature_ok for a in [*arrivals.values(), again, decision, erased])
     assert arrivals["/plain"].event == "report.finalized"
     assert (body["session_id"], body["template_family_id"]) == (session_id, family_id)
     assert body["total"] == report["scores"]["total"]
@@ -154,6 +158,14 @@ def test_an_integrator_hears_of_a_finalized_report_and_an_erasure(app_process: A
     assert with_details["candidate"]["name"] == CANDIDATE
     assert [a["answer"] for a in with_details["answers"]] == [ANSWER_1, ANSWER_2]
     assert again.body == body  # "send again": the same body, signed afresh
+    assert (decision.path, decision.event) == ("/plain", "decision.made")
+    assert {k: decision.body[k] for k in ("session_id", "template_family_id", "decision", "by")} == {
+        "session_id": session_id,
+        "template_family_id": family_id,
+        "decision": "advance",
+        "by": "API",
+    }
+    assert "reason" not in decision.body  # it may describe the candidate: only with details
     assert (erased.path, erased.event, erased.body["session_id"]) == ("/plain", "session.erased", session_id)
     # erasing the candidate erased the deliveries that were about them; the erasure's own is logged
     assert [(d["event"], d["state"]) for d in log if d["session_id"] == session_id] == [("session.erased", "delivered")]
