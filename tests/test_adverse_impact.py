@@ -76,8 +76,23 @@ def test_selection_rates_by_group_and_the_four_fifths_rule_at_a_score_threshold(
     young = groups[("age_band", "under 30")]
     assert (young["n"], young["too_small"], check["too_small"]) == (4, True, True)  # too few to say anything
     assert (check["basis"], check["respondents"], check["interviews"]) == ("threshold", 20, 20)
-    by_decision = impact(app_process, population["family_id"])
-    assert by_decision["basis"] == "decision"
+
+
+def test_the_same_check_by_the_teams_decision_advance(app_process: AppProcess, population: dict[str, Any]) -> None:
+    assert all(g["selected"] == 0 for g in impact(app_process, population["family_id"])["groups"])  # none decided yet
+    with app_process.client() as client:
+        for started, (_, _, strong) in zip(population["sessions"], POPULATION, strict=True):
+            decided = client.post(
+                f"/api/sessions/{started['session_id']}/decision",
+                json={"decision": "advance" if strong else "reject", "reason": "Decided in the hiring panel today."},
+                headers=admin_headers(),
+            )
+            assert decided.status_code == 200, decided.text
+    check = impact(app_process, population["family_id"])
+    groups = {(g["attribute"], g["group"]): g for g in check["groups"]}
+    assert check["basis"] == "decision"
+    assert (groups[("gender", "woman")]["selected"], groups[("gender", "man")]["selected"]) == (5, 8)
+    assert (groups[("gender", "woman")]["impact_ratio"], groups[("gender", "man")]["impact_ratio"]) == (0.625, 1.0)
 
 
 def test_the_self_description_stays_apart_from_scores_exports_and_names(
@@ -113,10 +128,15 @@ def test_the_self_description_stays_apart_from_scores_exports_and_names(
 
 
 def test_erasing_a_candidate_erases_their_self_description(app_process: AppProcess, population: dict[str, Any]) -> None:
-    before = impact(app_process, population["family_id"], threshold=population["threshold"])["respondents"]
-    last = population["sessions"].pop()
+    family_id, threshold = population["family_id"], population["threshold"]
+    before = impact(app_process, family_id, threshold=threshold)["respondents"]
     with app_process.client() as client:
-        erased = client.delete(f"/api/sessions/{last['session_id']}", headers=admin_headers())
+        started = interview(app_process, client, family_id, strong=True)
+        assert describe(client, started, gender="non-binary").status_code == 200
+        assert impact(app_process, family_id, threshold=threshold)["respondents"] == before + 1
+        erased = client.delete(f"/api/sessions/{started['session_id']}", headers=admin_headers())
     assert erased.status_code == 200
     assert erased.json()["self_description"] is True
-    assert impact(app_process, population["family_id"], threshold=population["threshold"])["respondents"] == before - 1
+    check = impact(app_process, family_id, threshold=threshold)
+    assert check["respondents"] == before
+    assert "non-binary" not in {g["group"] for g in check["groups"]}
