@@ -3,6 +3,8 @@
 // Retries are bounded: a chunk not acknowledged within give_up_ms (network down, busy, limited), or a server
 // that has no speech model (503 with X-Speech-State), ends the recording with state "gave-up" or
 // "speech-unavailable" and the text heard so far, so the page offers typing with it.
+// With `practice_url` (the practice question) nothing is streamed: the clip stays in memory and is sent once, at its
+// end, to be transcribed and forgotten by the server (POST /stt/practice); no partial text, one final.
 
 const WORKLET = `
 class Pcm16Capture extends AudioWorkletProcessor {
@@ -56,6 +58,7 @@ export default {
     chunk_ms: { type: Number, default: 500 },
     silence_end_ms: { type: Number, default: 4000 },
     give_up_ms: { type: Number, default: 30000 },
+    practice_url: { type: String, default: "" },
   },
   data() {
     return { level: 0 };
@@ -68,6 +71,7 @@ export default {
       if (this.starting || this.node || this.question_id === question_id) return; // one recording per answer
       this.starting = true;
       Object.assign(this, { question_id, seq: 0, unacked: new Map(), sending: false, finishing: false, stopped: false });
+      this.clip = [];
       this.lastPartial = "";
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
         this.starting = false;
@@ -124,6 +128,7 @@ export default {
     },
     enqueue(pcm, final) {
       if (this.stopped) return; // gave up: a chunk still on its way from the worklet is dropped
+      if (this.practice_url) return this.practise(pcm, final);
       this.unacked.set(this.seq, { pcm, final });
       this.seq += 1;
       if (final) this.releaseMicrophone();
@@ -150,6 +155,30 @@ export default {
       } finally {
         this.sending = false;
       }
+    },
+    async practise(pcm, final) {
+      this.clip.push(pcm);
+      if (!final) return;
+      this.releaseMicrophone();
+      const body = new Blob(this.clip);
+      this.clip = [];
+      let response = null;
+      try {
+        response = await fetch(`${window.path_prefix || ""}${this.practice_url}`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${this.token}`, "Content-Type": "audio/L16; rate=16000" },
+          body,
+        });
+      } catch (error) {
+        return this.giveUp("gave-up", "no connection");
+      }
+      if (!response.ok) {
+        const state = response.status === 503 && response.headers.get("X-Speech-State") ? "speech-unavailable" : "error";
+        return this.giveUp(state, `${response.status}: ${await response.text()}`);
+      }
+      const heard = await response.json();
+      this.$emit("final", { question_id: this.question_id, text: heard.text });
+      this.$emit("state", { state: "done" });
     },
     async sendWithRetries(seq, chunk) {
       const params = new URLSearchParams({

@@ -330,10 +330,18 @@ class CandidateInterview:
         voiced = await self.system.voice.speak(text)
         spoken = voiced[0] if voiced else None
         audio_url = f"/interview/{self.session_id}/audio/{PRACTICE_ID}" if spoken and spoken.media_type else ""
-        Avatar(text, audio_url, spoken, on_ended=lambda: None).classes("w-full").mark("practice-avatar")
+        Avatar(text, audio_url, spoken, on_ended=lambda: heard()).classes("w-full").mark("practice-avatar")
         ui.label(text).classes("sr-only").mark("practice-question")
+        voice = VoiceAnswer(self, view, PRACTICE_ID, practice=True) if self.voice_enabled else None
         answer = ui.textarea("Your practice answer").props("autogrow outlined").classes("w-full")
         answer.mark("practice-answer")
+        if voice is not None:
+            voice.answer = answer
+
+        def heard() -> None:
+            """As for a real question, listening starts once the question was read out."""
+            if voice is not None:
+                voice.start()
         echo = ui.label().classes("italic text-gray-700").props('aria-live="polite"').mark("practice-echo")
 
         def check() -> None:
@@ -458,16 +466,22 @@ class AnswerClock:
         return min(due)[1]
 
 
-class VoiceAnswer:
-    """The voice part of one question: start/done buttons, level meter, status and what was heard."""
+PRACTICE_RECORD_S = 20
+"""A spoken practice answer is recorded for at most this long (the server takes up to PRACTICE_MAX_S)."""
 
-    def __init__(self, page: CandidateInterview, view: SessionView, question_id: str) -> None:
+
+class VoiceAnswer:
+    """The voice part of one question: start/done buttons, level meter, status and what was heard. For the
+    practice question (`practice`), the recording is transcribed by POST /stt/practice and forgotten."""
+
+    def __init__(self, page: CandidateInterview, view: SessionView, question_id: str, practice: bool = False) -> None:
         self.page = page
         self.question_id = question_id
         self.deadline: float | None = None
         self.recording = False
         self.submit_when_final = False
         self.answer: ui.textarea | None = None
+        self.practice = practice
         token = page.system.signer.session_token(view.session.id)
         with ui.card().classes("w-full"):
             self.status = ui.label("Speak your answer, or type it below.").props("role=status").mark("voice-status")
@@ -478,6 +492,7 @@ class VoiceAnswer:
                 on_state=self.on_state,
                 on_partial=self.on_partial,
                 on_final=self.on_final,
+                practice_url=f"/stt/practice?session_id={view.session.id}" if practice else "",
             ).classes("w-full")
             self.heard = ui.label().classes("italic text-gray-700").props('aria-live="polite"').mark("heard")
             with ui.row():
@@ -491,6 +506,7 @@ class VoiceAnswer:
         """Listen until the answer ends (Done, silence, or the time limit)."""
         self.deadline = deadline or self.deadline
         seconds = int(self.deadline - utc_now().timestamp()) if self.deadline else 600
+        seconds = min(seconds, PRACTICE_RECORD_S) if self.practice else seconds
         self.capture.start(self.question_id, max(1, seconds))
 
     def finish_then_submit(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from selenium.webdriver.common.by import By
 
 from tests.audio import SENTENCES, spoken_answer, word_error_rate
 from tests.browser import (
+    accessibility_problems,
     begin_interview,
     chromium,
     console_errors,
@@ -17,7 +19,7 @@ from tests.browser import (
     requested_urls,
     wait_for_text,
 )
-from tests.conftest import ADMIN_PASSWORD, AppProcess
+from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
 from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite
 
 
@@ -126,3 +128,39 @@ def test_the_avatar_speaks_the_question_with_moving_mouth_and_captions(app_proce
     quiet = [n for n, _ in silent]
     assert max(quiet) - min(quiet) < 0.1 * (max(mouth_sizes) - min(mouth_sizes))  # … and rests when it is silent
     assert all(w is None for _, w in silent)
+
+
+def test_a_candidate_practises_by_voice_and_nothing_of_it_is_kept(stt_app: AppProcess, tmp_path: Path) -> None:
+    speech = spoken_answer(tmp_path / "speech", SENTENCES[:2])
+    practised = {**TEMPLATE, "practice_question": "What did you have for breakfast?", "silence_end_s": 2.0}
+    with stt_app.client() as client:
+        link = invite(client, create_template(client, practised)["family_id"], name="Mary Jackson")["url"]
+    fake_media = (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={speech}%noloop",
+    )
+    with chromium(tmp_path / "practice", *fake_media) as browser:
+        begin_interview(browser, link)
+        wait_for_text(browser, "Practice question")
+        wait_for_text(browser, "Answer by voice").click()  # (or it starts by itself once the question was heard)
+        wait_for_text(browser, "Got it", timeout=60)  # the clip was transcribed: the candidate sees what we heard
+        heard = browser.find_element(By.TAG_NAME, "textarea").get_attribute("value") or ""
+        problems = accessibility_problems(browser)  # the voice controls too
+        errors = console_errors(browser)
+        wait_for_text(browser, "Start the real interview").click()
+        wait_for_text(browser, "Question 1 of 2")
+    assert word_error_rate(" ".join(SENTENCES[:2]), heard) <= 0.35, heard  # one greedy pass over the whole clip
+    assert problems == []
+    assert errors == []
+    with stt_app.client() as client:
+        [session_id] = [
+            s["session_id"]
+            for s in client.get("/api/sessions", headers=admin_headers()).json()
+            if s["candidate_name"] == "Mary Jackson"
+        ]
+    storage = Path(stt_app.env["STORAGE_DIR"])
+    assert not [p for p in (storage / "audio" / session_id).glob("*") if p.is_file()]  # no audio left on disk
+    with sqlite3.connect(storage / "interviewer.db") as db:
+        stored = db.execute("SELECT count(*) FROM answer WHERE session_id = ?", (session_id,)).fetchone()
+    assert stored == (0,)  # nothing reached the database

@@ -21,7 +21,17 @@ from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import Report
 from interviewer.system import System
 from tests.conftest import AppProcess, admin_headers
-from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite, receive_until, ws_connect
+from tests.helpers import (
+    ANSWER_1,
+    ANSWER_2,
+    TEMPLATE,
+    answer_all,
+    create_template,
+    invite,
+    receive_until,
+    start,
+    ws_connect,
+)
 from tests.test_story import invite_link, log_in, see_within
 
 REASON = "Read both answers with the hiring manager; solid, specific examples."
@@ -411,3 +421,27 @@ def test_an_api_client_shows_the_candidate_their_flags_and_sends_their_note(app_
         report, text = report_of(client, session_id)
     assert report["attention"]["events"][0]["candidate_note"] == "The light went out."
     assert "— “The light went out.”" in text
+
+
+def test_a_practice_clip_is_checked_before_it_is_transcribed_and_never_after_the_interview(
+    app_process: AppProcess,
+) -> None:
+    with app_process.client() as client:
+        family_id = create_template(client)["family_id"]
+        started, other = start(client, family_id), start(client, family_id)
+        url = f"/stt/practice?session_id={started['session_id']}"
+        own = {"Authorization": f"Bearer {started['ws_token']}", "Content-Type": "audio/L16; rate=16000"}
+        second = b"\0\0" * 16_000
+        assert client.post(url, content=second).status_code == 401
+        stranger = {**own, "Authorization": f"Bearer {other['ws_token']}"}
+        assert client.post(url, content=second, headers=stranger).status_code == 403
+        too_long = client.post(url, content=second * 31, headers=own)
+        assert too_long.status_code == 413
+        assert "at most 30 s" in too_long.json()["detail"]
+        assert client.post(url, content=second, headers={**own, "Content-Type": "audio/ogg"}).status_code == 415
+        assert client.post(url, content=b"", headers=own).status_code == 422
+        unavailable = client.post(url, content=second, headers=own)  # this app runs without a speech model
+        assert unavailable.status_code == 503
+        assert unavailable.headers["X-Speech-State"] == "off"
+        answer_all(app_process, started, [ANSWER_1, ANSWER_2])
+        assert client.post(url, content=second, headers=own).status_code == 409  # the interview is over

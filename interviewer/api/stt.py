@@ -1,4 +1,5 @@
-"""`POST /stt/stream`: spoken answers in numbered chunks of 16 kHz mono PCM16 (raw or WAV)."""
+"""`POST /stt/stream`: spoken answers in numbered chunks of 16 kHz mono PCM16 (raw or WAV); `POST /stt/practice`:
+the practice question's spoken answer, one clip transcribed in memory and forgotten."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from interviewer.api.deps import SystemDep, client_ip, session_of_bearer
 from interviewer.api.errors import error_responses
+from interviewer.models import SessionStatus
 from interviewer.ratelimit import speech_cost
 from interviewer.stt.transcriber import SpeechUnavailable
 from interviewer.stt.vad import SAMPLE_RATE
@@ -69,13 +71,7 @@ async def stream_chunk(
     and "speech recognition is unavailable …" (no model: WHISPER_MODEL=none, or it failed to load; header
     `X-Speech-State: off|error`, no Retry-After): retrying will not help, type the answer instead.
     """
-    owner = session_of_bearer(request, system)
-    if owner != session_id:
-        system.limiter.hit("api", client_ip(request))
-    if owner is None:
-        raise HTTPException(401, "a valid session token is required", headers={"WWW-Authenticate": "Bearer"})
-    if owner != session_id:
-        raise HTTPException(403, "this token belongs to another session")
+    require_own_session(request, system, session_id)
     pcm = decode_audio(
         request.headers.get("content-type", ""), await read_body(request, system.settings.stt_max_body_bytes)
     )
@@ -96,16 +92,70 @@ async def stream_chunk(
     )
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) anything over `limit` bytes before reading it all."""
+PRACTICE_MAX_S = 30
+"""A practice clip is at most this long (the page stops recording after PRACTICE_RECORD_S); longer is refused, 413."""
+
+
+class PracticeHeard(BaseModel):
+    text: str = Field(description="What was heard; neither the clip nor the text is kept anywhere.")
+    seconds: float = Field(description="The clip's length.")
+
+
+@router.post(
+    "/stt/practice", responses=error_responses(401, 403, 404, 409, 413, 415, 422, 429, 503), openapi_extra=AUDIO_BODY
+)
+async def transcribe_practice(
+    request: Request, system: SystemDep, session_id: Annotated[str, Query(pattern=r"^[0-9a-f-]{36}$")]
+) -> PracticeHeard:
+    """Transcribe a spoken answer to the practice question: one clip of at most 30 s (raw 16 kHz mono PCM16 or
+    WAV), transcribed in memory and forgotten. Nothing is stored, scored or reported; it may be repeated.
+
+    Only before the interview is over (409 after). The seconds count against the session's speech budget
+    (STT_AUDIO_S_PER_MIN, 429 with Retry-After past it); 503 as for `/stt/stream` (busy, or no speech model).
+    """
+    require_own_session(request, system, session_id)
+    if system.interview.view(session_id).session.status not in (SessionStatus.CONSENT, SessionStatus.IN_PROGRESS):
+        raise HTTPException(409, "the interview is over: there is nothing left to practise")
+    body = await read_body(
+        request, PRACTICE_MAX_S * SAMPLE_RATE * 2, f"a practice clip is at most {PRACTICE_MAX_S} s of audio"
+    )
+    pcm = decode_audio(request.headers.get("content-type", ""), body)
+    if not pcm:
+        raise HTTPException(422, "empty clip: send the recorded audio")
+    seconds = len(pcm) / 2 / SAMPLE_RATE
+    system.limiter.hit("speech", session_id, speech_cost(seconds))
+    transcriber = system.speech.transcriber
+    try:
+        transcriber.admit_new_answer()  # Busy → 503 with Retry-After (see wiring)
+        heard = await transcriber.transcribe(pcm, 0.0, greedy=True)
+    except SpeechUnavailable as error:
+        raise HTTPException(503, str(error), headers={"X-Speech-State": error.state}) from error
+    return PracticeHeard(text=heard.text, seconds=round(seconds, 1))
+
+
+def require_own_session(request: Request, system: SystemDep, session_id: str) -> None:
+    """401 without a valid session token, 403 with another session's; a wrong token counts against the address's
+    RATE_LIMIT_PER_MIN."""
+    owner = session_of_bearer(request, system)
+    if owner != session_id:
+        system.limiter.hit("api", client_ip(request))
+    if owner is None:
+        raise HTTPException(401, "a valid session token is required", headers={"WWW-Authenticate": "Bearer"})
+    if owner != session_id:
+        raise HTTPException(403, "this token belongs to another session")
+
+
+async def read_body(request: Request, limit: int, too_large: str = "") -> bytes:
+    """The request body, refusing (413, saying `too_large`) anything over `limit` bytes before reading it all."""
+    refusal = too_large or f"chunk larger than {limit} bytes; send smaller chunks"
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"chunk larger than {limit} bytes; send smaller chunks")
+        raise HTTPException(413, refusal)
     body = bytearray()
     async for part in request.stream():
         body.extend(part)
         if len(body) > limit:
-            raise HTTPException(413, f"chunk larger than {limit} bytes; send smaller chunks")
+            raise HTTPException(413, refusal)
     return bytes(body)
 
 

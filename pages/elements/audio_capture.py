@@ -25,11 +25,14 @@ class AudioCapture(Element, component="../../js/audio_capture.js"):
         on_state: Handler,
         on_partial: Handler,
         on_final: Handler,
+        practice_url: str = "",
     ) -> None:
+        """With `practice_url`, a practice answer: one clip posted there at its end (nothing goes to /stt/stream)."""
         super().__init__()
         self._props["session_id"] = session_id
         self._props["token"] = token
         self._props["silence_end_ms"] = int(silence_end_s * 1000)
+        self._props["practice_url"] = practice_url
         for event, handler in (("state", on_state), ("partial", on_partial), ("final", on_final)):
             self.on(event, _args_of(handler))
 
