@@ -13,7 +13,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from interviewer.accounts import API_CALLER, AccountInviteIn, Role
-from interviewer.api import interview, links, status, stt
+from interviewer.api import interview, links, self_description, status, stt
 from interviewer.api.deps import RequireRole
 from interviewer.api.wiring import ROUTERS
 from interviewer.system import System
@@ -21,7 +21,13 @@ from pages.gate import GATED
 from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
 from tests.helpers import TEAM_PASSWORD, join_team
 
-PUBLIC_ROUTERS = (status.router, interview.router, stt.router, links.router)  # the candidate's side and the login
+PUBLIC_ROUTERS = (  # the candidate's side and the login
+    status.router,
+    interview.router,
+    stt.router,
+    links.router,
+    self_description.router,
+)
 PUBLIC_ROUTES = {("POST", "/report/finalize")}  # the candidate's session token may finalize (and learns no scores)
 
 

@@ -1,9 +1,11 @@
-"""A template's results as a download: one row per interview, as CSV or JSON (admins; each export is audited)."""
+"""A template's results for admins: the download, one row per interview as CSV or JSON (each export is audited), and
+the adverse-impact check."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
+from interviewer.adverse_impact import AdverseImpact
 from interviewer.api.deps import AdminCaller, RateLimitedApi, SystemDep
 from interviewer.api.errors import error_responses
 from interviewer.audit import AuditAction, template_target
@@ -50,3 +52,16 @@ def exported(system: System, actor: str, family_id: str, kind: str, answers: boo
         actor, AuditAction.DATA_EXPORTED, template_target(family_id), kind + (" with answers" if answers else "")
     )
     return results
+
+
+@router.get("/{family_id}/adverse-impact")
+def adverse_impact(
+    family_id: str,
+    system: SystemDep,
+    _caller: AdminCaller,
+    threshold: float | None = Query(
+        default=None, ge=0, le=100, description='Selected = total ≥ threshold, instead of the decision "advance".'
+    ),
+) -> AdverseImpact:
+    """Selection rates by self-described group and their impact ratios (four-fifths rule)."""
+    return system.adverse_impact.check(family_id, threshold)

@@ -13,7 +13,19 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from interviewer.api import admin, fairness, interview, links, report, results, sessions, status, stt, team, webhooks
+from interviewer.api import (
+    admin,
+    interview,
+    links,
+    report,
+    results,
+    self_description,
+    sessions,
+    status,
+    stt,
+    team,
+    webhooks,
+)
 from interviewer.api.deps import caller_key
 from interviewer.api.strict_json import UnsafeJson, encodable, strict_loads
 from interviewer.errors import DomainError
@@ -140,7 +152,7 @@ ROUTERS = (
     team.router,
     results.router,
     webhooks.router,
-    fairness.router,
+    self_description.router,
     interview.router,
     report.router,
     stt.router,

@@ -1,17 +1,16 @@
-"""The voluntary self-description (the candidate, after the interview) and the adverse-impact check (admins)."""
+"""The candidate's voluntary self-description after the interview (session token), for the adverse-impact check."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
-from interviewer.adverse_impact import AdverseImpact
-from interviewer.api.deps import AdminCaller, RateLimitedApi, SystemDep, session_of_bearer
+from interviewer.api.deps import RateLimitedApi, SystemDep, session_of_bearer
 from interviewer.api.errors import error_responses
 from interviewer.models import SelfDescribed
 from interviewer.self_description import OPTIONS, QUESTIONS, SelfDescriptionIn
 
-router = APIRouter(tags=["fairness"], dependencies=[RateLimitedApi])
+router = APIRouter(tags=["interview"], dependencies=[RateLimitedApi])
 
 
 class SelfDescriptionQuestion(BaseModel):
@@ -61,16 +60,3 @@ def describe_self(
     call replaces the earlier answers, `{}` withdraws them. Only questions the template asks are accepted."""
     _candidate(session_id, request, system)
     return SelfDescriptionStored(stored=system.self_descriptions.record(session_id, answers))
-
-
-@router.get("/api/templates/{family_id}/adverse-impact", responses=error_responses(401, 403, 404, 422, 429))
-def adverse_impact(
-    family_id: str,
-    system: SystemDep,
-    _caller: AdminCaller,
-    threshold: float | None = Query(
-        default=None, ge=0, le=100, description='Selected = total ≥ threshold, instead of the decision "advance".'
-    ),
-) -> AdverseImpact:
-    """Selection rates by self-described group and their impact ratios (four-fifths rule) for admins."""
-    return system.adverse_impact.check(family_id, threshold)
