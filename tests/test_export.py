@@ -41,6 +41,12 @@ def test_the_results_of_a_template_are_exported_as_csv_one_row_per_interview(app
             json={"criterion_id": "c-story", "score": 4.5, "reason": REASON},
             headers=admin_headers(),
         ).json()
+        decided = client.post(
+            f"/api/sessions/{second}/decision",
+            json={"decision": "advance", "reason": "Clear pipeline design; invite to the panel."},
+            headers=admin_headers(),
+        )
+        assert decided.status_code == 200, decided.text
         report = client.get(f"/report/{second}.json", headers=admin_headers()).json()
         rows = read_csv(client.get(f"/api/templates/{family_id}/results.csv", headers=admin_headers()))
         with_answers = read_csv(
@@ -62,6 +68,7 @@ def test_the_results_of_a_template_are_exported_as_csv_one_row_per_interview(app
     assert float(by_id[second]["total"]) == report["scores"]["total"]
     assert float(by_id[second]["Technical depth"]) == scores["Technical depth"]
     assert by_id[second]["status"] == "finalized"
+    assert (by_id[second]["decision"], by_id[first]["decision"]) == ("advance", "")
     assert by_id[second]["finalized_at"]
     # a reviewer's adjustment counts; the engine's total stays beside it
     assert float(by_id[first]["Storytelling"]) == 4.5
