@@ -63,6 +63,20 @@ async def test_an_admin_adds_a_webhook_sees_the_delivery_log_and_sends_one_again
     assert (line.actor, line.detail) == ("admin", "registered")
 
 
+async def test_an_admin_chooses_the_voluntary_questions_in_the_template_editor(user: User) -> None:
+    system: System = app.state.system
+    await log_in(user)
+    await user.open("/admin/templates/new")
+    user.find("template-name").clear().type("Analyst")
+    user.find("self-description").click()
+    user.find("Gender").click()
+    user.find("Age band").click()
+    user.find("save-template").click()
+    await see_within(user, "Analyst")
+    [saved] = [t.parsed() for t in system.templates.list_current() if t.name == "Analyst"]
+    assert saved.self_description == ["gender", "age_band"]
+
+
 async def test_after_the_interview_the_candidate_may_describe_themselves_and_the_admin_sees_only_counts(
     user: User, create_user: Callable[[], User]
 ) -> None:
