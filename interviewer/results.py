@@ -134,14 +134,19 @@ def _counting_total(report: Report | None) -> float | None:
     return report.review.adjusted_total if report.review.adjusted_total is not None else report.scores.total
 
 
+def counting_scores(report: Report) -> dict[str, float | None]:
+    """Criterion id → the score that counts (0–5): the reviewer's latest, else the engine's."""
+    adjusted = {a.criterion_id: a.score for a in report.review.adjustments}  # oldest first: the latest wins
+    return {c.criterion_id: adjusted.get(c.criterion_id, c.score) for c in report.scores.criteria}
+
+
 def _counting_scores(report: Report | None, columns: dict[str, str]) -> dict[str, float | None]:
     scores: dict[str, float | None] = dict.fromkeys(columns.values())
     if report is None:
         return scores
-    adjusted = {a.criterion_id: a.score for a in report.review.adjustments}  # oldest first: the latest wins
-    for criterion in report.scores.criteria:
-        if criterion.criterion_id in columns:
-            scores[columns[criterion.criterion_id]] = adjusted.get(criterion.criterion_id, criterion.score)
+    for criterion_id, score in counting_scores(report).items():
+        if criterion_id in columns:
+            scores[columns[criterion_id]] = score
     return scores
 
 

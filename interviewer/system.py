@@ -20,6 +20,7 @@ from interviewer.invites import InviteService
 from interviewer.llm.followup import FollowUpAsker
 from interviewer.llm.provider import LLMProvider
 from interviewer.llm.ratings import RatingService
+from interviewer.ranking import RankingService
 from interviewer.ratelimit import SPEECH_UNITS_PER_S, RateLimiter
 from interviewer.report.editor import ReportEditor
 from interviewer.report.service import ReportService
@@ -59,6 +60,7 @@ class System:
     erasure: Erasure
     review: ReviewService
     decisions: DecisionService
+    rankings: RankingService
     results: ResultsExport
     webhooks: WebhookService
     self_descriptions: SelfDescriptions
@@ -129,6 +131,7 @@ class System:
             erasure=Erasure(db, audio_root, voice.cache, events, locks, audit),
             review=ReviewService(editor, events, audit),
             decisions=DecisionService(db, editor, events, audit),
+            rankings=RankingService(db, results),
             results=results,
             webhooks=webhooks,
             self_descriptions=self_descriptions,

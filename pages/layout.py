@@ -14,6 +14,7 @@ from interviewer.system import System
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "assets" / "vendor"  # filled by scripts/install.sh
 NAV = [
     ("Sessions", "/admin", Role.REVIEWER),
+    ("Rankings", "/admin/rankings", Role.REVIEWER),
     ("Templates", "/admin/templates", Role.ADMIN),
     ("Invites", "/admin/invites", Role.ADMIN),
     ("Users", "/admin/users", Role.ADMIN),
