@@ -34,7 +34,8 @@ def register(system: System) -> None:
             views = system.interview.list_sessions()
             if not views:
                 ui.label("No interviews yet. Create an invite and open its link to try one.")
-                ui.link("Create an invite", "/admin/invites")
+                if caller.may(Role.ADMIN):
+                    ui.link("Create an invite", "/admin/invites")
             decisions = system.decisions.latest_of(v.session.id for v in views)
             for view in views:
                 _session_row(view, system, decisions.get(view.session.id))

@@ -15,7 +15,7 @@ from interviewer.accounts import Role
 from interviewer.models import InviteCreate
 from interviewer.system import System
 from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
-from tests.helpers import ANSWER_1, ANSWER_2, answer_all, create_template, join_team, start
+from tests.helpers import ANSWER_1, ANSWER_2, CANDIDATE, answer_all, create_template, join_team, start
 
 REASON = "Clear, concrete pipeline work; we want to hear more about testing in the next round."
 
@@ -60,11 +60,17 @@ def test_a_reviewer_decides_and_the_decision_reaches_the_report_the_list_and_the
     assert "more about testing in the next round" in text
     with app_process.client() as client:
         trail = client.get("/api/audit", params={"action": "decision made"}, headers=admin_headers()).json()
-    assert (trail[0]["actor"], trail[0]["target"], trail[0]["detail"]) == (
-        "rita@example.org",
-        f"session {session_id}",
-        "advance",
-    )
+        assert (trail[0]["actor"], trail[0]["target"], trail[0]["detail"]) == (
+            "rita@example.org",
+            f"session {session_id}",
+            "advance",
+        )
+        assert client.delete(f"/api/sessions/{session_id}", headers=admin_headers()).status_code == 200
+        trail = client.get("/api/audit", headers=admin_headers()).json()
+    about_it = [(line["actor"], line["action"]) for line in trail if line["target"] == f"session {session_id}"]
+    assert about_it[0] == ("API", "candidate erased")  # the erasure keeps the lines, and adds its own
+    assert {("rita@example.org", "decision made"), ("rita@example.org", "report downloaded")} <= set(about_it)
+    assert CANDIDATE not in json.dumps(trail)  # the trail never held the candidate's name
 
 
 async def test_a_reviewer_decides_on_the_session_page(user: User) -> None:
