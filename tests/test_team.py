@@ -104,6 +104,9 @@ def test_a_disabled_reviewers_login_ends_at_once(gate_app: AppProcess) -> None:
         with gate_app.client() as client:
             users = client.get("/api/users", headers=admin_headers()).json()
             [account] = [u for u in users if u["email"] == "dora@example.org"]
+            [admin] = [u for u in users if u["email"] == "admin"]
+            last_admin = client.post(f"/api/users/{admin['id']}/disable", headers=admin_headers())
+            assert (last_admin.status_code, last_admin.json()["detail"]) == (409, "this is the last enabled admin")
             assert client.post(f"/api/users/{account['id']}/disable", headers=admin_headers()).status_code == 204
         assert dora.get("/api/sessions").status_code == 401
         assert dora.get("/admin", follow_redirects=False).headers["location"] == "/login"
