@@ -40,7 +40,7 @@ from interviewer.stt.model import resolve_model
 from interviewer.stt.transcriber import Transcriber
 from tests.audio import FLUENT_ANSWER, word_error_rate
 from tests.conftest import AppProcess
-from tests.helpers import create_template, start
+from tests.helpers import TEMPLATE, create_template, start
 
 CHUNK = 16_000  # 0.5 s of 16 kHz PCM16
 MORE = (  # two more minutes of a candidate talking, so that the 180 s answer does not repeat itself
@@ -203,7 +203,10 @@ def main() -> None:
         app = AppProcess(Path(tmp) / "storage", WHISPER_MODEL="base").start().wait_for_speech_model()
         try:
             with app.client() as client:
-                family_id = create_template(client)["family_id"]
+                # questions long enough for the longest answer (an answer keeps at most its time limit × 1.25 + 30 s)
+                limit = max(120, int(max(a.seconds for a in answers)) + 60)
+                questions = [{**q, "time_limit_s": limit} for q in TEMPLATE["questions"]]
+                family_id = create_template(client, {**TEMPLATE, "questions": questions})["family_id"]
             print("answer | sessions | n | end → final p50 | p95 | WER streamed | WER whole | 429 | 503 | load")
             for answer in answers:
                 for sessions in args.sessions:
