@@ -28,7 +28,9 @@ from interviewer.stt.transcriber import Busy, SegmentText, SttState, Word
 
 QUEUE = "interviewer-stt"
 ACTOR = "transcribe_segment"
-HEARTBEAT_TIMEOUT_MS = 10_000  # a worker silent this long is dead: its unacknowledged segment goes to another
+# A worker beats at least once a second; silent this long, it is dead and its segment goes to another (a live but
+# stalled one only makes a segment be transcribed twice: the text is the same, read once).
+HEARTBEAT_TIMEOUT_MS = 5_000
 WORKER_KEY_PREFIX = "interviewer:stt-worker:"
 WORKER_TTL_S = 6  # a worker refreshes its key every WORKER_TTL_S / 3
 RESULT_TTL_MS = 10 * 60_000
