@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import socket
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 
+from interviewer.stt.priority_gate import PriorityGate
 from interviewer.stt.vad import MAX_SEGMENT_S, VadSegmenter
 from tests.audio import FLUENT_ANSWER, SENTENCES, piper_speech, sox_make, spoken_answer, word_error_rate
 from tests.browser import begin_interview, chromium, wait_for_text
@@ -225,6 +227,27 @@ def test_fluent_speech_is_cut_into_bounded_segments_between_words(fluent_wav: Pa
     assert all(a.end == b.start for a, b in itertools.pairwise(pieces)), "no audio lost or doubled"
     assert pieces[0].start < 32000
     assert last.end == len(pcm)
+
+
+async def test_the_last_piece_of_an_answer_goes_before_pieces_still_being_spoken() -> None:
+    gate, started = PriorityGate(slots=1), list[str]()
+    release = asyncio.Event()
+
+    async def piece(name: str, last: bool) -> None:
+        async with gate.slot(urgent=last):
+            started.append(name)
+            await release.wait()
+
+    running = asyncio.ensure_future(piece("busy", False))
+    await asyncio.sleep(0)
+    names = ("middle-1", "last-a", "middle-2", "last-b")
+    waiting = [asyncio.ensure_future(piece(name, name.startswith("last"))) for name in names]
+    gone = asyncio.ensure_future(piece("last-cancelled", True))
+    await asyncio.sleep(0)
+    gone.cancel()  # a stream dropped while waiting takes no slot
+    release.set()
+    await asyncio.wait_for(asyncio.gather(running, *waiting), timeout=5)
+    assert started == ["busy", "last-a", "last-b", "middle-1", "middle-2"]
 
 
 def test_a_fluent_answer_is_transcribed_while_it_goes_on(stt_app: AppProcess, fluent_wav: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import numpy as np
 
 from interviewer.stt.model import ModelNotAvailable, resolve_model
+from interviewer.stt.priority_gate import PriorityGate
 from interviewer.stt.vad import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ class Transcriber:
         self._queue_limit = queue_limit
         self._beam_size = beam_size
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="whisper")
+        self._gate = PriorityGate(workers)  # answers' last pieces first
         self._model: Any = None
         self._pending = 0
         self._settled = asyncio.Event()  # set once loading ended, ready or not
@@ -144,8 +146,9 @@ class Transcriber:
             raise Busy(1 + self._pending // max(1, self._workers))
 
     async def transcribe(self, pcm: bytes, offset_s: float, *, greedy: bool = False) -> SegmentText:
-        """Transcribe one segment of PCM16 audio; times are shifted by `offset_s`. `greedy` decodes with beam 1
-        (≈ 30 % faster on a 6 s piece): for an answer's last piece, which the candidate waits for.
+        """Transcribe one segment of PCM16 audio; times are shifted by `offset_s`. `greedy` is for an answer's last
+        piece, which the candidate waits for: it goes before waiting pieces of answers still being spoken, and is
+        decoded with beam 1 (≈ 30 % faster on a 6 s piece).
 
         While the model loads, this waits for it; if it then fails (or there is none), `SpeechUnavailable`.
         """
@@ -156,7 +159,8 @@ class Transcriber:
         try:
             loop = asyncio.get_running_loop()
             beam_size = 1 if greedy else self._beam_size
-            return await loop.run_in_executor(self._pool, self._transcribe_blocking, pcm, offset_s, beam_size)
+            async with self._gate.slot(urgent=greedy):
+                return await loop.run_in_executor(self._pool, self._transcribe_blocking, pcm, offset_s, beam_size)
         finally:
             self._pending -= 1
 
