@@ -203,7 +203,7 @@ def test_extra_time_and_no_camera_reach_the_candidate_and_the_report_but_never_t
         plain = started_with().json()
     assert [q["time_limit_s"] for q in granted["questions"]] == [180, 180]  # 120 s × 1.5
     assert [q["time_limit_s"] for q in plain["questions"]] == [120, 120]
-    assert granted["accommodations"] == {"extra_time_factor": 1.5, "camera": "off"}
+    assert granted["accommodations"] == {"extra_time_factor": 1.5, "camera": "off", "pausable_timer": False}
 
     with_time = answered_and_finished(app_process, granted)
     without = answered_and_finished(app_process, plain)
