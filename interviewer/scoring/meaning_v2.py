@@ -74,7 +74,7 @@ EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the de
 REFERENCE_SIMILARITY = (0.40, 0.75)
 ANSWER_SIMILARITY = (0.30, 0.80)
 ANCHOR_TEMPERATURE = 0.05
-ANCHOR_CLOSE = 0.5  # below this similarity to every example answer, the report names none as "closest"
+ANCHOR_CLOSE = 0.2  # below this similarity to every example answer, the report names none as "closest"
 STRUCTURE_CUES_V2 = {  # rules v1's cues, and the many other ways people tell the same parts of a story
     "situation": (
         *STRUCTURE_CUES["situation"],
