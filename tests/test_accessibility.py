@@ -65,7 +65,7 @@ def test_every_candidate_and_admin_page_passes_axe_core(app_process: AppProcess,
         wait_for_text(browser, "Start the real interview")
         problems["practice"] = accessibility_problems(browser)
         wait_for_text(browser, "Start the real interview").click()
-        wait_for_text(browser, "Time left", timeout=20)
+        wait_for_text(browser, "Time left", timeout=40)
         problems["question"] = accessibility_problems(browser)
         browser.find_element(By.TAG_NAME, "textarea").send_keys(ANSWER_1)
         wait_for_text(browser, "Next question").click()
@@ -131,7 +131,7 @@ def test_a_candidate_does_the_whole_interview_with_the_keyboard_alone(app_proces
         tab_to(browser, "Start the real interview")
         press(browser, Keys.ENTER)
         for answer, go_on in ((ANSWER_1, "Next question"), (ANSWER_2, "Finish the interview")):
-            wait_for_text(browser, "Time left", timeout=20)  # the question was read out
+            wait_for_text(browser, "Time left", timeout=40)  # the question was read out
             tab_to(browser, "Your answer")
             press(browser, answer)
             tab_to(browser, go_on)
@@ -261,7 +261,7 @@ def test_on_a_phone_no_candidate_page_scrolls_sideways(app_process: AppProcess, 
         wait_for_text(browser, "Start the real interview")
         overflow["practice"] = browser.execute_script(OVERFLOW)
         wait_for_text(browser, "Start the real interview").click()
-        wait_for_text(browser, "Time left", timeout=20)
+        wait_for_text(browser, "Time left", timeout=40)
         overflow["question"] = browser.execute_script(OVERFLOW)
         browser.find_element(By.TAG_NAME, "textarea").send_keys(ANSWER_1)
         wait_for_text(browser, "Next question").click()
