@@ -217,9 +217,10 @@ class Accounts:
             raise Invalid(f"choose a password of at least {MIN_PASSWORD_CHARS} characters")
         invite = self.invite_of(token)
         with self._db.session() as s:
-            invite = s.get(AccountInvite, invite.id, with_for_update=True) or invite
-            if invite.used_at is not None:
+            locked = s.get(AccountInvite, invite.id, with_for_update=True)
+            if locked is None or locked.used_at is not None:  # used (or revoked and gone) meanwhile
                 raise LinkProblem("used")
+            invite = locked
             if s.exec(select(Account).where(Account.email == invite.email)).first() is not None:
                 raise Conflict(f"{invite.email} has an account already")
             invite.used_at = utc_now()

@@ -3,6 +3,7 @@ invite link opens to set their password."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
@@ -35,7 +36,7 @@ def register(system: System) -> None:
             link_card.set_visibility(True)
             team.refresh()
 
-        def act(action: Any) -> None:
+        def act(action: Callable[[], None]) -> None:
             try:
                 action()
             except DomainError as error:

@@ -31,7 +31,7 @@ async def log_in(user: User) -> None:
     await user.open("/login")
     user.find("password-input").type(ADMIN_PASSWORD)
     user.find("login-button").click()
-    await user.should_see("Sessions")
+    await user.should_see("Sessions", retries=100)  # two redirects: up to 10 s on a busy machine
 
 
 async def test_admin_pages_need_a_login(user: User) -> None:

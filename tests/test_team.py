@@ -121,7 +121,7 @@ async def log_in(user: User, email: str, password: str) -> None:
     user.find("email-input").type(email)
     user.find("password-input").type(password)
     user.find("login-button").click()
-    await user.should_see("Sessions")
+    await user.should_see("Sessions", retries=100)  # two redirects: up to 10 s on a busy machine
 
 
 async def test_an_admin_invites_a_reviewer_who_reviews_but_cannot_administer(

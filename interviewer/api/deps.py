@@ -91,7 +91,10 @@ class RequireRole:
         caller = caller_of(request, system)
         if caller is None:
             if session_of_bearer(request, system) is not None:
-                raise HTTPException(status_code=403, detail="this is for the hiring team: use the admin key or log in")
+                detail = "reports and scores are for the reviewers: use the admin key or log in"
+                raise HTTPException(status_code=403, detail=detail)
+            if bearer_token(request) is not None:
+                raise _unauthorized("invalid admin API key")
             raise _unauthorized("the admin key or a team member's login is required")
         if not caller.may(self.role):
             raise HTTPException(status_code=403, detail=f"{caller.name} is a {caller.role}: this is for admins")
