@@ -371,7 +371,7 @@ async def log_in(user: User, password: str = ADMIN_PASSWORD) -> None:
 
 async def test_logging_out_ends_the_admin_cookie_on_the_server(user: User) -> None:
     await log_in(user)
-    await user.should_see("Sessions")
+    await user.should_see("Sessions", retries=100)  # two redirects: up to 10 s on a busy machine
     cookie = user.http_client.cookies.get(ADMIN_COOKIE)
     assert cookie
     copy = {"Cookie": f"{ADMIN_COOKIE}={cookie}"}
