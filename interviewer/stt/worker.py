@@ -30,6 +30,9 @@ from interviewer.stt.queue_backend import ACTOR, QUEUE, WORKER_KEY_PREFIX, WORKE
 from interviewer.stt.transcriber import Transcriber
 
 SEGMENT_TIME_LIMIT_MS = 120_000
+# An idle worker asks Redis for work at least this often (Dramatiq backs off up to 1 s by default, which a
+# candidate waiting for the last piece of an answer would feel).
+IDLE_POLL_MS = 100
 SEGMENT_RETRIES = 2  # a segment whose transcription raised is tried this often more, then reported failed
 
 log = logging.getLogger(__name__)
@@ -84,7 +87,7 @@ def run_worker(settings: Settings) -> int:
         time_limit=SEGMENT_TIME_LIMIT_MS,
     )
     declare(transcribe_segment)
-    worker = dramatiq.Worker(broker, worker_threads=settings.stt_workers)
+    worker = dramatiq.Worker(broker, worker_threads=settings.stt_workers, worker_timeout=IDLE_POLL_MS)
     worker.queue_prefetch = settings.stt_workers  # hold no more segments than it works on: the rest go to others
     worker.start()
     stop = threading.Event()
