@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.conftest import AppProcess, admin_headers  # noqa: E402  (the same real app process the tests start)
-from tests.helpers import receive_until, start, ws_connect  # noqa: E402
-from tests.test_hardening import reviewer_connect  # noqa: E402
+from tests.helpers import receive_until, reviewer_connect, start, ws_connect  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 ANSWER = (

@@ -30,7 +30,7 @@ from tests.browser import (
 )
 from tests.conftest import ADMIN_PASSWORD, ROOT, AppProcess, admin_headers
 from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE, create_template, invite
-from tests.test_story import log_in, see_within
+from tests.user_steps import log_in, see_within
 
 PRACTISED = {**TEMPLATE, "practice_question": "What did you have for breakfast today?"}
 

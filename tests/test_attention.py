@@ -13,7 +13,7 @@ from interviewer.attention import summarize
 from interviewer.models import AttentionEventRow
 from tests.browser import begin_interview, browser_log, chromium, log_in_as_admin, requested_urls, wait_for_text
 from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
-from tests.helpers import TEMPLATE, create_template, invite, receive_until, start, ws_connect
+from tests.helpers import TEMPLATE, create_template, invite, receive_until, receive_until_any, start, ws_connect
 from tests.video import astronaut_face, face_that_leaves, phone_held_up
 
 
@@ -76,13 +76,6 @@ def test_only_an_integrity_criterion_turns_flags_into_points(app_process: AppPro
     assert scores["c-integrity"]["score"] == 3.5
     assert [r["detail"].split(":")[0] for r in scores["c-integrity"]["rules"] if r["fired"]] == ["phone_detected"]
     assert scores["c-tech"]["score"] == 0.0  # no answers; the flag did not touch it
-
-
-def receive_until_any(ws: Any, kinds: set[str]) -> dict[str, Any]:
-    while True:
-        message = json.loads(ws.recv(timeout=10))
-        if message["type"] in kinds:
-            return dict(message)
 
 
 def test_the_attentive_share_counts_overlapping_events_once() -> None:

@@ -32,7 +32,8 @@ from tests.helpers import (
     start,
     ws_connect,
 )
-from tests.test_story import invite_link, log_in, see_within
+from tests.sample_report import sample_report
+from tests.user_steps import invite_link, log_in, see_within
 
 REASON = "Read both answers with the hiring manager; solid, specific examples."
 
@@ -119,7 +120,6 @@ def test_an_api_client_opts_out_and_reviewers_complete_the_scores(app_process: A
 
 def test_a_report_without_engine_scores_reads_back_from_json_and_renders() -> None:
     """A stored opt-out report parses as one (not as an engine card with zeros) and its PDF has no numbers."""
-    from tests.test_report_pdf import sample_report
 
     engine = sample_report()
     raw = json.loads(engine.model_dump_json())

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import AppProcess, admin_headers
-from tests.helpers import ANSWER_1, CANDIDATE, TEMPLATE, create_template, start
+from tests.helpers import ANSWER_1, CANDIDATE, FOLLOW_UP_ANSWER, TEMPLATE, create_template, interview, llm_app, start
 from tests.llm_server import FOLLOW_UP, FakeLLM
-from tests.test_llm import FOLLOW_UP_ANSWER, interview, llm_app
 
 
 def test_erasing_a_session_leaves_nothing_of_the_candidate(tmp_path: Path) -> None:

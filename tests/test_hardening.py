@@ -15,15 +15,24 @@ import pytest
 from nicegui.testing import User
 from sqlalchemy.exc import IntegrityError
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection
 
 from interviewer.admin_sessions import AdminSessions, LoginBackoff
 from interviewer.db import Database
 from interviewer.models import AppSetting
 from interviewer.redact import RedactingFilter
 from interviewer.security import ADMIN_COOKIE, Signer
-from tests.conftest import ADMIN_API_KEY, ADMIN_PASSWORD, AppProcess, admin_headers
-from tests.helpers import TEMPLATE, closing_code, create_template, invite, receive_until, start, ws_connect
+from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
+from tests.helpers import (
+    TEMPLATE,
+    closing_code,
+    create_template,
+    invite,
+    receive_until,
+    reviewer_connect,
+    start,
+    ws_connect,
+)
 
 SECRET_ANSWER = "my salary at Initech was 123456 and my manager was Bill Lumbergh"
 
@@ -149,11 +158,6 @@ def test_an_erased_sessions_socket_is_closed_with_a_code(app_process: AppProcess
 
 
 # ------------------------------------------------------------------ 3: scores and rubric go to reviewers only
-
-
-def reviewer_connect(app: AppProcess, session_id: str) -> ClientConnection:
-    url = f"ws://127.0.0.1:{app.port}/interview/ws/{session_id}"
-    return connect(url, additional_headers={"Authorization": f"Bearer {ADMIN_API_KEY}"}, open_timeout=10)
 
 
 def drain_until_error(ws: ClientConnection, detail: str) -> list[dict[str, Any]]:

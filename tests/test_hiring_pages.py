@@ -4,7 +4,6 @@ self-description after the interview, and the adverse-impact check on a template
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 
 from nicegui import app, ui
@@ -13,28 +12,10 @@ from nicegui.testing import User
 from interviewer.audit import AuditAction
 from interviewer.system import System
 from interviewer.webhooks import WebhookEvent
-from tests.conftest import ADMIN_PASSWORD, admin_headers
+from tests.conftest import admin_headers
 from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE
+from tests.user_steps import log_in, see_within
 from tests.webhook_receiver import WebhookReceiver
-
-
-async def log_in(user: User) -> None:
-    await user.open("/login")
-    user.find("password-input").type(ADMIN_PASSWORD)
-    user.find("login-button").click()
-    await see_within(user, "logout")  # the marker of the admin frame's "Log out"
-
-
-async def see_within(user: User, text: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            await user.should_see(text, retries=1)
-            return
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.2)
 
 
 async def test_an_admin_adds_a_webhook_sees_the_delivery_log_and_sends_one_again(user: User) -> None:

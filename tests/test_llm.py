@@ -9,66 +9,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import AppProcess, admin_headers, free_port
-from tests.helpers import ANSWER_1, ANSWER_2, CANDIDATE, TEMPLATE, create_template, receive_until, start, ws_connect
+from tests.conftest import free_port
+from tests.helpers import ANSWER_1, ANSWER_2, CANDIDATE, FOLLOW_UP_ANSWER, interview, llm_app
 from tests.llm_server import FOLLOW_UP, MADE_UP_QUOTE, FakeLLM
-
-WITH_LLM: dict[str, Any] = {
-    **TEMPLATE,
-    "questions": [{**TEMPLATE["questions"][0], "max_follow_ups": 1}, TEMPLATE["questions"][1]],
-    "criteria": [{**TEMPLATE["criteria"][0], "llm_weight": 0.5}, TEMPLATE["criteria"][1]],
-}
-FOLLOW_UP_ANSWER = "Latency dropped from two seconds to three hundred milliseconds."
 
 
 @pytest.fixture(scope="module")
 def fake_llm() -> Iterator[FakeLLM]:
     with FakeLLM() as server:
         yield server
-
-
-def llm_app(storage: Path, provider: str, port: int) -> AppProcess:
-    base = {"openai": f"http://127.0.0.1:{port}/v1", "ollama": f"http://127.0.0.1:{port}"}[provider]
-    return AppProcess(
-        storage,
-        LLM_PROVIDER=provider,
-        OPENAI_BASE_URL=base,
-        OLLAMA_BASE_URL=base,
-        OPENAI_MODEL="test-model",
-        OLLAMA_MODEL="test-model",
-        OPENAI_API_KEY="sk-test-secret-key",
-        LLM_TIMEOUT_S="2",
-        LLM_FOLLOWUP_TIMEOUT_S="2",
-    ).start()
-
-
-def interview(app: AppProcess) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Answer every question (and any follow-up) over the WebSocket; returns the report and the questions seen."""
-    with app.client() as client:
-        started = start(client, create_template(client, WITH_LLM)["family_id"])
-        seen = []
-        with ws_connect(app, started["session_id"], started["ws_token"]) as ws:
-            question = receive_until(ws, "state")["question"]
-            answers = {"q-pipeline": ANSWER_1, "q-failure": ANSWER_2}
-            while True:
-                seen.append(question)
-                text = answers.get(question["id"], FOLLOW_UP_ANSWER)
-                ws.send(json.dumps({"type": "answer", "question_id": question["id"], "text": text}))
-                receive_until(ws, "ack")
-                ws.send(json.dumps({"type": "next"}))
-                message = receive_until_any(ws, {"question", "finished"})
-                if message["type"] == "finished":
-                    break
-                question = message["question"]
-        body = client.post("/report/finalize", json={"session_id": started["session_id"]}, headers=admin_headers())
-    return body.json()["report"], seen
-
-
-def receive_until_any(ws: Any, kinds: set[str]) -> dict[str, Any]:
-    while True:
-        message = json.loads(ws.recv(timeout=30))
-        if message["type"] in kinds:
-            return dict(message)
 
 
 def rule(report: dict[str, Any], criterion: int, name: str) -> dict[str, Any] | None:

@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import AppProcess, admin_headers
-from tests.helpers import ANSWER_1, ANSWER_2, create_template, receive_until, start, ws_connect
-from tests.test_review import REASON, adjust
+from tests.helpers import ANSWER_1, ANSWER_2, REASON, adjust, create_template, receive_until, start, ws_connect
 
 
 def test_an_interview_on_postgres_survives_a_crash_and_can_be_reviewed_and_erased(

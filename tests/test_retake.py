@@ -11,7 +11,7 @@ from nicegui.testing import User
 from interviewer.system import System
 from tests.conftest import admin_headers
 from tests.helpers import ANSWER_1, ANSWER_2, TEMPLATE
-from tests.test_story import log_in, see_within
+from tests.user_steps import log_in, see_within
 
 FIRST_TRY = "Um, I think I once moved some files around with a cron job."
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from io import BytesIO
-from typing import Any
 
 from pypdf import PdfReader
 
 from tests.conftest import AppProcess, admin_headers
-from tests.helpers import ANSWER_1, ANSWER_2, create_template, receive_until, start, ws_connect
-
-REASON = "The candidate described the Airflow retries in depth when asked in the live call."
+from tests.helpers import ANSWER_1, ANSWER_2, REASON, adjust, create_template, receive_until, start, ws_connect
 
 
 def finished_interview(app: AppProcess) -> str:
@@ -26,11 +23,6 @@ def finished_interview(app: AppProcess) -> str:
             ws.send(json.dumps({"type": "next" if question_id == "q-pipeline" else "finish"}))
         receive_until(ws, "report")
     return str(started["session_id"])
-
-
-def adjust(app: AppProcess, session_id: str, **body: Any) -> Any:
-    with app.client() as client:
-        return client.post(f"/api/sessions/{session_id}/adjustments", json=body, headers=admin_headers())
 
 
 def test_an_adjustment_with_a_reason_goes_into_the_report_beside_the_engine_score(app_process: AppProcess) -> None:

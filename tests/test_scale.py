@@ -15,8 +15,7 @@ from websockets.sync.client import connect
 from interviewer.stt.queue_backend import QUEUE
 from tests.audio import SENTENCES, spoken_answer, word_error_rate
 from tests.conftest import AppProcess, SpeechWorker, admin_headers
-from tests.helpers import ANSWER_1, create_template, receive_until, start, ws_connect
-from tests.test_stt import chunks_of, pcm_of, post
+from tests.helpers import ANSWER_1, chunks_of, create_template, pcm_of, receive_until, send_chunk, start, ws_connect
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +44,12 @@ def test_an_answer_is_transcribed_by_a_worker_process_and_goes_on_when_its_repli
             a.wait_for_speech_workers(1)
             started = start(client, create_template(client)["family_id"])
             for seq in range(half):
-                assert post(client, started, seq, chunks[seq]).status_code == 200
+                assert send_chunk(client, started, seq, chunks[seq]).status_code == 200
         a.stop(crash=True)
         with b.start().client() as client:
             client.timeout = httpx.Timeout(60)
             for seq in range(half, len(chunks)):
-                body = post(client, started, seq, chunks[seq], final=seq == len(chunks) - 1).json()
+                body = send_chunk(client, started, seq, chunks[seq], final=seq == len(chunks) - 1).json()
     finally:
         worker.stop()
         a.stop()
@@ -72,7 +71,7 @@ def test_a_worker_killed_mid_answer_is_replaced_and_the_transcript_is_complete(
             started = start(client, create_template(client)["family_id"])
             chunks = chunks_of(pcm_of(answer_wav))
             for seq, chunk in enumerate(chunks[:-1]):
-                assert post(client, started, seq, chunk).status_code == 200
+                assert send_chunk(client, started, seq, chunk).status_code == 200
             deadline = time.monotonic() + 30
             while not any(queue.scard(key) for key in queue.scan_iter(f"dramatiq:__acks__.*.{QUEUE}")):
                 assert time.monotonic() < deadline, "the worker never took a segment"
@@ -80,7 +79,7 @@ def test_a_worker_killed_mid_answer_is_replaced_and_the_transcript_is_complete(
             first.stop(crash=True)  # SIGKILL while it holds a segment it has not acknowledged
             second.start()
             client.timeout = httpx.Timeout(90)  # the final waits for the new worker and the dead one's segment
-            body = post(client, started, len(chunks) - 1, chunks[-1], final=True).json()
+            body = send_chunk(client, started, len(chunks) - 1, chunks[-1], final=True).json()
     finally:
         first.stop()
         second.stop()

@@ -6,32 +6,11 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from nicegui import ui
 from nicegui.testing import User
 
-from tests.conftest import ADMIN_PASSWORD
+from tests.user_steps import invite_link, log_in, see_within
 
 ANSWER = "I added a Redis cache and a database index, then I led the rollout. As a result latency improved by 40%."
-
-
-async def see_within(user: User, text: str, seconds: float) -> None:
-    """Poll the page until `text` shows, failing only after `seconds` (work done in the background, e.g. the report)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            await user.should_see(text, retries=1)
-            return
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.1)
-
-
-async def log_in(user: User) -> None:
-    await user.open("/login")
-    user.find("password-input").type(ADMIN_PASSWORD)
-    user.find("login-button").click()
-    await user.should_see("Sessions", retries=100)  # two redirects: up to 10 s on a busy machine
 
 
 async def test_admin_pages_need_a_login(user: User) -> None:
@@ -91,20 +70,6 @@ async def test_admin_tries_a_rubric_in_the_editor_before_inviting_anyone(user: U
     await user.should_see("Closest to the example answer for level 5")
     await user.should_see("similarity")  # a rubric point found by meaning, not by its words
     await user.should_not_see("Total 0.0 / 100")
-
-
-async def invite_link(user: User, name: str, template: str = "") -> str:
-    """Create an invite on the admin's invites page (for `template`, else the first); returns the link's path."""
-    await user.open("/admin/invites")
-    if template:
-        user.find("invite-template").click()
-        user.find(template).click()
-    user.find("invite-name").type(name)
-    user.find("create-invite").click()
-    link = user.find("invite-link").elements.pop()
-    assert isinstance(link, ui.input)
-    await user.should_see("pending")
-    return "/i/" + str(link.value).rsplit("/i/", 1)[1]
 
 
 async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:

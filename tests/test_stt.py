@@ -7,11 +7,8 @@ import itertools
 import json
 import socket
 import time
-import wave
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from selenium.webdriver.common.by import By
 
@@ -20,10 +17,19 @@ from interviewer.stt.vad import MAX_SEGMENT_S, VadSegmenter
 from tests.audio import FLUENT_ANSWER, SENTENCES, piper_speech, sox_make, spoken_answer, word_error_rate
 from tests.browser import begin_interview, chromium, wait_for_text
 from tests.conftest import AppProcess
-from tests.helpers import TEMPLATE, create_template, invite, receive_until, start, ws_connect
-
-CHUNK_BYTES = 16_000  # 0.5 s of 16 kHz PCM16
-RAW = "audio/L16; rate=16000"
+from tests.helpers import (
+    CHUNK_BYTES,
+    RAW,
+    TEMPLATE,
+    chunks_of,
+    create_template,
+    invite,
+    pcm_of,
+    receive_until,
+    send_chunk,
+    start,
+    ws_connect,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,37 +45,6 @@ def fluent_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return piper_speech(FLUENT_PART, tmp_path_factory.mktemp("fluent") / "fluent.wav")
 
 
-def pcm_of(path: Path) -> bytes:
-    with wave.open(str(path)) as wav:
-        frames: bytes = wav.readframes(wav.getnframes())
-    return frames
-
-
-def chunks_of(pcm: bytes) -> list[bytes]:
-    return [pcm[i : i + CHUNK_BYTES] for i in range(0, len(pcm), CHUNK_BYTES)]
-
-
-def post(
-    client: httpx.Client,
-    started: dict[str, Any],
-    seq: int,
-    body: bytes,
-    *,
-    final: bool = False,
-    question: int = 0,
-    content_type: str = RAW,
-    token: str | None = None,
-) -> httpx.Response:
-    params = {
-        "session_id": started["session_id"],
-        "question_id": started["questions"][question]["id"],
-        "seq": seq,
-        "final": str(final).lower(),
-    }
-    headers = {"Authorization": f"Bearer {token or started['ws_token']}", "Content-Type": content_type}
-    return client.post("/stt/stream", params=params, content=body, headers=headers)
-
-
 def test_a_spoken_answer_is_transcribed_accurately(stt_app: AppProcess, answer_wav: Path) -> None:
     with stt_app.client() as client:
         started = start(client, create_template(client)["family_id"])
@@ -78,7 +53,7 @@ def test_a_spoken_answer_is_transcribed_accurately(stt_app: AppProcess, answer_w
             partials = []
             for seq, chunk in enumerate(chunks):
                 time.sleep(0.25)  # twice real time: earlier segments finish while later ones arrive
-                response = post(client, started, seq, chunk, final=seq == len(chunks) - 1)
+                response = send_chunk(client, started, seq, chunk, final=seq == len(chunks) - 1)
                 assert response.status_code == 200, response.text
                 partials.append(response.json()["partial"])
             body = response.json()
@@ -97,19 +72,19 @@ def test_retries_reordering_and_gaps_lose_nothing(stt_app: AppProcess, answer_wa
     last = len(chunks) - 1
     with stt_app.client() as client:
         started = start(client, create_template(client)["family_id"])
-        assert post(client, started, 0, chunks[0]).json()["missing"] == []
-        assert post(client, started, 0, chunks[0]).status_code == 200  # the same chunk again
-        gap = post(client, started, 2, chunks[2]).json()
+        assert send_chunk(client, started, 0, chunks[0]).json()["missing"] == []
+        assert send_chunk(client, started, 0, chunks[0]).status_code == 200  # the same chunk again
+        gap = send_chunk(client, started, 2, chunks[2]).json()
         assert gap["missing"] == [1]  # a gap is reported
         assert gap["missing_ranges"] == [[1, 1]]
         for seq in range(last, 2, -1):  # the rest arrives backwards, the final first
-            response = post(client, started, seq, chunks[seq], final=seq == last)
+            response = send_chunk(client, started, seq, chunks[seq], final=seq == last)
         assert response.json()["final"] is None
         assert response.json()["missing"] == [1]
-        done = post(client, started, 1, chunks[1]).json()  # the lost chunk is re-sent
+        done = send_chunk(client, started, 1, chunks[1]).json()  # the lost chunk is re-sent
         assert done["missing"] == []
         assert word_error_rate(" ".join(SENTENCES), done["final"]) <= 0.15
-        again = post(client, started, last, chunks[last], final=True).json()
+        again = send_chunk(client, started, last, chunks[last], final=True).json()
     assert again["final"] == done["final"]
     stored = Path(stt_app.env["STORAGE_DIR"]) / "audio" / started["session_id"] / "q-pipeline.wav"
     assert pcm_of(stored) == pcm_of(answer_wav)[: len(b"".join(chunks))]
@@ -128,7 +103,7 @@ def test_a_connection_dropped_mid_chunk_loses_nothing(stt_app: AppProcess, answe
                 + chunks[0][: len(chunks[0]) // 2]
             )
         for seq, chunk in enumerate(chunks):  # the client retries from the first unacknowledged chunk
-            body = post(client, started, seq, chunk, final=seq == len(chunks) - 1).json()
+            body = send_chunk(client, started, seq, chunk, final=seq == len(chunks) - 1).json()
     assert word_error_rate(" ".join(SENTENCES), body["final"]) <= 0.15
 
 
@@ -137,7 +112,7 @@ def test_silence_and_noise_give_an_empty_transcript(stt_app: AppProcess, tmp_pat
         noise = sox_make(tmp_path / "noise.wav", "whitenoise", "vol", "0.3")
         for signal in (sox_make(tmp_path / "silence.wav"), noise):
             started = start(client, create_template(client)["family_id"])
-            body = post(client, started, 0, signal.read_bytes(), final=True, content_type="audio/wav").json()
+            body = send_chunk(client, started, 0, signal.read_bytes(), final=True, content_type="audio/wav").json()
             assert body["final"] == ""
             assert body["transcript"]["no_speech"] is True
 
@@ -148,19 +123,19 @@ def test_bad_audio_gets_a_clear_error(stt_app: AppProcess, tmp_path: Path) -> No
         started, other = start(client, family_id), start(client, family_id)
         narrowband = sox_make(tmp_path / "8k.wav", "sine", "440", rate=8000).read_bytes()
         cases = {
-            "8 kHz WAV": (post(client, started, 0, narrowband, content_type="audio/wav"), 415, "16000 Hz"),
-            "truncated WAV": (post(client, started, 0, narrowband[:30], content_type="audio/wav"), 422, "WAV"),
-            "webm": (post(client, started, 0, b"\x1aE\xdf\xa3", content_type="audio/webm"), 415, "audio/L16"),
-            "odd bytes": (post(client, started, 0, b"\x00" * 3), 422, "even"),
-            "50 MB": (post(client, started, 0, b"\x00" * 50_000_000), 413, "larger"),
-            "negative seq": (post(client, started, -1, b"\x00" * 2), 422, "seq"),
-            "another session": (post(client, other, 0, b"\x00" * 2, token=started["ws_token"]), 403, "another"),
+            "8 kHz WAV": (send_chunk(client, started, 0, narrowband, content_type="audio/wav"), 415, "16000 Hz"),
+            "truncated WAV": (send_chunk(client, started, 0, narrowband[:30], content_type="audio/wav"), 422, "WAV"),
+            "webm": (send_chunk(client, started, 0, b"\x1aE\xdf\xa3", content_type="audio/webm"), 415, "audio/L16"),
+            "odd bytes": (send_chunk(client, started, 0, b"\x00" * 3), 422, "even"),
+            "50 MB": (send_chunk(client, started, 0, b"\x00" * 50_000_000), 413, "larger"),
+            "negative seq": (send_chunk(client, started, -1, b"\x00" * 2), 422, "seq"),
+            "another session": (send_chunk(client, other, 0, b"\x00" * 2, token=started["ws_token"]), 403, "another"),
             "no token": (
                 client.post("/stt/stream", params={"session_id": other["session_id"], "question_id": "q", "seq": 0}),
                 401,
                 "token",
             ),
-            "not the current question": (post(client, started, 0, b"\x00" * 2, question=1), 409, "current"),
+            "not the current question": (send_chunk(client, started, 0, b"\x00" * 2, question=1), 409, "current"),
         }
     for name, (response, status, words) in cases.items():
         assert response.status_code == status, f"{name}: {response.status_code} {response.text}"
@@ -172,7 +147,7 @@ def test_finalizing_deletes_the_audio_and_says_so(stt_app: AppProcess, answer_wa
         started = start(client, create_template(client)["family_id"])
         chunks = chunks_of(pcm_of(answer_wav))
         for seq, chunk in enumerate(chunks):
-            post(client, started, seq, chunk, final=seq == len(chunks) - 1)
+            send_chunk(client, started, seq, chunk, final=seq == len(chunks) - 1)
         folder = Path(stt_app.env["STORAGE_DIR"]) / "audio" / started["session_id"]
         assert (folder / "q-pipeline.wav").exists()
         report = client.post(
@@ -192,7 +167,7 @@ def test_a_candidate_flushing_minutes_of_speech_is_not_limited(stt_app: AppProce
     chunks = chunks_of((speech * (CHUNK_BYTES * 200 // len(speech) + 1))[: CHUNK_BYTES * 200])
     with stt_app.client() as client:
         started = start(client, create_template(client)["family_id"])
-        codes = [post(client, started, seq, chunk).status_code for seq, chunk in enumerate(chunks)]
+        codes = [send_chunk(client, started, seq, chunk).status_code for seq, chunk in enumerate(chunks)]
     assert codes == [200] * len(chunks)
 
 
@@ -204,9 +179,9 @@ def test_speech_beyond_the_per_session_budget_gets_429(tmp_path: Path) -> None:
             started = start(client, create_template(client)["family_id"])
             other = start(client, create_template(client)["family_id"])
             silence = b"\x00" * CHUNK_BYTES
-            codes = [post(client, started, seq, silence).status_code for seq in range(21)]
-            limited = post(client, started, 21, silence)
-            others = post(client, other, 0, silence)
+            codes = [send_chunk(client, started, seq, silence).status_code for seq in range(21)]
+            limited = send_chunk(client, started, 21, silence)
+            others = send_chunk(client, other, 0, silence)
     finally:
         app.stop()
     assert codes[:20] == [200] * 20  # 10 s of audio
@@ -258,13 +233,13 @@ def test_a_fluent_answer_is_transcribed_while_it_goes_on(stt_app: AppProcess, fl
         begin = time.monotonic()
         for seq, chunk in enumerate(chunks[:-1]):
             time.sleep(max(0.0, begin + seq * 0.125 - time.monotonic()))  # 4× real time
-            assert post(client, started, seq, chunk).status_code == 200
+            assert send_chunk(client, started, seq, chunk).status_code == 200
         deadline = time.monotonic() + 60
         heard = ""
         while len(heard.split()) < 0.6 * len(FLUENT_PART.split()):  # the same chunk again: a no-op that polls
             assert time.monotonic() < deadline, f"only {heard!r} transcribed before the end"
-            heard = post(client, started, len(chunks) - 2, chunks[-2]).json()["partial"]
-        body = post(client, started, len(chunks) - 1, chunks[-1], final=True).json()
+            heard = send_chunk(client, started, len(chunks) - 2, chunks[-2]).json()["partial"]
+        body = send_chunk(client, started, len(chunks) - 1, chunks[-1], final=True).json()
     assert word_error_rate(FLUENT_PART, body["final"]) <= 0.08, body["final"]
     assert body["final"].startswith(heard)
 
@@ -273,7 +248,7 @@ def test_without_a_model_speech_is_refused_at_once_and_says_why(app_process: App
     """WHISPER_MODEL=none: a 503 that is not "busy" (no Retry-After), so the browser offers typing instead."""
     with app_process.client() as client:
         started = start(client, create_template(client)["family_id"])
-        response = post(client, started, 0, b"\x00" * CHUNK_BYTES, final=True)
+        response = send_chunk(client, started, 0, b"\x00" * CHUNK_BYTES, final=True)
     assert response.status_code == 503
     assert "unavailable" in response.json()["detail"]
     assert "busy" not in response.json()["detail"]
@@ -288,7 +263,7 @@ def test_an_answer_resumed_after_a_restart_with_a_broken_model_does_not_wait(tmp
         with first.client() as client:
             started = start(client, create_template(client)["family_id"])
             for seq in range(4):
-                assert post(client, started, seq, chunks[seq]).status_code == 200
+                assert send_chunk(client, started, seq, chunks[seq]).status_code == 200
     finally:
         first.stop()
     broken = tmp_path / "broken-model"
@@ -302,7 +277,8 @@ def test_an_answer_resumed_after_a_restart_with_a_broken_model_does_not_wait(tmp
             while client.get("/status").json()["stt"] != "error":
                 assert time.monotonic() < deadline, second.output()
                 time.sleep(0.1)
-            response = post(client, started, 4, b"".join(chunks[4:]), final=True)  # the stream is rebuilt from disk
+            # the stream is rebuilt from disk
+            response = send_chunk(client, started, 4, b"".join(chunks[4:]), final=True)
     finally:
         second.stop()
     assert response.status_code == 503, response.text
@@ -338,10 +314,10 @@ def test_nobody_fills_the_disk_through_an_answer(stt_app: AppProcess) -> None:
     short = {**TEMPLATE, "questions": [{**TEMPLATE["questions"][0], "time_limit_s": 10}, *TEMPLATE["questions"][1:]]}
     with stt_app.client() as client:
         started = start(client, create_template(client, short)["family_id"])
-        ahead = post(client, started, 10_000, b"\x00" * CHUNK_BYTES)
+        ahead = send_chunk(client, started, 10_000, b"\x00" * CHUNK_BYTES)
         ten_seconds = b"\x00" * (CHUNK_BYTES * 20)
-        codes = [post(client, started, seq, ten_seconds).status_code for seq in range(5)]
-        last = post(client, started, 5, ten_seconds)
+        codes = [send_chunk(client, started, seq, ten_seconds).status_code for seq in range(5)]
+        last = send_chunk(client, started, 5, ten_seconds)
     folder = Path(stt_app.env["STORAGE_DIR"]) / "audio" / started["session_id"]
     assert ahead.status_code == 422, ahead.text
     assert "ahead" in ahead.json()["detail"]

@@ -18,8 +18,9 @@ from interviewer.api.deps import RequireRole
 from interviewer.api.wiring import ROUTERS
 from interviewer.system import System
 from pages.gate import GATED
-from tests.conftest import ADMIN_PASSWORD, AppProcess, admin_headers
+from tests.conftest import AppProcess, admin_headers
 from tests.helpers import TEAM_PASSWORD, join_team
+from tests.user_steps import log_in
 
 PUBLIC_ROUTERS = (  # the candidate's side and the login
     status.router,
@@ -116,18 +117,10 @@ def test_a_disabled_reviewers_login_ends_at_once(gate_app: AppProcess) -> None:
     assert trail[0]["target"] == f"account {account['id']}"
 
 
-async def log_in(user: User, email: str, password: str) -> None:
-    await user.open("/login")
-    user.find("email-input").type(email)
-    user.find("password-input").type(password)
-    user.find("login-button").click()
-    await user.should_see("Sessions", retries=100)  # two redirects: up to 10 s on a busy machine
-
-
 async def test_an_admin_invites_a_reviewer_who_reviews_but_cannot_administer(
     user: User, create_user: Callable[[], User]
 ) -> None:
-    await log_in(user, "", ADMIN_PASSWORD)  # the first admin, as before accounts existed
+    await log_in(user)  # the first admin, as before accounts existed
     await user.open("/admin/users")
     user.find("user-email").type("Rita@Example.org")
     user.find("invite-user").click()
@@ -172,7 +165,7 @@ async def test_every_team_page_has_the_gate(user: User) -> None:
     assert pages <= set(GATED)  # no /admin page without the gate
     anonymous = await user.http_client.get("/admin/users", follow_redirects=False)
     assert anonymous.headers["location"] == "/login"
-    await log_in(user, "rita@example.org", TEAM_PASSWORD)
+    await log_in(user, TEAM_PASSWORD, "rita@example.org")
     for path, role in GATED.items():
         response = await user.http_client.get(concrete(path), follow_redirects=False)
         refused = response.status_code == 403 and "This page is for admins" in response.text
