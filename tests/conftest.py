@@ -53,6 +53,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def end_process(process: subprocess.Popen[bytes] | None, *, crash: bool, timeout_s: float) -> None:
+    """SIGTERM and wait for it to exit, or SIGKILL (`crash=True`) as a power cut would; nothing when not running."""
+    if process is None:
+        return
+    if crash:
+        process.kill()
+    else:
+        process.terminate()
+    process.wait(timeout=timeout_s)
+
+
 class AppProcess:
     """`python main.py` as a real process on a free port, like a user starts it; `root` is the checkout it runs
     (set it to another release's files before `start`, as the upgrade test does)."""
@@ -85,13 +96,7 @@ class AppProcess:
 
     def stop(self, *, crash: bool = False) -> None:
         """Stop gracefully, or with SIGKILL (`crash=True`) as a power cut would."""
-        if self.process is None:
-            return
-        if crash:
-            self.process.kill()
-        else:
-            self.process.terminate()
-        self.process.wait(timeout=15)
+        end_process(self.process, crash=crash, timeout_s=15)
         self.process = None
 
     def wait_for_speech_model(self) -> AppProcess:
@@ -137,13 +142,7 @@ class SpeechWorker:
 
     def stop(self, *, crash: bool = False) -> None:
         """Stop gracefully (SIGTERM), or with SIGKILL (`crash=True`) as a dying machine would."""
-        if self.process is None:
-            return
-        if crash:
-            self.process.kill()
-        else:
-            self.process.terminate()
-        self.process.wait(timeout=30)
+        end_process(self.process, crash=crash, timeout_s=30)
         self.process = None
 
 
