@@ -177,11 +177,10 @@ class TemplateContent(BaseModel):
         default=4.0, ge=1.0, le=30.0, description="A spoken answer ends after this much silence."
     )
     practice_question: str = Field(
-        default="",
+        default=DEFAULT_PRACTICE_QUESTION,
         max_length=2000,
         description="Asked before the first question so the candidate can try the page (the interviewer's voice, "
-        "answering); its answer is never stored or scored, and it can be repeated. '' for none (the editor "
-        "fills in DEFAULT_PRACTICE_QUESTION for a new template).",
+        "answering); its answer is never stored or scored, and it can be repeated. On by default; '' for none.",
     )
     camera: Literal["off", "optional", "required"] = Field(
         default="optional",

@@ -21,6 +21,7 @@ from tests.conftest import ADMIN_API_KEY, AppProcess, admin_headers
 
 TEMPLATE: dict[str, Any] = {
     "name": "Data engineer",
+    "practice_question": "",  # the tests that are about the practice question add one
     "role": "Data engineer",
     "questions": [
         {"id": "q-pipeline", "text": "Describe a data pipeline you built.", "time_limit_s": 120},

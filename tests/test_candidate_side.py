@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from interviewer.errors import Conflict, Invalid, NotFound
 from interviewer.invites import as_utc
-from interviewer.models import InviteCreate, SessionStatus, utc_now
+from interviewer.models import DEFAULT_PRACTICE_QUESTION, InviteCreate, SessionStatus, utc_now
 from interviewer.report.pdf import render_pdf
 from interviewer.report.schema import Report
 from interviewer.system import System
@@ -368,9 +368,16 @@ async def test_the_practice_question_can_be_repeated_and_never_reaches_the_datab
     assert all("blueberries" not in a.text for a in answers.values())
 
 
+def test_a_template_has_a_practice_question_unless_it_says_none(app_process: AppProcess) -> None:
+    unsaid = {key: value for key, value in TEMPLATE.items() if key != "practice_question"}
+    with app_process.client() as client:
+        assert create_template(client, unsaid)["content"]["practice_question"] == DEFAULT_PRACTICE_QUESTION
+        assert create_template(client)["content"]["practice_question"] == ""  # TEMPLATE says none
+
+
 def test_the_practice_question_is_spoken_but_never_an_answer(app_process: AppProcess) -> None:
     with app_process.client() as client:
-        plain = create_template(client)["family_id"]
+        plain = create_template(client)["family_id"]  # no practice question
         with_practice = create_template(client, {**TEMPLATE, "practice_question": "How is the weather?"})
         assert with_practice["content"]["practice_question"] == "How is the weather?"
         for family_id, status in ((with_practice["family_id"], 200), (plain, 404)):
