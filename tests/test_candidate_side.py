@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from nicegui import app, ui
+from nicegui import app
 from nicegui.testing import User
 from pypdf import PdfReader
 
@@ -33,7 +33,7 @@ from tests.helpers import (
     ws_connect,
 )
 from tests.sample_report import sample_report
-from tests.user_steps import invite_link, log_in, see_within
+from tests.user_steps import invite_link, log_in, see_within, shown_invite_path
 
 REASON = "Read both answers with the hiring manager; solid, specific examples."
 
@@ -229,9 +229,7 @@ async def test_the_admin_grants_extra_time_and_the_candidates_timer_has_it(
     user.find("invite-camera-off").click()
     user.find("create-invite").click()
     await user.should_see("Accommodations: extra time ×1.5, no camera analysis")
-    link = user.find("invite-link").elements.pop()
-    assert isinstance(link, ui.input)
-    path = "/i/" + str(link.value).rsplit("/i/", 1)[1]
+    path = shown_invite_path(user)
 
     candidate = create_user()
     await candidate.open(path)

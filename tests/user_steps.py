@@ -42,7 +42,13 @@ async def invite_link(user: User, name: str, template: str = "") -> str:
         user.find(template).click()
     user.find("invite-name").type(name)
     user.find("create-invite").click()
+    path = shown_invite_path(user)
+    await user.should_see("pending")
+    return path
+
+
+def shown_invite_path(user: User) -> str:
+    """The path of the invite link the invites page shows after "Create invite"."""
     link = user.find("invite-link").elements.pop()
     assert isinstance(link, ui.input)
-    await user.should_see("pending")
     return "/i/" + str(link.value).rsplit("/i/", 1)[1]
