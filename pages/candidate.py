@@ -81,6 +81,17 @@ def integrity_notice(content: TemplateContent) -> str:
     )
 
 
+def scoring_notice(content: TemplateContent) -> str:
+    """How this template's engine scores, in the candidate's words."""
+    if content.scoring == "rules-v1":
+        return "Answers are scored by fixed rules that the interviewer wrote"
+    return (
+        "Answers are scored against the points the interviewer wrote: a small language model that runs on this "
+        "server compares the meaning of your sentences with those points, and the same answers always get the "
+        "same score"
+    )
+
+
 def accommodation_notice(view: SessionView) -> str:
     """What the company granted this candidate, said before they start (empty when nothing was)."""
     granted = view.invite.accommodations
@@ -150,8 +161,7 @@ class CandidateInterview:
                 f"""
 - **What is recorded:** your answers to {len(view.content.questions)} questions (typed, or spoken and
   transcribed), and how long each answer took.
-- **Where it is analysed:** on this company's own server. Answers are scored by fixed rules that the
-  interviewer wrote; {
+- **Where it is analysed:** on this company's own server. {scoring_notice(view.content)}; {
                     "no outside AI service is used"
                     if llm == "none"
                     else "a language model the company configured may suggest follow-up questions"

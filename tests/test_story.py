@@ -46,6 +46,7 @@ async def test_admin_writes_a_template_in_the_editor(user: User, create_user: Ca
     candidate = create_user()
     await candidate.open(path)
     await candidate.should_see("this interview's rubric also scores them")
+    await candidate.should_see("a small language model that runs on this server")  # a new template scores by meaning
 
 
 async def test_admin_tries_a_rubric_in_the_editor_before_inviting_anyone(user: User) -> None:
