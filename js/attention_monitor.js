@@ -44,7 +44,8 @@ export default {
   },
   watch: {
     camera(value) {
-      if (value !== "off" && !this.stream) this.startCamera();
+      if (value === "off") this.stopCamera();
+      else if (!this.stream) this.startCamera();
     },
   },
   unmounted() {
@@ -62,7 +63,15 @@ export default {
         phone_k: 2, phone_n: 4, phone_score: 0.3, ...this.thresholds,
       };
     },
+    stopCamera() {
+      // the interview is over: the analysis loop ends and the browser's camera light goes out
+      this.stopped = true;
+      if (this.stream) this.stream.getTracks().forEach((t) => t.stop());
+      this.stream = null;
+      if (this.$refs.video) this.$refs.video.srcObject = null;
+    },
     async startCamera() {
+      this.stopped = false;
       const video = { width: 320, height: 240, frameRate: { ideal: 10 } }; // analysed ≤ 4 times a second anyway
       try {
         // one browser prompt for camera and microphone; the audio track is not used here
@@ -76,6 +85,7 @@ export default {
           return this.$emit("camera", { state: error.name === "NotAllowedError" ? "denied" : "unavailable" });
         }
       }
+      if (this.camera === "off") return this.stopCamera(); // the interview ended while the browser asked
       this.stream.getAudioTracks().forEach((track) => track.stop());
       const element = this.$refs.video;
       element.srcObject = this.stream;

@@ -57,7 +57,8 @@ def register(system: System) -> None:
             camera = view.content.camera if VENDOR_DIR.joinpath("human", "human.esm.js").exists() else "off"
             interview.monitor = AttentionMonitor(
                 on_event=lambda event: record_attention(system, view.session.id, event),
-                camera=camera if view.session.status != SessionStatus.CONSENT else "off",  # never before consent
+                # never before consent, never after the last answer
+                camera=camera if view.session.status == SessionStatus.IN_PROGRESS else "off",
                 thresholds=system.settings.attention_thresholds(),
                 with_microphone=interview.voice_enabled,
                 on_camera=interview.on_camera,
@@ -146,6 +147,8 @@ class CandidateInterview:
             else:
                 await self.question(view)
         else:
+            if self.monitor is not None:
+                self.monitor.set_camera("off")  # the interview is over: the camera goes off at once
             ui.label("Thank you!").classes("text-2xl font-semibold").mark("thanks")
             ui.label("Your answers are saved and the interview is complete. You can close this window.")
             SelfDescriptionForm(self.system.self_descriptions, self.session_id).show()

@@ -70,6 +70,16 @@ def finish_interview(driver: webdriver.Chrome, timeout: float = 15) -> None:
         time.sleep(0.1)
 
 
+def camera_is_live(driver: webdriver.Chrome) -> bool:
+    """Whether the page holds a camera stream that still runs (the browser shows its camera light)."""
+    return bool(
+        driver.execute_script(
+            "const v = document.querySelector('video');"
+            "return !!(v && v.srcObject && v.srcObject.getVideoTracks().some((t) => t.readyState === 'live'));"
+        )
+    )
+
+
 def xpath_literal(text: str) -> str:
     return f'"{text}"' if '"' not in text else "concat('" + text.replace("'", "', \"'\", '") + "')"
 

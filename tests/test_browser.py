@@ -7,11 +7,13 @@ import time
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.audio import SENTENCES, spoken_answer, word_error_rate
 from tests.browser import (
     accessibility_problems,
     begin_interview,
+    camera_is_live,
     chromium,
     console_errors,
     finish_interview,
@@ -76,7 +78,10 @@ def test_a_candidate_answers_by_voice_in_a_real_browser(stt_app: AppProcess, tmp
         transcript = browser.find_element(By.TAG_NAME, "textarea").get_attribute("value") or ""
         browser.save_screenshot(str(tmp_path / "voice-answer.png"))
         errors = console_errors(browser)
+        camera_during = camera_is_live(browser)
         finish_interview(browser)  # the fake camera shows no face: the candidate may see that flag first
+        WebDriverWait(browser, 10).until(lambda driver: not camera_is_live(driver))  # the camera goes off at the end
+    assert camera_during
     assert errors == []
     assert word_error_rate(" ".join(SENTENCES), transcript) <= 0.25, transcript
 
