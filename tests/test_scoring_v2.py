@@ -88,6 +88,22 @@ def test_a_gamed_answer_scores_low_and_names_its_rule(rule: str) -> None:
     assert next(r for r in gamed.rules if r.rule == rule).points <= 0
 
 
+def test_a_gamed_answer_beside_honest_ones_is_left_out_not_the_whole_criterion_capped() -> None:
+    two_questions = CONTENT.model_copy(
+        update={"questions": [QuestionSpec(id="q1", text=QUESTION), QuestionSpec(id="q2", text="What would you add?")]}
+    )
+    honest = AnswerForScoring(question_id="q1", text=GOOD)
+    keywords = AnswerForScoring(question_id="q2", text=GAMED["keyword_list"])
+    both = SCORER.score([honest, keywords], two_questions).criteria[0]
+    alone = SCORER.score([honest], two_questions).criteria[0]
+    assert both.score == alone.score > 1.0  # the keyword list earns nothing and takes nothing away
+    rule = next(r for r in both.rules if r.rule == "keyword_list")
+    assert rule.fired and "left out" in rule.detail and "q2" in rule.detail
+    assert all(e.question_id == "q1" for e in both.evidence)
+    only_gamed = SCORER.score([keywords], two_questions).criteria[0]
+    assert only_gamed.score <= 1.0  # every answer gamed: the cap applies
+
+
 def test_a_genuine_answer_fires_no_gaming_rule() -> None:
     assert not fired(score(GOOD)) & set(GAMED)
     assert {r.rule for r in score(GOOD).rules} >= set(GAMED)  # every rule is listed, fired or not

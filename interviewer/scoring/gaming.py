@@ -1,6 +1,10 @@
 """Rules that keep scoring v2 from being gamed; each caps the criterion's score when it fires.
 
-Every rule is listed in the report, fired or not; a fired rule's points are what its cap took away.
+Every rule is listed in the report, fired or not; a fired rule's points are what its cap took away. The rules
+about one answer (all but off_topic) judge each answer in the criterion's scope on its own: when other answers
+in scope are honest, a gamed answer is left out (scored as if it had not been given) and caps nothing, so one
+keyword list does not wipe out what the candidate's other answers showed; when every answer is gamed, the caps
+apply.
 - keyword_list: an answer of 8 words or more in which under 12 % are function words ("the", "and", "we",
   "because", …); English sentences have about 40–55 %, terse technical ones 20–30 %. Cap 1.0.
 - rubric_paste: the rubric's own words make 60 % or more of an answer: literal matches of evidence phrases from
@@ -20,7 +24,6 @@ few real answers (figures in bench/RESULTS.md).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 
 from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, RuleResult, round_half_up
@@ -96,43 +99,59 @@ def _own_words(text: str, question: str) -> int:
     return len({w for w in words(text) if w not in FUNCTION_WORDS and w not in asked})
 
 
+def answer_findings(answer: AnswerForScoring, criterion: CriterionSpec, questions: dict[str, str]) -> dict[str, str]:
+    """The rules about one answer (all but off_topic) that fire on it, each with its explanation."""
+    findings: dict[str, str] = {}
+    question_id = answer.scope_id or answer.question_id
+    count = len(words(answer.text))
+    share = function_word_share(answer.text)
+    if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE:
+        findings["keyword_list"] = f"answer to {question_id}: {share:.0%} function words"
+    if (pasted := _rubric_share(answer.text, criterion)) >= COPIED_SHARE:
+        findings["rubric_paste"] = f"answer to {question_id}: {pasted:.0%} of its words are the rubric's"
+    question = questions.get(question_id, "")
+    if (
+        count >= ECHO_MIN_WORDS
+        and not _says_a_phrase(answer.text, criterion)
+        and (echoed := covered_share(answer.text, question)) >= COPIED_SHARE
+        and _own_words(answer.text, question) < ECHO_OWN_WORDS
+    ):
+        findings["question_echo"] = f"answer to {question_id}: {echoed:.0%} of its words echo it"
+    repeats, total = _repeated(answer.text)
+    if repeats >= 2 and repeats >= total * REPEATED_SHARE:
+        findings["repetition"] = f"answer to {question_id}: {repeats} of {total} sentences repeated"
+    return findings
+
+
+def _says_a_phrase(text: str, criterion: CriterionSpec) -> bool:
+    """Whether an evidence phrase of the criterion occurs in `text` by its words."""
+    stems = [t[0] for t in stem_tokens(text)]
+    groups = phrase_groups(criterion)
+    return any(matches(stems, [[t[0] for t in stem_tokens(alt)] for alt in group]) for group in groups)
+
+
 def apply_caps(
     score: float,
-    scope: Sequence[AnswerForScoring],
-    criterion: CriterionSpec,
-    questions: dict[str, str],
+    findings: dict[str, str],
     relevance_similarity: float,
     *,
-    literal_evidence: bool,
+    longest_answer_words: int,
     any_evidence: bool,
+    left_out: bool,
     rules: list[RuleResult],
 ) -> float:
-    """Evaluate every gaming rule on the answers in scope, append them to `rules`, and return the capped score."""
-    findings: dict[str, str] = {}
-    for answer in scope:
-        question_id = answer.scope_id or answer.question_id
-        count = len(words(answer.text))
-        share = function_word_share(answer.text)
-        if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE:
-            findings.setdefault("keyword_list", f"answer to {question_id}: {share:.0%} function words")
-        if (pasted := _rubric_share(answer.text, criterion)) >= COPIED_SHARE:
-            findings.setdefault("rubric_paste", f"answer to {question_id}: {pasted:.0%} of its words are the rubric's")
-        question = questions.get(question_id, "")
-        if (
-            count >= ECHO_MIN_WORDS
-            and not literal_evidence
-            and (echoed := covered_share(answer.text, question)) >= COPIED_SHARE
-            and _own_words(answer.text, question) < ECHO_OWN_WORDS
-        ):
-            findings.setdefault("question_echo", f"answer to {question_id}: {echoed:.0%} of its words echo it")
-        repeats, total = _repeated(answer.text)
-        if repeats >= 2 and repeats >= total * REPEATED_SHARE:
-            findings.setdefault("repetition", f"answer to {question_id}: {repeats} of {total} sentences repeated")
-    longest = max(len(words(a.text)) for a in scope)
-    if relevance_similarity < OFF_TOPIC_SIMILARITY and not any_evidence and longest >= OFF_TOPIC_MIN_WORDS:
+    """List every gaming rule in `rules` and return the capped score. `findings` are the answer rules that fired
+    on some answer in scope; with `left_out`, those answers were already scored as not given (other answers in
+    scope were honest), so their rules cap nothing. off_topic is judged here, on the answers that were scored."""
+    findings = dict(findings)
+    if relevance_similarity < OFF_TOPIC_SIMILARITY and not any_evidence and longest_answer_words >= OFF_TOPIC_MIN_WORDS:
         findings["off_topic"] = f"similarity to the question {relevance_similarity:.2f}, no rubric point"
     for rule, cap in CAPS.items():
         fired = rule in findings
+        if fired and left_out and rule != "off_topic":
+            detail = f"{rule.replace('_', ' ')}: {findings[rule]}; that answer is left out, as if not given"
+            rules.append(RuleResult(rule=rule, fired=True, detail=detail, points=0.0))
+            continue
         points = min(0.0, cap - score) if fired else 0.0
         score += points
         detail = f"{rule.replace('_', ' ')}: " + (findings[rule] + f"; capped at {cap:g}" if fired else "no")

@@ -174,6 +174,16 @@ def score_criterion(
     scope = [a for a in answers if in_scope(a, criterion) and a.text.strip()]
     if not scope:
         return no_answer(criterion)
+    gamed: dict[str, str] = {}
+    honest = []
+    for answer in scope:
+        found = gaming.answer_findings(answer, criterion, questions)
+        gamed = found | gamed  # the first answer a rule fires on explains it
+        if not found:
+            honest.append(answer)
+    left_out = 0 < len(honest) < len(scope)
+    if left_out:
+        scope = honest  # a gamed answer beside honest ones counts as not given
     evidence: list[EvidenceSpan] = []
     rules: list[RuleResult] = []
     cleaned = [gaming.without_repeats(a.text) for a in scope]  # cached per text
@@ -210,16 +220,13 @@ def score_criterion(
     rules.append(RuleResult(rule="relevance", fired=False, detail=relevance_detail, points=0.0))
     score = min(5.0, max(0.0, raw + filler_penalty(deduped, rules, evidence)))
     rules.extend(speaking_rate(scope))
-    literal_found = any(e.rule.startswith("evidence:") and e.similarity is None for e in evidence)
-    any_found = any(e.rule.startswith(("evidence:", "reference:")) for e in evidence)
     score = gaming.apply_caps(
         score,
-        scope,
-        criterion,
-        questions,
-        relevance_similarity=lowest_relevance,
-        literal_evidence=literal_found,
-        any_evidence=any_found,
+        gamed,
+        lowest_relevance,
+        longest_answer_words=max(len(words(a.text)) for a in scope),
+        any_evidence=any(e.rule.startswith(("evidence:", "reference:")) for e in evidence),
+        left_out=left_out,
         rules=rules,
     )
     score = blend_model(score, scope, criterion, ratings, rules, evidence)
