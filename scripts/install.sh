@@ -24,6 +24,7 @@ if [ "$with_test" = 1 ]; then
   { command -v chromium && command -v chromedriver; } >/dev/null || apt_packages+=(chromium chromium-driver)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_packages+=(postgresql)  # tests on Postgres too
   command -v redis-server >/dev/null || apt_packages+=(redis-server)  # speech workers, shared limits and events
+  command -v caddy >/dev/null || apt_packages+=(caddy)  # Caddyfile.scale in front of two replicas (tests/caddy.py)
 fi
 
 if [ ${#apt_packages[@]} -gt 0 ]; then

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from websockets.sync.client import connect
 
 from interviewer.stt.queue_backend import QUEUE
 from tests.audio import SENTENCES, spoken_answer, word_error_rate
+from tests.caddy import ScaleProxy
 from tests.conftest import AppProcess, SpeechWorker, admin_headers
 from tests.helpers import ANSWER_1, chunks_of, create_template, pcm_of, receive_until, send_chunk, start, ws_connect
 
@@ -118,3 +120,93 @@ def test_two_replicas_share_rate_limits_and_live_events(tmp_path: Path, redis_ur
     assert 429 not in codes, "10 failed redemptions on each replica: 20 in all, the default limit"
     assert limited.status_code == 429, "the 21st counts the other replica's too"
     assert int(limited.headers["retry-after"]) >= 1
+
+
+def test_behind_the_scale_profiles_caddy_a_candidate_sticks_to_a_replica_and_goes_on_when_it_dies(
+    tmp_path: Path, redis_url: str, postgres_url: str, answer_wav: Path
+) -> None:
+    """compose's `scale` profile on one machine: the real Caddyfile.scale at one address in front of two replicas
+    (one database, one Redis, one audio folder) and a speech worker. The candidate's client sticks to a replica by
+    Caddy's cookie, their speech by their token; the speech's replica dies mid-answer and, through the same address,
+    the other one finishes the answer, whole. Caddy forwards each client's own address: a flood of failed invite
+    redemptions with made-up X-Forwarded-For headers uses up its own budget, and no one else's."""
+    shared = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_url, "STT_BACKEND": "queue", "WHISPER_MODEL": "base"}
+    one, two = (AppProcess(tmp_path / "storage", TRUSTED_PROXIES="127.0.0.1", **shared) for _ in range(2))
+    proxy = ScaleProxy(tmp_path / "caddy", (one, two))
+    worker = SpeechWorker(one, STT_WORKERS="1")
+    chunks = chunks_of(pcm_of(answer_wav))
+    half = len(chunks) // 2
+    try:
+        worker.start()
+        one.start()
+        two.start()
+        proxy.start()
+        one.wait_for_speech_workers(1)
+        with (
+            httpx.Client(base_url=proxy.url, headers=admin_headers(), timeout=20) as recruiter,
+            httpx.Client(base_url=proxy.url, timeout=60) as candidate,  # keeps cookies, as a browser does
+            client_at("127.0.0.2", proxy) as flooder,
+            client_at("127.0.0.3", proxy) as neighbour,
+        ):
+            family_id = create_template(recruiter)["family_id"]
+            started = start(candidate, family_id)
+            sticky = candidate.cookies["interviewer_replica"]
+            question_audio = f"/interview/{started['session_id']}/audio/{started['questions'][0]['id']}"
+            token = {"Authorization": f"Bearer {started['ws_token']}"}
+            for _ in range(3):  # the page plays the question, again when asked to
+                assert candidate.get(question_audio, headers=token).status_code == 200
+            sticks_to = set(proxy.replicas_of("/interview/start")[:1] + proxy.replicas_of(question_audio))
+            for seq in range(half):
+                send_until_acknowledged(candidate, started, seq, chunks[seq])
+            speaking_to = set(proxy.replicas_of("/stt/stream"))
+
+            made_up = [{"X-Forwarded-For": f"203.0.113.{n}"} for n in range(21)]
+            wrong = {"invite_token": "not-a-real-invite-token-0123456789"}
+            flood = [flooder.post("/interview/start", json=wrong, headers=h).status_code for h in made_up]
+            mistyped = neighbour.post("/interview/start", json=wrong).status_code
+            neighbours_own = start(neighbour, family_id)
+
+            next(app for app in (one, two) if {upstream(app)} == speaking_to).stop(crash=True)
+            for seq in range(half, len(chunks)):
+                body = send_until_acknowledged(candidate, started, seq, chunks[seq], final=seq == len(chunks) - 1)
+            audio_after = candidate.get(question_audio, headers=token).status_code
+        with redis.Redis.from_url(redis_url) as shared_limits:
+            counted = {key.decode().split("/")[2] for key in shared_limits.scan_iter("LIMITS:LIMITER/redeem/*")}
+    finally:
+        proxy.stop()
+        worker.stop()
+        one.stop()
+        two.stop()
+    survivor = next(upstream(app) for app in (one, two) if {upstream(app)} != speaking_to)
+    assert len(sticks_to) == 1, "the candidate's requests stick to one replica (Caddy's cookie)"
+    assert len(speaking_to) == 1, "their speech to one (their token), not necessarily the same"
+    assert set(proxy.replicas_of("/stt/stream")[half:]) == {survivor}, "then to the other one"
+    assert word_error_rate(" ".join(SENTENCES), body["final"]) <= 0.15, body["final"]
+    assert (audio_after, proxy.replicas_of(question_audio)[-1]) == (200, survivor)
+    if sticks_to == speaking_to:
+        assert candidate.cookies["interviewer_replica"] != sticky, "Caddy's cookie now names the survivor"
+    assert (429 in flood[:20], flood[20]) == (False, 429), "20 failed redemptions an address, made-up XFF or not"
+    assert (mistyped, neighbours_own["session_id"] != started["session_id"]) == (403, True), "not the flood's 429"
+    assert counted == {"127.0.0.2", "127.0.0.3"}, "the app counts the addresses Caddy saw, not the made-up ones"
+
+
+def upstream(app: AppProcess) -> str:
+    return f"127.0.0.1:{app.port}"
+
+
+def client_at(address: str, proxy: ScaleProxy) -> httpx.Client:
+    """A client on another machine, as far as Caddy can tell: it connects from another loopback address."""
+    return httpx.Client(base_url=proxy.url, timeout=20, transport=httpx.HTTPTransport(local_address=address))
+
+
+def send_until_acknowledged(
+    client: httpx.Client, started: dict[str, Any], seq: int, chunk: bytes, *, final: bool = False
+) -> dict[str, Any]:
+    """One speech chunk, sent again on 502 as the page does (js/audio_capture.js) while a proxy finds that a
+    replica is gone (at most 10 s)."""
+    deadline = time.monotonic() + 10
+    while (response := send_chunk(client, started, seq, chunk, final=final)).status_code == 502:
+        assert time.monotonic() < deadline, "the proxy kept answering 502"
+        time.sleep(0.25)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
