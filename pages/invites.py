@@ -12,6 +12,7 @@ from interviewer.errors import DomainError
 from interviewer.invites import InviteState
 from interviewer.models import InviteCreate
 from interviewer.system import System
+from pages.elements.one_time_link import OneTimeLink
 from pages.gate import team_page
 from pages.layout import admin_frame
 
@@ -48,8 +49,7 @@ def register(system: System) -> None:
             except DomainError as error:
                 ui.notify(error.detail, type="negative")
                 return
-            new_link.set_value(created.url)
-            new_link_card.set_visibility(True)
+            new_link.show(created.url)
             invite_list.refresh()
 
         def revoke(invite_id: int) -> None:
@@ -102,8 +102,7 @@ def register(system: System) -> None:
                     ).classes("w-56").mark("invite-extra-time")
                     ui.checkbox("No camera analysis").bind_value(form, "camera_off").mark("invite-camera-off")
                     ui.checkbox("Timer can be paused").bind_value(form, "pausable").mark("invite-pausable")
-            with ui.card().classes("w-full bg-green-50") as new_link_card:
-                ui.label("Send this link to the candidate. It works once and is shown only now.")
-                new_link = ui.input("Link").props("readonly").classes("w-full").mark("invite-link")
-            new_link_card.set_visibility(False)
+            new_link = OneTimeLink(
+                "Send this link to the candidate. It works once and is shown only now.", "invite-link"
+            )
             invite_list()

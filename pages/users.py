@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from interviewer.accounts import MIN_PASSWORD_CHARS, AccountInviteIn, Caller, Role
 from interviewer.errors import DomainError, LinkProblem
 from interviewer.system import System
+from pages.elements.one_time_link import OneTimeLink
 from pages.gate import team_page
 from pages.layout import admin_frame, candidate_frame
 
@@ -32,8 +33,7 @@ def register(system: System) -> None:
             except DomainError as error:
                 ui.notify(error.detail, type="negative")
                 return
-            link.set_value(created.url)
-            link_card.set_visibility(True)
+            link.show(created.url)
             team.refresh()
 
         def act(action: Callable[[], None]) -> None:
@@ -72,10 +72,9 @@ def register(system: System) -> None:
                     ui.input("E-mail (their login)").bind_value(form, "email").classes("w-64").mark("user-email")
                     ui.select(ROLES, label="Role").bind_value(form, "role").classes("w-96").mark("user-role")
                     ui.button("Create link", on_click=invite).mark("invite-user")
-            with ui.card().classes("w-full bg-green-50") as link_card:
-                ui.label("Pass this link on: it works once, for 7 days, and is shown only now.")
-                link = ui.input("Link").props("readonly").classes("w-full").mark("user-invite-link")
-            link_card.set_visibility(False)
+            link = OneTimeLink(
+                "Pass this link on: it works once, for 7 days, and is shown only now.", "user-invite-link"
+            )
             team()
 
     @ui.page("/join/{token}")

@@ -169,3 +169,22 @@ def test_a_candidate_practises_by_voice_and_nothing_of_it_is_kept(stt_app: AppPr
     with sqlite3.connect(storage / "interviewer.db") as db:
         stored = db.execute("SELECT count(*) FROM answer WHERE session_id = ?", (session_id,)).fetchone()
     assert stored == (0,)  # nothing reached the database
+
+
+def test_an_admin_copies_a_new_invite_link_and_it_opens_the_interview(app_process: AppProcess, tmp_path: Path) -> None:
+    with chromium(tmp_path / "copy") as browser:
+        browser.execute_cdp_cmd(
+            "Browser.grantPermissions", {"origin": app_process.url, "permissions": ["clipboardReadWrite"]}
+        )
+        log_in_as_admin(browser, app_process.url, ADMIN_PASSWORD)
+        browser.get(f"{app_process.url}/admin/invites")
+        browser.find_element(By.XPATH, "//label[contains(., 'Candidate name')]//input").send_keys("Ada Lovelace")
+        wait_for_text(browser, "Create link").click()
+        wait_for_text(browser, "Copy link").click()
+        wait_for_text(browser, "Link copied")
+        shown = browser.find_element(By.XPATH, "//label[contains(., 'Link')]//input").get_attribute("value")
+        copied = browser.execute_async_script("navigator.clipboard.readText().then(arguments[0])")
+        browser.get(copied)
+        wait_for_text(browser, "Hello Ada Lovelace")
+    assert copied == shown
+    assert "/i/" in copied

@@ -98,7 +98,9 @@ def test_a_gamed_answer_beside_honest_ones_is_left_out_not_the_whole_criterion_c
     alone = SCORER.score([honest], two_questions).criteria[0]
     assert both.score == alone.score > 1.0  # the keyword list earns nothing and takes nothing away
     rule = next(r for r in both.rules if r.rule == "keyword_list")
-    assert rule.fired and "left out" in rule.detail and "q2" in rule.detail
+    assert rule.fired
+    assert "left out" in rule.detail
+    assert "q2" in rule.detail
     assert all(e.question_id == "q1" for e in both.evidence)
     only_gamed = SCORER.score([keywords], two_questions).criteria[0]
     assert only_gamed.score <= 1.0  # every answer gamed: the cap applies
