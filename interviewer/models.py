@@ -370,6 +370,7 @@ class ScoreAdjustment(SQLModel, table=True):
     criterion_id: str = SQLField(max_length=32)
     score: float
     reason: str
+    by: str = SQLField(default="", max_length=320)  # the account's e-mail, or "API"; "" if made before 0010
     created_at: datetime = SQLField(default_factory=utc_now)
 
 

@@ -49,6 +49,7 @@ def review_of(scores: ScoreCard | UnscoredCard, adjustments: list[ScoreAdjustmen
             engine_score=by_id[a.criterion_id].score,
             score=a.score,
             reason=a.reason,
+            by=a.by,
             at=a.created_at,
         )
         for a in adjustments
@@ -77,13 +78,13 @@ class ReviewService:
         self._audit = audit
 
     async def adjust(self, session_id: str, adjustment: AdjustmentIn, *, by: str) -> Report:
-        """Record the adjustment (`by`: who, for the audit trail) and rewrite the stored report; NotFound,
-        Conflict (no report yet: finalize the interview first, then adjust its scores) or Invalid."""
+        """Record the adjustment (`by`: who, named in the report and the audit trail) and rewrite the stored report;
+        NotFound, Conflict (no report yet: finalize the interview first, then adjust its scores) or Invalid."""
 
         def add(s: Session, report: Report) -> None:
             if adjustment.criterion_id not in {c.criterion_id for c in report.scores.criteria}:
                 raise Invalid(f"the report has no criterion {adjustment.criterion_id!r}")
-            s.add(ScoreAdjustment(session_id=session_id, **adjustment.model_dump()))
+            s.add(ScoreAdjustment(session_id=session_id, by=by, **adjustment.model_dump()))
             s.flush()
             rows = s.exec(
                 select(ScoreAdjustment)

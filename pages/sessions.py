@@ -157,7 +157,8 @@ class SessionLiveView:
             ).mark("adjusted-total")
         for a in report.review.adjustments:
             was = f"{a.engine_score:.1f} → " if a.engine_score is not None else ""
-            ui.label(f"{a.name}: {was}{a.score:.1f} — {a.reason}").classes("text-sm")
+            who = f" (by {a.by})" if a.by else ""
+            ui.label(f"{a.name}: {was}{a.score:.1f}{who} — {a.reason}").classes("text-sm")
         criteria = {
             c.criterion_id: f"{c.name} (engine {c.score:.1f})"
             if c.score is not None

@@ -175,7 +175,7 @@ async def test_a_candidate_asks_for_a_person_and_the_reviewer_sets_every_criteri
         user.find("adjust-score").clear().type(score)
         user.find("adjust-reason").clear().type(REASON)
         user.find("adjust-save").click()
-        await see_within(user, f"{name}: {float(score):.1f} — {REASON}", seconds=30)
+        await see_within(user, f"{name}: {float(score):.1f} (by admin) — {REASON}", seconds=30)  # who set it
     await see_within(user, "(set by reviewers)", seconds=30)
     await user.should_see(marker="adjusted-total")
     await user.should_not_see(marker="criteria-left")

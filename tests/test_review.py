@@ -40,6 +40,7 @@ def test_an_adjustment_with_a_reason_goes_into_the_report_beside_the_engine_scor
     engine = {c["criterion_id"]: c for c in before["scores"]["criteria"]}
     assert (adjustment["criterion_id"], adjustment["score"], adjustment["reason"]) == ("c-tech", 4.5, REASON)
     assert adjustment["engine_score"] == engine["c-tech"]["score"]
+    assert adjustment["by"] == "API"  # who adjusted: the admin key here, a person's e-mail on the session page
     weights, story = engine["c-tech"]["weight"], engine["c-story"]
     expected = (weights * 4.5 + story["weight"] * story["score"]) / (weights + story["weight"]) * 20
     assert after["review"]["adjusted_total"] == round(expected, 1)
@@ -47,6 +48,7 @@ def test_an_adjustment_with_a_reason_goes_into_the_report_beside_the_engine_scor
     assert "Reviewer adjustments" in text
     assert f"Total after review: {after['review']['adjusted_total']:.1f} / 100" in text
     assert "in depth when asked in the live call" in text
+    assert "by API" in text
 
 
 def test_adjustments_are_refused_with_a_clear_reason(app_process: AppProcess) -> None:

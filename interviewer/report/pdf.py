@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from interviewer.attention import in_plain_words
-from interviewer.report.schema import Report
+from interviewer.report.schema import Adjustment, Report
 from interviewer.scoring import EvidenceSpan, ScoreCard
 
 _FONT_DIR = Path("/usr/share/fonts/truetype")  # Debian's fonts-dejavu-core and fonts-wqy-microhei (scripts/install.sh)
@@ -222,7 +222,7 @@ def _review(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             Paragraph("Reviewers' scores", s["h2"]),
             *(
                 Paragraph(
-                    f"<b>{_text(a.name)}</b>: {a.score:.1f} ({a.at:%Y-%m-%d %H:%M} UTC) — {_text(a.reason)}", s["body"]
+                    f"<b>{_text(a.name)}</b>: {a.score:.1f} ({_when_and_who(a)}) — {_text(a.reason)}", s["body"]
                 )
                 for a in review.adjustments
             ),
@@ -238,11 +238,16 @@ def _review(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         flow.append(
             Paragraph(
                 f"<b>{_text(a.name)}</b>: {a.engine_score:.1f} → {a.score:.1f} "
-                f"({a.at:%Y-%m-%d %H:%M} UTC) — {_text(a.reason)}",
+                f"({_when_and_who(a)}) — {_text(a.reason)}",
                 s["body"],
             )
         )
     return flow
+
+
+def _when_and_who(adjustment: Adjustment) -> str:
+    when = f"{adjustment.at:%Y-%m-%d %H:%M} UTC"
+    return f"{when}, by {_text(adjustment.by)}" if adjustment.by else when
 
 
 def _accommodations(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:

@@ -90,6 +90,7 @@ class Adjustment(BaseModel):
     engine_score: float | None  # None: no engine score (the candidate opted out of the automatic scoring)
     score: float
     reason: str
+    by: str = ""  # who: the account's e-mail, or "API"; empty for adjustments made before it was recorded
     at: datetime
 
 
