@@ -23,7 +23,9 @@ Metrics, per set (Mohler: per question, then the Fisher-z mean over questions):
   gold rounded half up to an integer 0–5).
 - Spearman ρ (average ranks) and, for Mohler, Pearson r against the gold; plus Pearson over all Mohler
   answers pooled.
-- Gaming: the keyword-stuffed "answer" (the first alternative of every evidence-phrase group, in a row)
+- Gaming: the keyword-stuffed "answer" (the first alternative of every evidence-phrase group, in a row; and
+  the same phrases glued: joined by "and", one "It is about …" sentence each, after the question — the
+  highest-scoring of the four counts)
   scored like an answer, against the median score of the answers humans gave full marks.
 - answers/s per engine (answers scored one per item; v2 through `score_many` in batches of 500, one cold
   embedding cache per engine).
@@ -310,11 +312,15 @@ def engine(name: str) -> ScoreFn:
     return score
 
 
-def stuffed_answer(content: TemplateContent) -> str:
-    """The rubric's evidence phrases in a row: the first alternative of every group, joined by spaces."""
-    return " ".join(
-        g.split("|")[0].strip() for c in content.criteria for g in c.evidence_phrases if g.split("|")[0].strip()
-    )
+def stuffed_answers(content: TemplateContent) -> list[str]:
+    """The rubric's evidence phrases (the first alternative of every group) in a row, and glued three ways."""
+    phrases = [g.split("|")[0].strip() for c in content.criteria for g in c.evidence_phrases if g.split("|")[0].strip()]
+    return [
+        " ".join(phrases),
+        "I think " + " and ".join(phrases) + ".",
+        " ".join(f"It is about {p}." for p in phrases),
+        f"{content.questions[0].text} {', '.join(phrases)}.",
+    ]
 
 
 # ---------------------------------------------------------------- running
@@ -341,7 +347,7 @@ def run(items: list[Item], engines: dict[str, ScoreFn], result: Result, progress
             columns[name] = score(item.texts, content)
             result.seconds[name] = result.seconds.get(name, 0.0) + time.perf_counter() - t0
             result.scored[name] = result.scored.get(name, 0) + len(item.texts)
-            result.stuffed.setdefault(item.key, {})[name] = score([stuffed_answer(content)], content)[0]
+            result.stuffed.setdefault(item.key, {})[name] = max(score(stuffed_answers(content), content))
         if progress:
             print(f"  scored {item.key}: {len(item.texts)} answers", file=sys.stderr, flush=True)
 

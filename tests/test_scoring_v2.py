@@ -106,6 +106,34 @@ def test_a_gamed_answer_beside_honest_ones_is_left_out_not_the_whole_criterion_c
     assert only_gamed.score <= 1.0  # every answer gamed: the cap applies
 
 
+POINTS = ["caching", "load balancer", "profiling", "database index", "read replicas"]
+FIVE_POINTS = CONTENT.model_copy(update={"criteria": [SCALING.model_copy(update={"evidence_phrases": POINTS})]})
+GLUED = {
+    "joined by and": "I think caching and load balancer and profiling and database index and read replicas.",
+    "a frame per point": "It is about caching. It is about load balancer. It is about profiling. It is about "
+    "database index. It is about read replicas.",
+    "after the question": f"{QUESTION} Caching, load balancer, profiling, database index, read replicas.",
+}
+
+
+@pytest.mark.parametrize("glued", sorted(GLUED))
+def test_rubric_points_strung_together_with_glue_are_a_paste(glued: str) -> None:
+    gamed = score(GLUED[glued], FIVE_POINTS)
+    assert "rubric_paste" in fired(gamed)
+    assert gamed.score <= 0.5
+
+
+def test_an_honest_answer_that_names_every_point_is_no_paste() -> None:
+    honest = score(
+        "I would start with profiling to see where requests wait, add a database index for the slow lookup, put "
+        "caching in front of the expensive reports, move reads to read replicas and run three copies behind a "
+        "load balancer so one failing machine does not stop us.",
+        FIVE_POINTS,
+    )
+    assert not fired(honest) & set(GAMED)
+    assert honest.score > 3
+
+
 def test_a_genuine_answer_fires_no_gaming_rule() -> None:
     assert not fired(score(GOOD)) & set(GAMED)
     assert {r.rule for r in score(GOOD).rules} >= set(GAMED)  # every rule is listed, fired or not

@@ -10,7 +10,10 @@ apply.
 - rubric_paste: the rubric's own words make 60 % or more of an answer: literal matches of evidence phrases from
   3 or more groups (a short answer that is one or two points in the rubric's words is fine), or — for answers
   of 12 words or more — runs of 3 words also found in the criterion's description, level descriptions,
-  reference answer or level examples. Cap 0.5.
+  reference answer or level examples. Or the rubric's points strung together with glue: evidence phrases
+  from 5 or more groups and at most 2 content words that are neither the rubric's phrases nor the question's
+  ("I think A and B and C and D and E", "It is about A. It is about B. …", the question followed by the
+  phrases). Cap 0.5.
 - question_echo: 60 % or more of an answer's words lie inside runs of 3 words taken from its question, it adds
   fewer than 3 content words of its own, and no evidence phrase occurs by its words. Cap 0.5.
 - repetition: a third or more of an answer's sentences (at least 2) say the same words as an earlier one.
@@ -27,7 +30,7 @@ import functools
 
 from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, RuleResult, round_half_up
-from interviewer.scoring.rules_v1 import matches, phrase_groups, stem_tokens
+from interviewer.scoring.rules_v1 import content_stems, matches, phrase_groups, stem_tokens
 from interviewer.scoring.text import FUNCTION_WORDS, SENTENCE, covered_share, function_word_share, words
 
 KEYWORD_FUNCTION_SHARE = 0.12
@@ -35,6 +38,8 @@ KEYWORD_MIN_WORDS = 8
 COPIED_SHARE = 0.60
 PASTED_GROUPS = 3
 PASTED_RUNS_MIN_WORDS = 12
+STRUNG_GROUPS = 5  # on the 4,771 graded answers of bench/, 5 groups with ≤ 2 own words fired on one honest answer
+STRUNG_OWN_WORDS = 2
 ECHO_MIN_WORDS = 4
 ECHO_OWN_WORDS = 3
 OFF_TOPIC_MIN_WORDS = 8
@@ -93,6 +98,21 @@ def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> fl
     return max(by_phrases, covered_share(text, rubric))
 
 
+def _strung_points(text: str, criterion: CriterionSpec, question: str) -> str | None:
+    """How the answer strings STRUNG_GROUPS or more of the rubric's points together with hardly a word of its own;
+    None when it does not."""
+    stems = [t[0] for t in stem_tokens(text)]
+    groups = phrase_groups(criterion)
+    found = sum(bool(matches(stems, [[t[0] for t in stem_tokens(alt)] for alt in group])) for group in groups)
+    if found < STRUNG_GROUPS:
+        return None
+    given = content_stems(" ".join(alt for group in groups for alt in group)) | content_stems(question)
+    own = content_stems(text) - given
+    if len(own) > STRUNG_OWN_WORDS:
+        return None
+    return f"{found} rubric points strung together with {len(own)} words of its own"
+
+
 def _own_words(text: str, question: str) -> int:
     """How many content words of `text` its question does not have."""
     asked = set(words(question))
@@ -107,9 +127,11 @@ def answer_findings(answer: AnswerForScoring, criterion: CriterionSpec, question
     share = function_word_share(answer.text)
     if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE:
         findings["keyword_list"] = f"answer to {question_id}: {share:.0%} function words"
+    question = questions.get(question_id, "")
     if (pasted := _rubric_share(answer.text, criterion)) >= COPIED_SHARE:
         findings["rubric_paste"] = f"answer to {question_id}: {pasted:.0%} of its words are the rubric's"
-    question = questions.get(question_id, "")
+    elif (strung := _strung_points(answer.text, criterion, question)) is not None:
+        findings["rubric_paste"] = f"answer to {question_id}: {strung}"
     if (
         count >= ECHO_MIN_WORDS
         and not _says_a_phrase(answer.text, criterion)

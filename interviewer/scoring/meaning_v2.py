@@ -58,17 +58,17 @@ from interviewer.scoring.card import (
 from interviewer.scoring.rules_v1 import (
     STRUCTURE_CUES,
     blend_model,
+    content_stems,
     cue_patterns,
     filler_penalty,
     matches,
     no_answer,
     phrase_groups,
     speaking_rate,
-    stem,
     stem_tokens,
     structure_feature,
 )
-from interviewer.scoring.text import FUNCTION_WORDS, Unit, sentences, units, words
+from interviewer.scoring.text import Unit, sentences, units, words
 
 EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
 REFERENCE_SIMILARITY = (0.40, 0.75)
@@ -384,16 +384,10 @@ def _relevance(answers: list[_Answer], questions: dict[str, str], embedder: Sent
     return f"similarity to the question: {min(pairs):.2f} (for the reviewer; decides off_topic)", min(pairs)
 
 
-@functools.lru_cache(maxsize=4096)
-def _content_stems(text: str) -> frozenset[str]:
-    """The stems of the content words of `text` (no function words, no numbers); cached: rubric texts repeat."""
-    return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha())
-
-
 def _vocabulary(
     answers: list[AnswerForScoring], criterion: CriterionSpec, questions: dict[str, str]
 ) -> tuple[float, str]:
-    asked = set().union(*(_content_stems(questions.get(a.scope_id or a.question_id, "")) for a in answers))
+    asked = set().union(*(content_stems(questions.get(a.scope_id or a.question_id, "")) for a in answers))
     rubric_text = " ".join(
         [
             criterion.description,
@@ -403,8 +397,8 @@ def _vocabulary(
             *criterion.level_examples,
         ]
     )
-    vocabulary = _content_stems(rubric_text) - asked
-    used = set().union(*(_content_stems(a.text) for a in answers)) & vocabulary
+    vocabulary = content_stems(rubric_text) - asked
+    used = set().union(*(content_stems(a.text) for a in answers)) & vocabulary
     full = max(1, min(VOCABULARY_FULL, len(vocabulary) // 3))
     shown = ", ".join(sorted(used)[:12]) + (" …" if len(used) > 12 else "")
     detail = f"rubric vocabulary: {len(used)} of its words used, {full} give full credit ({shown})"

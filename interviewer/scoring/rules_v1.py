@@ -53,6 +53,7 @@ from interviewer.scoring.card import (
     in_scope,
     round_half_up,
 )
+from interviewer.scoring.text import FUNCTION_WORDS, words
 
 WEIGHTS_BOTH = (0.60, 0.25, 0.15)
 WEIGHTS_PHRASES = (0.80, 0.20)
@@ -226,6 +227,12 @@ def stem(word: str) -> str:
             word = word[: -len(suffix)]
             break
     return word[:-1] if word.endswith("e") and len(word) >= 4 else word
+
+
+@functools.lru_cache(maxsize=4096)
+def content_stems(text: str) -> frozenset[str]:
+    """The stems of the content words of `text` (no function words, no numbers); cached: rubric texts repeat."""
+    return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha())
 
 
 @functools.lru_cache(maxsize=4096)
