@@ -55,7 +55,7 @@ COPY pages ./pages
 COPY js ./js
 RUN .venv/bin/python -m compileall -q interviewer pages main.py \
     && useradd --system --uid 10001 --home-dir /app interviewer \
-    && mkdir -p /data && chown -R interviewer /data
+    && mkdir -p /data/audio && chown -R interviewer /data  # audio: a volume of its own in compose's scale profile
 USER interviewer
 
 ENV API_HOST=0.0.0.0 \

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, EmailStr, Field
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from interviewer.audit import API_ACTOR, AuditAction, AuditLog
@@ -108,6 +109,12 @@ class Accounts:
     def ensure_first_admin(self, configured: str) -> str | None:
         """Make sure the account "admin" exists, with ADMIN_PASSWORD when that is set. Returns a newly generated
         password (to print once) when neither the setting nor an earlier start gave one, else None."""
+        try:
+            return self._ensure_first_admin(configured)
+        except IntegrityError:  # another replica starting on the same new database made it a moment ago
+            return self._ensure_first_admin(configured)
+
+    def _ensure_first_admin(self, configured: str) -> str | None:
         with self._db.session() as s:
             admin = s.exec(select(Account).where(Account.email == FIRST_ADMIN)).first()
             generated = None

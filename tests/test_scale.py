@@ -4,7 +4,9 @@ replicas on one PostgreSQL database and one Redis that share rate limits and liv
 from __future__ import annotations
 
 import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,9 @@ import pytest
 import redis
 from websockets.sync.client import connect
 
+from interviewer.accounts import Accounts
+from interviewer.audit import AuditLog
+from interviewer.db import Database
 from interviewer.stt.queue_backend import QUEUE
 from tests.audio import SENTENCES, spoken_answer, word_error_rate
 from tests.caddy import ScaleProxy
@@ -210,3 +215,26 @@ def send_until_acknowledged(
         time.sleep(0.25)
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+def test_two_replicas_starting_at_once_on_a_new_database_make_one_admin(postgres_url: str) -> None:
+    """compose starts both replicas together on an empty database: both find no "admin" account and make one.
+    The one that loses the race goes on with the other's (it used to stop on the unique e-mail), and the password
+    printed once is the one that logs in."""
+    databases = [Database(postgres_url) for _ in range(2)]
+    databases[0].create_tables()
+    together = threading.Barrier(2)
+
+    def first_start(db: Database) -> str | None:
+        together.wait()
+        return Accounts(db, AuditLog(db), "").ensure_first_admin("")
+
+    try:
+        with ThreadPoolExecutor(2) as replicas:
+            printed = [password for password in replicas.map(first_start, databases) if password]
+        admin = Accounts(databases[0], AuditLog(databases[0]), "").authenticate("admin", printed[0])
+    finally:
+        for db in databases:
+            db.dispose()
+    assert len(printed) == 1, "one password is printed"
+    assert admin is not None
