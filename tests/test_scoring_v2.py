@@ -3,13 +3,18 @@ determinism, and trying a rubric over the API."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
+from pypdf import PdfReader
 
 from interviewer.embeddings import MODEL_SHA256, SentenceEmbedder
 from interviewer.models import CriterionSpec, QuestionSpec, Template, TemplateContent
+from interviewer.report.pdf import render_pdf
 from interviewer.scoring import AnswerForScoring, CriterionScore, RubricScorer
 from interviewer.templates import example_template
 from tests.conftest import AppProcess, admin_headers
+from tests.sample_report import sample_report
 
 SCORER = RubricScorer(SentenceEmbedder())
 QUESTION = "How would you make a slow API endpoint handle ten times more traffic?"
@@ -132,6 +137,13 @@ def test_an_honest_answer_that_names_every_point_is_no_paste() -> None:
     )
     assert not fired(honest) & set(GAMED)
     assert honest.score > 3
+
+
+def test_a_capped_criterion_says_so_beside_its_level_in_the_pdf() -> None:
+    gamed = SCORER.score([AnswerForScoring(question_id="q1", text=GAMED["keyword_list"])], CONTENT)
+    pdf = render_pdf(sample_report().model_copy(update={"scores": gamed}))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
+    assert "Capped: keyword list: answer to q1" in text
 
 
 def test_a_genuine_answer_fires_no_gaming_rule() -> None:

@@ -27,6 +27,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from interviewer.attention import in_plain_words
 from interviewer.report.schema import Adjustment, Report
 from interviewer.scoring import EvidenceSpan, ScoreCard
+from interviewer.scoring.gaming import caps_that_fired
 
 _FONT_DIR = Path("/usr/share/fonts/truetype")  # Debian's fonts-dejavu-core and fonts-wqy-microhei (scripts/install.sh)
 _MAIN = ("DejaVuSans", _FONT_DIR / "dejavu/DejaVuSans.ttf", _FONT_DIR / "dejavu/DejaVuSans-Bold.ttf")
@@ -312,6 +313,8 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
                 s["h3"],
             )
         ]
+        for cap in caps_that_fired(criterion):
+            block.append(Paragraph(f"<b>Capped:</b> {_text(cap.detail)}", s["body"]))
         if criterion.closest_anchor is not None:
             block.append(Paragraph(f"Closest to the example answer for level {criterion.closest_anchor}.", s["body"]))
         for span in (e for e in criterion.evidence if e.similarity is not None):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 
 from interviewer.models import CriterionSpec
-from interviewer.scoring.card import AnswerForScoring, RuleResult, round_half_up
+from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, round_half_up
 from interviewer.scoring.rules_v1 import content_stems, matches, phrase_groups, stem_tokens
 from interviewer.scoring.text import FUNCTION_WORDS, SENTENCE, covered_share, function_word_share, words
 
@@ -179,3 +179,9 @@ def apply_caps(
         detail = f"{rule.replace('_', ' ')}: " + (findings[rule] + f"; capped at {cap:g}" if fired else "no")
         rules.append(RuleResult(rule=rule, fired=fired, detail=detail, points=round_half_up(points, 2)))
     return score
+
+
+def caps_that_fired(criterion: CriterionScore) -> list[RuleResult]:
+    """The gaming rules that lowered this criterion's score (shown beside its level, so that a low level next to a
+    close example answer explains itself)."""
+    return [r for r in criterion.rules if r.rule in CAPS and r.fired and r.points < 0]
