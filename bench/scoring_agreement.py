@@ -23,9 +23,9 @@ Metrics, per set (Mohler: per question, then the Fisher-z mean over questions):
   gold rounded half up to an integer 0–5).
 - Spearman ρ (average ranks) and, for Mohler, Pearson r against the gold; plus Pearson over all Mohler
   answers pooled.
-- Gaming: the keyword-stuffed "answer" (the first alternative of every evidence-phrase group, in a row; and
-  the same phrases glued: joined by "and", one "It is about …" sentence each, after the question — the
-  highest-scoring of the four counts)
+- Gaming: the keyword-stuffed "answer" (the first alternative of every evidence-phrase group, in a row), and
+  the same phrases glued three ways (joined by "and", one "It is about …" sentence each, after the question;
+  the highest-scoring of the three counts), each against the median score of the full-marks answers
   scored like an answer, against the median score of the answers humans gave full marks.
 - answers/s per engine (answers scored one per item; v2 through `score_many` in batches of 500, one cold
   embedding cache per engine).
@@ -333,7 +333,7 @@ class Result:
     scores: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # item key → column → scores
     seconds: dict[str, float] = field(default_factory=dict)
     scored: dict[str, int] = field(default_factory=dict)
-    stuffed: dict[str, dict[str, float]] = field(default_factory=dict)  # item key → engine → score
+    stuffed: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # item → engine → score per stuffing
     source: str = ""  # the code that scored: commit, and whether interviewer/ had uncommitted changes
 
 
@@ -347,7 +347,7 @@ def run(items: list[Item], engines: dict[str, ScoreFn], result: Result, progress
             columns[name] = score(item.texts, content)
             result.seconds[name] = result.seconds.get(name, 0.0) + time.perf_counter() - t0
             result.scored[name] = result.scored.get(name, 0) + len(item.texts)
-            result.stuffed.setdefault(item.key, {})[name] = max(score(stuffed_answers(content), content))
+            result.stuffed.setdefault(item.key, {})[name] = score(stuffed_answers(content), content)
         if progress:
             print(f"  scored {item.key}: {len(item.texts)} answers", file=sys.stderr, flush=True)
 
@@ -368,8 +368,11 @@ def fmt(value: float, digits: int = 3) -> str:
     return "–" if math.isnan(value) else f"{value:.{digits}f}"
 
 
-def gaming(items: list[Item], result: Result, engine: str) -> tuple[int, int, list[tuple[str, float, float]]]:
-    """(questions where stuffed < median full-marks answer, questions with full-marks answers, per question)."""
+def gaming(
+    items: list[Item], result: Result, engine: str, stuffings: slice
+) -> tuple[int, int, list[tuple[str, float, float]]]:
+    """(questions where the best of `stuffings` < median full-marks answer, questions with full-marks answers,
+    per question)."""
     rows = []
     for item in items:
         if engine not in result.stuffed.get(item.key, {}):
@@ -377,7 +380,7 @@ def gaming(items: list[Item], result: Result, engine: str) -> tuple[int, int, li
         scores = result.scores[item.key][engine]
         full = [s for s, g in zip(scores, item.gold, strict=True) if g >= item.full_marks]
         if full:
-            rows.append((item.key, result.stuffed[item.key][engine], statistics.median(full)))
+            rows.append((item.key, max(result.stuffed[item.key][engine][stuffings]), statistics.median(full)))
     return sum(1 for _, s, m in rows if s < m), len(rows), rows
 
 
@@ -438,19 +441,23 @@ def table(asap: list[Item], mohler: list[Item], result: Result, engines: Sequenc
                 pooled.append("–")
         rows.append(["Mohler Pearson r, pooled", n, *pooled])
 
-    rows.append(["**Gaming: stuffed answer vs median full-marks answer (0–100)**", "", *[""] * len(present)])
-    for item in asap:
-        cells = []
-        for c in present:
-            won, total, per = gaming([item], result, c)
-            cells.append(f"{per[0][1]:.0f} vs {per[0][2]:.0f} {'✓' if won else '✗'}" if per else "–")
-        rows.append([f"ASAP {item.key}", "", *cells])
-    if mohler:
-        cells = []
-        for c in present:
-            won, total, _ = gaming(mohler, result, c)
-            cells.append(f"{won}/{total} below" if total else "–")
-        rows.append(["Mohler: questions with stuffed < median", "", *cells])
+    for title, stuffings in (
+        ("stuffed answer (phrases in a row)", slice(0, 1)),
+        ("the phrases glued (best of 3)", slice(1, None)),
+    ):
+        rows.append([f"**Gaming: {title} vs median full-marks answer (0–100)**", "", *[""] * len(present)])
+        for item in asap:
+            cells = []
+            for c in present:
+                won, total, per = gaming([item], result, c, stuffings)
+                cells.append(f"{per[0][1]:.0f} vs {per[0][2]:.0f} {'✓' if won else '✗'}" if per else "–")
+            rows.append([f"ASAP {item.key}", "", *cells])
+        if mohler:
+            cells = []
+            for c in present:
+                won, total, _ = gaming(mohler, result, c, stuffings)
+                cells.append(f"{won}/{total} below" if total else "–")
+            rows.append(["Mohler: questions with it < median", "", *cells])
     cells = []
     for c in present:
         seconds = result.seconds.get(c)
