@@ -156,7 +156,11 @@ class AttentionService:
                     measured=event.values,
                 )
             )
-        await self._events.publish(session_id, {"type": "attention", **event.model_dump(mode="json")})
+        # imported here: the bus messages import the scoring, which imports this module
+        from interviewer.event_messages import AttentionNoted
+
+        measured = event.model_dump(mode="json", exclude={"type"})
+        await self._events.publish(AttentionNoted(session_id=session_id, **measured))
         return event
 
     def events(self, session_id: str) -> list[AttentionEventRow]:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from interviewer.audit import AuditAction, AuditLog, session_target
 from interviewer.db import Database
+from interviewer.event_messages import DecisionMade
 from interviewer.events import SessionEvents
 from interviewer.invites import as_utc
 from interviewer.models import Decision
@@ -73,8 +74,7 @@ class DecisionService:
         section = made[0]
         self._audit.record(by, AuditAction.DECISION_MADE, session_target(session_id), section.decision)
         await self._events.publish(
-            session_id,
-            {"type": "decision", "decision": section.decision, "by": section.by, "at": section.at.isoformat()},
+            DecisionMade(session_id=session_id, decision=section.decision, by=section.by, at=section.at)
         )
         return section
 

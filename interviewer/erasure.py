@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from interviewer.audit import AuditAction, AuditLog, session_target
 from interviewer.db import Database
 from interviewer.errors import Conflict, NotFound
+from interviewer.event_messages import SessionErased
 from interviewer.events import SessionEvents
 from interviewer.llm.ratings import rating_key_prefix
 from interviewer.models import (
@@ -114,7 +115,7 @@ class Erasure:
         self._db.purge_deleted()
         audio_files = delete_session_audio(self._audio_root, session_id)
         speech_files = sum(self._speech.forget(f.text) for f in follow_ups)
-        await self._events.publish(session_id, {"type": "erased"})
+        await self._events.publish(SessionErased(session_id=session_id))
         log.info("session %s erased on the admin's request", session_id)
         return ErasureReceipt(
             session_id=session_id,

@@ -1,7 +1,7 @@
 """In-process publish/subscribe of interview events, keyed by session id.
 
 Pages (the admin's live view, the candidate page) and public WebSocket connections subscribe; the
-services publish after they committed a change. Messages are plain JSON-ready dicts.
+services publish after they committed a change. Messages are the typed models of `interviewer.event_messages`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
-Message = dict[str, Any]
-Listener = Callable[[Message], Awaitable[None] | None]
+if TYPE_CHECKING:  # the messages import the scoring, which imports services that import this module
+    from interviewer.event_messages import EventMessage
+
+Listener = Callable[["EventMessage"], Awaitable[None] | None]
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +38,16 @@ class SessionEvents:
 
         return unsubscribe
 
-    async def publish(self, session_id: str, message: Message) -> None:
-        """Deliver `message` to every listener of the session and of all sessions; a failing one is logged."""
-        message = {**message, "session_id": session_id}
-        await self._deliver(message, [*self._listeners.get(session_id, []), *self._listeners.get(self.ALL, [])])
+    async def publish(self, message: EventMessage) -> None:
+        """Deliver `message` to every listener of its session and of all sessions; a failing one is logged."""
+        listeners = [*self._listeners.get(message.session_id, []), *self._listeners.get(self.ALL, [])]
+        await self._deliver(message, listeners)
 
-    async def _deliver(self, message: Message, listeners: list[Listener]) -> None:
+    async def _deliver(self, message: EventMessage, listeners: list[Listener]) -> None:
         for listener in listeners:
             try:
                 result = listener(message)
                 if asyncio.iscoroutine(result):
                     await result
             except Exception:
-                log.exception("event listener failed for a %s message", message.get("type"))
+                log.exception("event listener failed for a %s message", message.type)

@@ -22,6 +22,7 @@ from sqlmodel import col, select
 from interviewer.attention import AttentionService
 from interviewer.db import Database
 from interviewer.errors import Conflict, Invalid, LinkProblem, NotFound
+from interviewer.event_messages import AnswerSaved, InterviewFinished, QuestionAsked, ScoresChanged
 from interviewer.events import SessionEvents
 from interviewer.invites import InviteState, as_utc, invite_state
 from interviewer.llm.followup import FollowUpAsker
@@ -302,7 +303,7 @@ class InterviewService:
             session.question_started_at, session.clock_paused_at, session.clock_paused_s = None, None, 0.0
             s.add(session)
         log.info("session %s: %s is answered again", session_id, question_id)
-        await self._events.publish(session_id, {"type": "answer_saved", "question_id": question_id})
+        await self._events.publish(AnswerSaved(session_id=session_id, question_id=question_id))
         return self.view(session_id)
 
     async def save_answer(
@@ -334,7 +335,7 @@ class InterviewService:
             answer.seconds_used = round(seconds_used, 1) if seconds_used is not None else None
             s.add(answer)
         log.info("session %s: answer to %s saved (%d chars)", session_id, question_id, len(text))
-        await self._events.publish(session_id, {"type": "answer_saved", "question_id": question_id})
+        await self._events.publish(AnswerSaved(session_id=session_id, question_id=question_id))
         self._score_soon(session_id)
         return answer
 
@@ -400,7 +401,7 @@ class InterviewService:
                 session.status, session.finished_at = SessionStatus.FINISHED, utc_now()
                 s.add(session)
         view = self.view(session_id)
-        await self._events.publish(session_id, {"type": "finished", "status": view.session.status.value})
+        await self._events.publish(InterviewFinished(session_id=session_id, status=view.session.status.value))
         return view
 
     def mark_finalized(self, session_id: str) -> None:
@@ -431,13 +432,12 @@ class InterviewService:
         if question is None:
             return
         await self._events.publish(
-            view.session.id,
-            {
-                "type": "question",
-                "index": view.session.current_index,
-                "count": len(view.content.questions),
-                "question": question.model_dump(),
-            },
+            QuestionAsked(
+                session_id=view.session.id,
+                index=view.session.current_index,
+                count=len(view.content.questions),
+                question=question,
+            )
         )
 
     def _score_soon(self, session_id: str) -> None:
@@ -466,4 +466,4 @@ class InterviewService:
 
     async def _announce_scores(self, session_id: str) -> None:
         card = await asyncio.to_thread(self.scores, session_id)  # scoring v2 embeds text: off the event loop
-        await self._events.publish(session_id, {"type": "score", "scores": card.model_dump(mode="json")})
+        await self._events.publish(ScoresChanged(session_id=session_id, scores=card))

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from interviewer.audit import AuditAction, AuditLog, session_target
 from interviewer.errors import Invalid
+from interviewer.event_messages import ReviewChanged
 from interviewer.events import SessionEvents
 from interviewer.models import ScoreAdjustment
 from interviewer.report.editor import ReportEditor
@@ -96,5 +97,5 @@ class ReviewService:
         report = await self._editor.change(session_id, add)
         detail = f"{adjustment.criterion_id}: {adjustment.score:.1f}"
         self._audit.record(by, AuditAction.SCORE_ADJUSTED, session_target(session_id), detail)
-        await self._events.publish(session_id, {"type": "review"})
+        await self._events.publish(ReviewChanged(session_id=session_id))
         return report

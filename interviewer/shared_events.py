@@ -9,19 +9,27 @@ the replica where it happened, never again on every other one.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 
 import redis.asyncio as aioredis
+from pydantic import BaseModel, ValidationError
 from redis.exceptions import RedisError
 
-from interviewer.events import Message, SessionEvents
+from interviewer.event_messages import EventMessage
+from interviewer.events import SessionEvents
 
 CHANNEL = "interviewer:events"
 RECONNECT_S = 1.0
 
 log = logging.getLogger(__name__)
+
+
+class Relayed(BaseModel):
+    """A message as it travels between replicas: with the replica that published it."""
+
+    origin: str
+    message: EventMessage
 
 
 class RedisSessionEvents(SessionEvents):
@@ -32,14 +40,13 @@ class RedisSessionEvents(SessionEvents):
         self._redis = aioredis.Redis.from_url(redis_url)
         self._origin = uuid.uuid4().hex
 
-    async def publish(self, session_id: str, message: Message) -> None:
+    async def publish(self, message: EventMessage) -> None:
         """Deliver here at once, then tell the other replicas (a Redis outage only costs them this message)."""
-        await super().publish(session_id, message)
-        payload = {"origin": self._origin, "session_id": session_id, "message": {**message, "session_id": session_id}}
+        await super().publish(message)
         try:
-            await self._redis.publish(CHANNEL, json.dumps(payload))
+            await self._redis.publish(CHANNEL, Relayed(origin=self._origin, message=message).model_dump_json())
         except RedisError as error:
-            log.warning("a %s message did not reach the other replicas (%s)", message.get("type"), error)
+            log.warning("a %s message did not reach the other replicas (%s)", message.type, error)
 
     async def relay(self) -> None:
         """Deliver the other replicas' messages here, for the app's lifetime; reconnects after a Redis outage."""
@@ -49,15 +56,23 @@ class RedisSessionEvents(SessionEvents):
                     await pubsub.subscribe(CHANNEL)
                     async for item in pubsub.listen():
                         if item["type"] == "message":
-                            await self._receive(json.loads(item["data"]))
+                            await self._receive(item["data"])
             except RedisError as error:
                 log.warning("live events from other replicas paused: Redis is unreachable (%s)", error)
                 await asyncio.sleep(RECONNECT_S)
 
-    async def _receive(self, payload: dict[str, object]) -> None:
-        message, session_id = payload["message"], str(payload["session_id"])
-        if payload["origin"] != self._origin and isinstance(message, dict):
-            await self._deliver(message, list(self._listeners.get(session_id, [])))
+    async def _receive(self, data: bytes) -> None:
+        """Deliver another replica's message to this replica's listeners of its session; one that is not a
+        valid message (another version of the app, or not ours at all) is dropped with a warning."""
+        try:
+            relayed = Relayed.model_validate_json(data)
+        except ValidationError as error:  # its text may quote the message: only the problems' places are logged
+            places = sorted({".".join(map(str, problem["loc"])) for problem in error.errors()})
+            log.warning("dropped a malformed message from another replica (invalid: %s)", ", ".join(places))
+            return
+        if relayed.origin != self._origin:
+            message = relayed.message
+            await self._deliver(message, list(self._listeners.get(message.session_id, [])))
 
     async def close(self) -> None:
         await self._redis.aclose()

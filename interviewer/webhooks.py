@@ -29,7 +29,7 @@ from sqlmodel import col, delete, select
 
 from interviewer.db import Database
 from interviewer.errors import NotFound
-from interviewer.events import Message
+from interviewer.event_messages import DecisionMade, EventMessage, ReportReady, SessionErased
 from interviewer.invites import as_utc
 from interviewer.models import StoredReport, Webhook, WebhookDelivery, utc_now
 from interviewer.report.schema import Report
@@ -181,14 +181,14 @@ class WebhookService:
 
     # ---------------------------------------------------------------- events
 
-    def on_event(self, message: Message) -> None:
-        """Bus listener: a finalized report (`report`) and an erasure (`erased`) become deliveries."""
-        kind, session_id = message.get("type"), str(message.get("session_id", ""))
-        if kind == "report":
+    def on_event(self, message: EventMessage) -> None:
+        """Bus listener: a finalized report, a decision and an erasure become deliveries."""
+        session_id = message.session_id
+        if isinstance(message, ReportReady):
             self.emit(WebhookEvent.REPORT_FINALIZED, session_id, *self._report_bodies(session_id))
-        elif kind == "decision":
+        elif isinstance(message, DecisionMade):
             self.emit(WebhookEvent.DECISION_MADE, session_id, *self._decision_bodies(session_id))
-        elif kind == "erased":
+        elif isinstance(message, SessionErased):
             body = {"session_id": session_id, "erased_at": utc_now().isoformat()}
             self.emit(WebhookEvent.SESSION_ERASED, session_id, body, body)
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from interviewer.accounts import Caller, Role
 from interviewer.decisions import DecisionIn
 from interviewer.errors import DomainError, NotFound
-from interviewer.events import Message
+from interviewer.event_messages import AnswerSaved, AttentionNoted, EventMessage, SessionErased, TranscriptHeard
 from interviewer.interview import SessionView
 from interviewer.models import SessionStatus
 from interviewer.report.schema import DecisionSection, Report
@@ -294,19 +294,19 @@ class SessionLiveView:
         if card is not None and not self.scores.is_deleted:
             self.scores.show(card, self.system.interview.view(self.session_id).content)
 
-    def on_event(self, message: Message) -> None:
-        if message.get("type") == "erased":
+    def on_event(self, message: EventMessage) -> None:
+        if isinstance(message, SessionErased):
             ui.navigate.to("/admin")  # nothing is left to show
             return
-        if message.get("type") == "answer_saved":
+        if isinstance(message, AnswerSaved):
             return  # the "score" event that follows every saved answer refreshes the page once
-        if message.get("type") == "attention":
+        if isinstance(message, AttentionNoted):
             self.attention.refresh()
             if self.scores_flags:
                 background_tasks.create(self.show_scores(), name="live scores")
             return
-        if message.get("type") == "transcript" and "partial" in message:
-            self.hearing[str(message["question_id"])] = str(message["partial"])
+        if isinstance(message, TranscriptHeard) and message.partial is not None:
+            self.hearing[message.question_id] = message.partial
             self.answers.refresh()
             return
         self.refresh()

@@ -3,6 +3,7 @@ replicas on one PostgreSQL database and one Redis that share rate limits and liv
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -18,6 +19,8 @@ from websockets.sync.client import connect
 from interviewer.accounts import Accounts
 from interviewer.audit import AuditLog
 from interviewer.db import Database
+from interviewer.event_messages import AnswerSaved, EventMessage
+from interviewer.shared_events import CHANNEL, RedisSessionEvents
 from interviewer.stt.queue_backend import QUEUE
 from tests.audio import SENTENCES, spoken_answer, word_error_rate
 from tests.caddy import ScaleProxy
@@ -125,6 +128,46 @@ def test_two_replicas_share_rate_limits_and_live_events(tmp_path: Path, redis_ur
     assert 429 not in codes, "10 failed redemptions on each replica: 20 in all, the default limit"
     assert limited.status_code == 429, "the 21st counts the other replica's too"
     assert int(limited.headers["retry-after"]) >= 1
+
+
+async def test_a_message_a_replica_cannot_read_is_dropped_with_a_warning_and_the_next_one_arrives(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another version of the app (or anything else) on the same Redis channel sends messages this replica cannot
+    read: each is dropped with a warning that quotes nothing of it, and the live view goes on with the next one."""
+    here, there = RedisSessionEvents(redis_url), RedisSessionEvents(redis_url)
+    received: list[EventMessage] = []
+    here.subscribe("s-1", received.append)
+    relay = asyncio.create_task(here.relay())
+    try:
+        deadline = time.monotonic() + 10
+        while not received:  # until the relay listens
+            assert time.monotonic() < deadline, "the other replica's message never arrived"
+            await there.publish(AnswerSaved(session_id="s-1", question_id="q-ready"))
+            await asyncio.sleep(0.05)
+        malformed = [
+            b"not json",
+            json.dumps({"origin": "v0", "message": {"type": "moved", "session_id": "s-1"}}),
+            json.dumps({"origin": "v0", "message": {"type": "score", "session_id": "s-1", "scores": "9 of 10"}}),
+            json.dumps(
+                {"origin": "v0", "message": {"type": "answer_saved", "session_id": "s-1", "text": "Łukasz said so"}}
+            ),
+        ]
+        with redis.Redis.from_url(redis_url) as raw:
+            for payload in malformed:
+                raw.publish(CHANNEL, payload)
+        await there.publish(AnswerSaved(session_id="s-1", question_id="q-next"))
+        while received[-1] != AnswerSaved(session_id="s-1", question_id="q-next"):
+            assert time.monotonic() < deadline + 10, "the message after the malformed ones never arrived"
+            await asyncio.sleep(0.05)
+    finally:
+        relay.cancel()
+        await here.close()
+        await there.close()
+    assert {type(m) for m in received} == {AnswerSaved}
+    dropped = [r.getMessage() for r in caplog.records if "dropped a malformed message" in r.getMessage()]
+    assert len(dropped) == len(malformed), dropped
+    assert "Łukasz" not in caplog.text
 
 
 def test_behind_the_scale_profiles_caddy_a_candidate_sticks_to_a_replica_and_goes_on_when_it_dies(

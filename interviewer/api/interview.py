@@ -18,7 +18,7 @@ from interviewer.api.errors import error_responses
 from interviewer.api.strict_json import UnsafeJson, strict_loads
 from interviewer.attention import MAX_NOTE_CHARS
 from interviewer.errors import DomainError, NotFound
-from interviewer.events import Message
+from interviewer.event_messages import EventMessage, ReportReady
 from interviewer.interview import PRACTICE_ID, SessionView
 from interviewer.models import Accommodations, Flag, QuestionPublic
 from interviewer.ratelimit import RateLimited
@@ -27,6 +27,9 @@ from interviewer.system import System
 
 router = APIRouter(tags=["interview"])
 log = logging.getLogger(__name__)
+
+Message = dict[str, Any]
+"""One JSON message the interview socket sends: a bus message (`interviewer.event_messages`) as JSON, or a reply."""
 
 POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
@@ -204,7 +207,9 @@ async def interview_socket(websocket: WebSocket, session_id: str, token: str = "
         return
 
     outbox: asyncio.Queue[Message] = asyncio.Queue(maxsize=256)
-    unsubscribe = system.events.subscribe(session_id, lambda m: _offer(outbox, m if reviewer else for_candidate(m)))
+    unsubscribe = system.events.subscribe(
+        session_id, lambda m: _offer(outbox, m.model_dump(mode="json") if reviewer else for_candidate(m))
+    )
     sender = asyncio.create_task(_send_loop(websocket, outbox, system))
     budget = MessageBudget(system.settings.ws_messages_per_s)
     try:
@@ -240,14 +245,13 @@ CANDIDATE_EVENTS = {"state", "question", "answer_saved", "transcript", "finished
 candidate could tune answers to them), nor the reviewer's events (attention as stored, review)."""
 
 
-def for_candidate(message: Message) -> Message | None:
+def for_candidate(message: EventMessage) -> Message | None:
     """The part of an event the candidate may see, or None."""
-    kind = message.get("type")
-    if kind not in CANDIDATE_EVENTS:
+    if message.type not in CANDIDATE_EVENTS:
         return None
-    if kind == "report":  # that it exists; its total is for reviewers
-        return {"type": "report", "session_id": message.get("session_id")}
-    return message
+    if isinstance(message, ReportReady):  # that it exists; its total is for reviewers
+        return {"type": "report", "session_id": message.session_id}
+    return message.model_dump(mode="json")
 
 
 class MessageBudget:

@@ -17,7 +17,8 @@ from sqlmodel import select
 from interviewer.attention import AttentionService
 from interviewer.db import Database
 from interviewer.errors import Conflict, NotFound
-from interviewer.events import Message, SessionEvents
+from interviewer.event_messages import EventMessage, InterviewFinished, ReportReady
+from interviewer.events import SessionEvents
 from interviewer.interview import InterviewService
 from interviewer.llm.ratings import RatingService
 from interviewer.models import InterviewSession, SessionStatus, StoredReport, utc_now
@@ -102,7 +103,7 @@ class ReportService:
                 s.add(StoredReport(session_id=session_id, report_json=report.model_dump_json(indent=2), pdf=pdf))
             await self._delete_audio(session_id, audio)  # only now: the report (and its record of them) is kept
         log.info("session %s finalized (total %s)", session_id, report.scores.total)
-        await self._events.publish(session_id, {"type": "report", "total": report.scores.total})
+        await self._events.publish(ReportReady(session_id=session_id, total=report.scores.total))
         return report
 
     async def resume_unfinished(self) -> int:
@@ -115,11 +116,11 @@ class ReportService:
             await self._finalize_in_background(session_id)
         return len(due)
 
-    def on_event(self, message: Message) -> None:
+    def on_event(self, message: EventMessage) -> None:
         """Finalize in the background as soon as an interview finishes: the candidate's "thank you" does not
         wait for model ratings and the PDF, and the admin finds the report ready."""
-        if message.get("type") == "finished":
-            task = asyncio.get_running_loop().create_task(self._finalize_in_background(str(message["session_id"])))
+        if isinstance(message, InterviewFinished):
+            task = asyncio.get_running_loop().create_task(self._finalize_in_background(message.session_id))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 

@@ -11,7 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from interviewer.errors import Conflict
-from interviewer.events import Message, SessionEvents
+from interviewer.event_messages import EventMessage, ReportReady, SessionErased, TranscriptHeard
+from interviewer.events import SessionEvents
 from interviewer.interview import InterviewService
 from interviewer.models import utc_now
 from interviewer.stt.backend import SegmentTranscriber
@@ -77,13 +78,11 @@ class SpeechService:
             await self._interview.save_answer(
                 session_id, question_id, ack.final.text, source="voice", transcript=ack.final.model_dump()
             )
-            await self._events.publish(
-                session_id, {"type": "transcript", "question_id": question_id, "final": ack.final.text}
-            )
+            heard = TranscriptHeard(session_id=session_id, question_id=question_id, final=ack.final.text)
+            await self._events.publish(heard)
         elif ack.partial != before:
-            await self._events.publish(
-                session_id, {"type": "transcript", "question_id": question_id, "partial": ack.partial}
-            )
+            heard = TranscriptHeard(session_id=session_id, question_id=question_id, partial=ack.partial)
+            await self._events.publish(heard)
         return ack
 
     def _require_current(self, session_id: str, question_id: str) -> int:
@@ -108,10 +107,10 @@ class SpeechService:
             del self._streams[key]
             self._locks.pop(key, None)
 
-    def on_event(self, message: Message) -> None:
+    def on_event(self, message: EventMessage) -> None:
         """A finalized report or an erasure deleted the session's audio: forget its streams too."""
-        if message.get("type") in ("report", "erased"):
-            self.forget(str(message["session_id"]))
+        if isinstance(message, ReportReady | SessionErased):
+            self.forget(message.session_id)
 
     def purge_abandoned(self, days: int) -> int:
         """Delete the audio of sessions not finalized and untouched for `days`; returns how many."""
