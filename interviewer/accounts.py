@@ -36,6 +36,11 @@ INVITE_LIFETIME = timedelta(days=7)
 _UNKNOWN_HASH = hash_password(secrets.token_urlsafe(16))  # checked for unknown logins, so they take as long
 
 
+def login_name(login: str) -> str:
+    """The account a typed login names: the e-mail in lower case; empty is the first admin."""
+    return login.strip().lower() or FIRST_ADMIN
+
+
 class Role(enum.StrEnum):
     """admin: templates, invites, users, settings, erasure, activity — and all a reviewer does.
     reviewer: sees sessions, reports and rankings, adjusts scores, decides."""
@@ -89,7 +94,7 @@ class JoinIn(BaseModel):
     password: str = Field(min_length=MIN_PASSWORD_CHARS, max_length=200)
 
 
-def _public(account: Account) -> AccountPublic:
+def account_public(account: Account) -> AccountPublic:
     return AccountPublic(
         id=account.id or 0,
         email=account.email,
@@ -129,7 +134,7 @@ class Accounts:
 
     def authenticate(self, login: str, password: str) -> Account | None:
         """The enabled account with this login (e-mail; empty: "admin") and password, else None."""
-        login = login.strip().lower() or FIRST_ADMIN
+        login = login_name(login)
         with self._db.session() as s:
             account = s.exec(select(Account).where(Account.email == login)).first()
         if account is None:
@@ -156,7 +161,8 @@ class Accounts:
 
     def members(self) -> list[AccountPublic]:
         with self._db.session() as s:
-            return [_public(a) for a in s.exec(select(Account).order_by(col(Account.created_at), col(Account.id)))]
+            accounts = s.exec(select(Account).order_by(col(Account.created_at), col(Account.id))).all()
+            return [account_public(a) for a in accounts]
 
     def invite(self, by: Caller, request: AccountInviteIn) -> AccountInviteCreated:
         """A one-time link by which the teammate sets a password; Conflict if the e-mail has an account."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interviewer.accounts import Accounts
-from interviewer.admin_sessions import AdminSessions, LoginBackoff
+from interviewer.admin_sessions import AdminSessions, LoginBackoff, LoginGate
 from interviewer.adverse_impact import AdverseImpactCheck
 from interviewer.attention import AttentionService
 from interviewer.audit import AuditLog
@@ -65,7 +65,7 @@ class System:
     webhooks: WebhookService
     self_descriptions: SelfDescriptions
     adverse_impact: AdverseImpactCheck
-    login_backoff: LoginBackoff
+    login: LoginGate
     audit: AuditLog
 
     @classmethod
@@ -104,22 +104,24 @@ class System:
         results = ResultsExport(db)
         self_descriptions = SelfDescriptions(db, interview)
         events.subscribe(SessionEvents.ALL, webhooks.on_event)
+        accounts = Accounts(db, audit, settings.base_url)
+        limiter = RateLimiter(
+            {
+                "api": settings.rate_limit_per_min,
+                "login": settings.login_rate_limit_per_min,
+                "redeem": settings.redeem_rate_limit_per_min,
+                "speech": settings.stt_audio_s_per_min * SPEECH_UNITS_PER_S,
+            },
+            settings.redis_url or "memory://",
+        )
         return cls(
             settings=settings,
             db=db,
             signer=Signer(session_secret, AdminSessions(db)),
             scorer=scorer,
-            limiter=RateLimiter(
-                {
-                    "api": settings.rate_limit_per_min,
-                    "login": settings.login_rate_limit_per_min,
-                    "redeem": settings.redeem_rate_limit_per_min,
-                    "speech": settings.stt_audio_s_per_min * SPEECH_UNITS_PER_S,
-                },
-                settings.redis_url or "memory://",
-            ),
+            limiter=limiter,
             events=events,
-            accounts=Accounts(db, audit, settings.base_url),
+            accounts=accounts,
             templates=templates,
             invites=InviteService(db, templates, settings.base_url, audit),
             interview=interview,
@@ -136,6 +138,6 @@ class System:
             webhooks=webhooks,
             self_descriptions=self_descriptions,
             adverse_impact=AdverseImpactCheck(results, self_descriptions),
-            login_backoff=LoginBackoff(),
+            login=LoginGate(accounts, limiter, LoginBackoff()),
             audit=audit,
         )

@@ -11,6 +11,10 @@ from interviewer.ratelimit import RateLimited
 from interviewer.system import System
 
 
+def too_many_logins(limited: RateLimited) -> str:
+    return f"Too many failed logins; try again in {limited.retry_after_s} s"
+
+
 def register(system: System) -> None:
     @ui.page("/login")
     def login_page(request: Request, expired: str = "") -> None:
@@ -18,19 +22,13 @@ def register(system: System) -> None:
 
         def try_login() -> None:
             try:
-                system.limiter.hit("login", ip)
+                account = system.login.attempt(email.value or "", password.value or "", ip)
             except RateLimited as limited:
-                ui.notify(f"Too many attempts; try again in {limited.retry_after_s} s", type="warning")
+                ui.notify(too_many_logins(limited), type="warning")
                 return
-            if wait_s := system.login_backoff.wait_s(ip):  # the password is not even checked meanwhile
-                ui.notify(f"Too many failed logins; try again in {wait_s} s", type="warning")
-                return
-            account = system.accounts.authenticate(email.value or "", password.value or "")
             if account is None or account.id is None:
-                system.login_backoff.failed(ip)
                 ui.notify("Wrong password or e-mail", type="negative")
                 return
-            system.login_backoff.succeeded(ip)
             ui.navigate.to(f"/auth/complete?ticket={system.signer.login_ticket(account.id)}")
 
         ui.page_title("Log in · Interviewer")

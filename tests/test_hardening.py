@@ -415,17 +415,54 @@ def test_a_login_ticket_works_once_also_across_a_restart(
     restarted_db.dispose()
 
 
-def test_many_addresses_guessing_slow_the_account_down_but_not_its_known_admin() -> None:
+def test_many_addresses_guessing_slow_the_account_down_but_not_its_known_admin_nor_other_accounts() -> None:
     now = [1000.0]
     backoff = LoginBackoff(free_per_address=5, free_per_account=20, clock=lambda: now[0])
-    backoff.succeeded("198.51.100.1")  # the admin logged in from here before
+    backoff.succeeded("198.51.100.1", "admin")  # the admin logged in from here before
     for n in range(20):
-        assert backoff.wait_s(f"203.0.113.{n}") == 0
-        backoff.failed(f"203.0.113.{n}")
-    assert backoff.wait_s("203.0.113.200") == 1  # a new address waits for the account
+        assert backoff.wait_s(f"203.0.113.{n}", "admin") == 0
+        backoff.failed(f"203.0.113.{n}", "admin")
+    backoff.succeeded("203.0.113.7", "guesser@example.com")  # the guesser's own account: resets only that one
+    assert backoff.wait_s("203.0.113.200", "admin") == 1  # a new address waits for the account
+    assert backoff.wait_s("203.0.113.7", "admin") == 1
+    assert backoff.wait_s("203.0.113.200", "reviewer@example.com") == 0  # another account does not wait
     for _ in range(6):
-        backoff.failed("203.0.113.200")
-    assert backoff.wait_s("203.0.113.201") == 64
-    assert backoff.wait_s("198.51.100.1") == 0  # the known address is not locked out by the guessers
+        backoff.failed("203.0.113.200", "admin")
+    assert backoff.wait_s("203.0.113.201", "admin") == 64
+    assert backoff.wait_s("198.51.100.1", "admin") == 0  # the known address is not locked out by the guessers
     now[0] += 3600
-    assert backoff.wait_s("203.0.113.201") == 0  # an hour later it starts over
+    assert backoff.wait_s("203.0.113.201", "admin") == 0  # an hour later it starts over
+
+
+def test_a_script_logging_in_is_answered_429_with_retry_after_per_address_and_per_account(tmp_path: Path) -> None:
+    """`POST /auth/login` behind the compose file's proxy: five wrong passwords from one address, then even the
+    right one waits (429, Retry-After); twenty wrong ones on the admin account from anywhere make every new address
+    wait for it, but not another account, nor the address the admin logged in from before."""
+    app = AppProcess(tmp_path / "storage", TRUSTED_PROXIES="127.0.0.1").start()
+
+    def log_in(address: str, password: str, email: str = "") -> httpx.Response:
+        body = {"email": email, "password": password}
+        with app.client() as client:
+            return client.post("/auth/login", json=body, headers={"X-Forwarded-For": address})
+
+    try:
+        admins_own = log_in("198.51.100.1", ADMIN_PASSWORD)
+        guesses = [log_in("203.0.113.1", "wrong password") for _ in range(5)]
+        after_guesses = log_in("203.0.113.1", ADMIN_PASSWORD)
+        spread = [log_in(f"203.0.113.{n}", "wrong password") for n in range(10, 25)]
+        new_address = log_in("203.0.113.99", ADMIN_PASSWORD)
+        other_account = log_in("203.0.113.99", "wrong password", "reviewer@example.com")
+        admin_again = log_in("198.51.100.1", ADMIN_PASSWORD)
+    finally:
+        app.stop()
+    assert admins_own.status_code == 200, admins_own.text
+    assert admins_own.json()["role"] == "admin"
+    assert ADMIN_COOKIE in admins_own.cookies
+    assert [r.status_code for r in guesses + spread] == [401] * 20
+    assert guesses[0].json() == {"detail": "wrong password or e-mail"}
+    for waiting in (after_guesses, new_address):
+        assert waiting.status_code == 429, waiting.text
+        assert int(waiting.headers["retry-after"]) >= 1
+        assert "retry after" in waiting.json()["detail"]
+    assert other_account.status_code == 401
+    assert admin_again.status_code == 200

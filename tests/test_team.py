@@ -27,6 +27,7 @@ PUBLIC_ROUTERS = (  # the candidate's side and the login
     interview.router,
     stt.router,
     links.router,
+    links.login_router,
     self_description.router,
 )
 PUBLIC_ROUTES = {("POST", "/report/finalize")}  # the candidate's session token may finalize (and learns no scores)

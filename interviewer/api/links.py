@@ -1,14 +1,18 @@
-"""Browser entry points that set cookies: the candidate's invite link and the team's login and logout.
+"""Entry points that set cookies: the candidate's invite link and the team's login and logout.
 
-Cookies are HttpOnly and SameSite=Lax; they are Secure when the app is served over HTTPS.
+Cookies are HttpOnly and SameSite=Lax; they are Secure when the app is served over HTTPS. The browser's routes
+are left out of the OpenAPI document; `POST /auth/login`, for scripts, is in it.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field
 
+from interviewer.accounts import AccountPublic, account_public
 from interviewer.api.deps import SystemDep, client_ip, count_failed_redemption
+from interviewer.api.errors import error_responses
 from interviewer.errors import LinkProblem
 from interviewer.security import (
     ADMIN_COOKIE,
@@ -18,9 +22,10 @@ from interviewer.security import (
 )
 
 router = APIRouter(include_in_schema=False)
+login_router = APIRouter(tags=["team"])
 
 
-def _set_cookie(response: RedirectResponse, request: Request, name: str, value: str, max_age: int) -> None:
+def _set_cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
     secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
     response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/")
 
@@ -66,3 +71,25 @@ def logout(request: Request, system: SystemDep) -> RedirectResponse:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(ADMIN_COOKIE, path="/")
     return response
+
+
+class LoginIn(BaseModel):
+    """A teammate's e-mail and password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(default="", max_length=320, description='Your e-mail; empty: the first admin ("admin").')
+    password: str = Field(max_length=1024)
+
+
+@login_router.post("/auth/login", responses=error_responses(401, 413, 422, 429))
+def log_in(body: LoginIn, request: Request, response: Response, system: SystemDep) -> AccountPublic:
+    """Log in as on the login page and get the login cookie (for scripts that act as a teammate). After failed
+    logins from an address, or on an account from anywhere, the next attempt waits: 429 with `Retry-After`, and the
+    password is not checked meanwhile."""
+    account = system.login.attempt(body.email, body.password, client_ip(request))
+    if account is None or account.id is None:
+        raise HTTPException(status_code=401, detail="wrong password or e-mail")
+    cookie = system.signer.team_cookie(account.id, account.password_hash)
+    _set_cookie(response, request, ADMIN_COOKIE, cookie, ADMIN_COOKIE_MAX_AGE_S)
+    return account_public(account)

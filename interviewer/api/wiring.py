@@ -157,6 +157,7 @@ ROUTERS = (
     report.router,
     stt.router,
     links.router,
+    links.login_router,
 )
 """Every HTTP route of the app (tests walk them to check that each one is gated or public on purpose)."""
 
