@@ -204,6 +204,40 @@ def test_a_socket_without_token_or_admin_key_is_refused(app_process: AppProcess)
     assert closing_code(app_process, started["session_id"], "") == 1008
 
 
+# ------------------------------------------------------------------ 2: scoring runs beside the app, not in it
+
+
+def test_a_long_answer_is_acknowledged_at_once_and_scored_while_the_app_answers(app_process: AppProcess) -> None:
+    """Twenty criteria read a 20,000-character answer with the scoring model (a second or more): the answer is
+    stored and acknowledged without waiting for that, and the app answers others meanwhile; the reviewer's live
+    card follows."""
+    criterion = TEMPLATE["criteria"][0]
+    many = {**TEMPLATE, "criteria": [{**criterion, "id": f"c-{n}", "name": f"Criterion {n}"} for n in range(20)]}
+    said = (f"On day {n} I moved table t{n} to a partition per hour and made job j{n} idempotent." for n in range(400))
+    answer = " ".join(said)[:20_000]
+    with app_process.client() as client:
+        started = start(client, create_template(client, many)["family_id"])
+        session_id = started["session_id"]
+        with (
+            ws_connect(app_process, session_id, started["ws_token"]) as candidate,
+            reviewer_connect(app_process, session_id) as reviewer,
+        ):
+            receive_until(candidate, "state")
+            receive_until(reviewer, "state")
+            sent = time.perf_counter()
+            candidate.send(json.dumps({"type": "answer", "question_id": "q-pipeline", "text": answer}))
+            receive_until(candidate, "ack")
+            acknowledged_s = time.perf_counter() - sent
+            status = client.get("/status")
+            status_s = time.perf_counter() - sent - acknowledged_s
+            card = receive_until(reviewer, "score")["scores"]
+            scored_s = time.perf_counter() - sent
+    assert status.status_code == 200
+    assert len(card["criteria"]) == 20
+    assert acknowledged_s < scored_s / 3, (acknowledged_s, scored_s)
+    assert status_s < scored_s / 3, (status_s, scored_s)
+
+
 # ------------------------------------------------------------------ 6: a flood of socket messages
 
 
