@@ -11,9 +11,10 @@ apply.
   3 or more groups (a short answer that is one or two points in the rubric's words is fine), or — for answers
   of 12 words or more — runs of 3 words also found in the criterion's description, level descriptions,
   reference answer or level examples. Or the rubric's points strung together with glue: evidence phrases
-  from 5 or more groups and at most 2 content words that are neither the rubric's phrases nor the question's
-  ("I think A and B and C and D and E", "It is about A. It is about B. …", the question followed by the
-  phrases). Cap 0.5.
+  from 5 or more groups and at most 2 content words that are not the rubric's phrases' (the question's words
+  count as the answer's own, except where it copies 3 words in a row of the question): "I think A and B and
+  C and D and E", "It is about A. It is about B. …", the question followed by the phrases. A terse honest
+  answer in the rubric's words still names what the question asks about ("Pythons can live anywhere"). Cap 0.5.
 - question_echo: 60 % or more of an answer's words lie inside runs of 3 words taken from its question, it adds
   fewer than 3 content words of its own, and no evidence phrase occurs by its words. Cap 0.5.
 - repetition: a third or more of an answer's sentences (at least 2) say the same words as an earlier one.
@@ -31,14 +32,21 @@ import functools
 from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, round_half_up
 from interviewer.scoring.rules_v1 import content_stems, matches, phrase_groups, stem_tokens
-from interviewer.scoring.text import FUNCTION_WORDS, SENTENCE, covered_share, function_word_share, words
+from interviewer.scoring.text import (
+    FUNCTION_WORDS,
+    SENTENCE,
+    copied_words,
+    covered_share,
+    function_word_share,
+    words,
+)
 
 KEYWORD_FUNCTION_SHARE = 0.12
 KEYWORD_MIN_WORDS = 8
 COPIED_SHARE = 0.60
 PASTED_GROUPS = 3
 PASTED_RUNS_MIN_WORDS = 12
-STRUNG_GROUPS = 5  # on the 4,771 graded answers of bench/, 5 groups with ≤ 2 own words fired on one honest answer
+STRUNG_GROUPS = 5  # fires on none of the 4,771 graded answers of bench/
 STRUNG_OWN_WORDS = 2
 ECHO_MIN_WORDS = 4
 ECHO_OWN_WORDS = 3
@@ -106,8 +114,8 @@ def _strung_points(text: str, criterion: CriterionSpec, question: str) -> str | 
     found = sum(bool(matches(stems, [[t[0] for t in stem_tokens(alt)] for alt in group])) for group in groups)
     if found < STRUNG_GROUPS:
         return None
-    given = content_stems(" ".join(alt for group in groups for alt in group)) | content_stems(question)
-    own = content_stems(text) - given
+    unechoed = " ".join(w for w, echoed in zip(words(text), copied_words(text, question), strict=True) if not echoed)
+    own = content_stems(unechoed) - content_stems(" ".join(alt for group in groups for alt in group))
     if len(own) > STRUNG_OWN_WORDS:
         return None
     return f"{found} rubric points strung together with {len(own)} words of its own"

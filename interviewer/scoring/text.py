@@ -72,10 +72,16 @@ def function_word_share(text: str) -> float:
 @functools.lru_cache(maxsize=4096)
 def covered_share(text: str, source: str, n: int = 3) -> float:
     """Share of the words of `text` that lie inside a run of `n` words also found in `source` (copied text)."""
+    covered = copied_words(text, source, n)
+    return sum(covered) / len(covered) if covered else 0.0
+
+
+def copied_words(text: str, source: str, n: int = 3) -> list[bool]:
+    """For each word of `text` (as `words` splits it): whether it lies inside a run of `n` words also in `source`."""
     mine, theirs = words(text), words(source)
     grams = {tuple(theirs[i : i + n]) for i in range(len(theirs) - n + 1)}
     covered = [False] * len(mine)
     for i in range(len(mine) - n + 1):
         if tuple(mine[i : i + n]) in grams:
             covered[i : i + n] = [True] * n
-    return sum(covered) / len(mine) if mine else 0.0
+    return covered
