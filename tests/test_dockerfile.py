@@ -1,4 +1,4 @@
-"""The image's own checks, run here without Docker: the HEALTHCHECK command of the Dockerfile itself."""
+"""The image's own checks, run here without Docker: the Dockerfile's HEALTHCHECK command, and what it leaves out."""
 
 from __future__ import annotations
 
@@ -62,3 +62,17 @@ def test_the_healthcheck_asks_the_port_the_app_listens_on(app_port: int) -> None
     assert healthy.returncode == 0, healthy.stderr.decode()
     down = subprocess.run(command, env={**os.environ, "API_PORT": str(free_port())}, capture_output=True, timeout=30)
     assert down.returncode != 0
+
+
+def test_no_page_needs_the_nicegui_browser_files_the_image_leaves_out() -> None:
+    """The image drops NiceGUI's browser code of the elements no page shows, its Sass compiler and the development
+    builds of Vue and Quasar (see the Dockerfile): a page that starts to use one (`ui.plotly`, a markdown with the
+    `mermaid` extra, `ui.add_scss`, `ui.run(prod_js=False)`) must keep its files, or it would fail in the image only."""
+    match = re.search(r"for element in ([a-z_ ]+); do", DOCKERFILE.read_text())
+    assert match, "the Dockerfile names the elements it leaves out"
+    root = DOCKERFILE.parent
+    code = "\n".join(path.read_text() for folder in ("pages", "interviewer") for path in (root / folder).rglob("*.py"))
+    code += (root / "main.py").read_text()
+    used = [e for e in match.group(1).split() if re.search(rf"\bui\.{e}\b|elements\.{e}\b|['\"]{e}['\"]", code)]
+    used += [name for name in ("add_sass", "add_scss", "prod_js") if name in code]
+    assert used == []
