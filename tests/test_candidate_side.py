@@ -450,3 +450,31 @@ def test_a_practice_clip_is_checked_before_it_is_transcribed_and_never_after_the
         assert unavailable.headers["X-Speech-State"] == "off"
         answer_all(app_process, started, [ANSWER_1, ANSWER_2])
         assert client.post(url, content=second, headers=own).status_code == 409  # the interview is over
+
+
+def test_an_api_client_pauses_the_timer_and_answers_again_over_the_websocket(app_process: AppProcess) -> None:
+    """A company's own front end gets the accommodations and the retake policy that the candidate page has."""
+    with app_process.client() as client:
+        family_id = create_template(client, {**TEMPLATE, "retakes": 1})["family_id"]
+        granted = client.post(
+            "/api/invites",
+            json={"template_family_id": family_id, "candidate_name": "Ada Testperson", "pausable_timer": True},
+            headers=admin_headers(),
+        ).json()
+        started = client.post("/interview/start", json={"invite_token": granted["invite_token"]}).json()
+    with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+        question_id = receive_until(ws, "state")["question"]["id"]
+
+        def send(message: dict[str, Any], reply: str) -> dict[str, Any]:
+            ws.send(json.dumps(message))
+            return receive_until(ws, reply)
+
+        assert send({"type": "listening", "question_id": question_id}, "ack")["question_id"] == question_id
+        assert send({"type": "pause", "question_id": question_id, "paused": True}, "ack")["paused"] is True
+        assert send({"type": "pause", "question_id": question_id, "paused": False}, "ack")["paused"] is False
+        send({"type": "answer", "question_id": question_id, "text": ANSWER_1}, "ack")
+        again = send({"type": "retake", "question_id": question_id}, "state")
+        refused = send({"type": "retake", "question_id": question_id}, "error")
+    assert again["question"]["id"] == question_id
+    assert question_id not in again["answered"]  # the first answer is gone
+    assert refused["status"] == 409  # once per question

@@ -157,8 +157,24 @@ class FlagNoteMsg(BaseModel):
     note: str = Field(max_length=MAX_NOTE_CHARS)
 
 
+class PauseMsg(BaseModel):
+    """Pause (`paused` true) or resume the current answer's clock: invites with the accommodation "pausable_timer"."""
+
+    type: Literal["pause"]
+    question_id: str = Field(min_length=1, max_length=32)
+    paused: bool = Field(strict=True)
+
+
+class RetakeMsg(BaseModel):
+    """Discard the current question's answer and answer it again: templates with `retakes` 1, once a question."""
+
+    type: Literal["retake"]
+    question_id: str = Field(min_length=1, max_length=32)
+
+
 ClientMessage = Annotated[
-    AnswerMsg | NextMsg | FinishMsg | ListeningMsg | FlagsMsg | FlagNoteMsg, Field(discriminator="type")
+    AnswerMsg | NextMsg | FinishMsg | ListeningMsg | FlagsMsg | FlagNoteMsg | PauseMsg | RetakeMsg,
+    Field(discriminator="type"),
 ]
 _client_message = TypeAdapter(ClientMessage)
 
@@ -173,7 +189,7 @@ def state_message(view: SessionView) -> Message:
         "index": view.session.current_index,
         "count": len(view.content.questions),
         "question": question.model_dump() if question else None,
-        "answered": sorted(view.answers),
+        "answered": sorted(q for q, answer in view.answers.items() if answer.text),  # not one discarded to retake
     }
 
 
@@ -363,6 +379,14 @@ async def _handle(system: System, session_id: str, raw: str) -> Message | None:
         if isinstance(message, ListeningMsg):
             system.interview.start_answer_clock(session_id, message.question_id)
             return {"type": "ack", "question_id": message.question_id}
+        if isinstance(message, PauseMsg):
+            view = system.interview.pause_clock(session_id, message.question_id, paused=message.paused)
+            paused = view.session.clock_paused_at is not None
+            return {"type": "ack", "question_id": message.question_id, "paused": paused}
+        if isinstance(message, RetakeMsg):
+            view = await system.interview.retake(session_id, message.question_id)
+            system.speech.discard_answer(session_id, message.question_id)  # its recording too, as on the page
+            return state_message(view)
         raise AssertionError(f"unhandled message {message!r}")
     except DomainError as error:
         return {"type": "error", "detail": error.detail, "status": error.status_code}
