@@ -60,7 +60,7 @@ def test_a_candidate_interviews_and_the_admin_reads_the_report(app_process: AppP
 
 def test_a_candidate_answers_by_voice_in_a_real_browser(stt_app: AppProcess, tmp_path: Path) -> None:
     speech = spoken_answer(tmp_path / "speech")
-    one_question = {**TEMPLATE, "questions": TEMPLATE["questions"][:1], "silence_end_s": 2.0}
+    one_question = {**TEMPLATE, "questions": TEMPLATE["questions"][:1]}  # the default end of an answer: 4 s quiet
     with stt_app.client() as client:
         link = invite(client, create_template(client, one_question)["family_id"])["url"]
 
@@ -137,7 +137,7 @@ def test_the_avatar_speaks_the_question_with_moving_mouth_and_captions(app_proce
 
 def test_a_candidate_practises_by_voice_and_nothing_of_it_is_kept(stt_app: AppProcess, tmp_path: Path) -> None:
     speech = spoken_answer(tmp_path / "speech", SENTENCES[:2])
-    practised = {**TEMPLATE, "practice_question": "What did you have for breakfast?", "silence_end_s": 2.0}
+    practised = {**TEMPLATE, "practice_question": "What did you have for breakfast?"}
     with stt_app.client() as client:
         link = invite(client, create_template(client, practised)["family_id"], name="Mary Jackson")["url"]
     fake_media = (
