@@ -13,6 +13,7 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,6 +164,12 @@ class InterviewService:
         self._moving: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._scoring: dict[str, asyncio.Task[None]] = {}  # the live re-score running per session
         self._rescore: set[str] = set()  # sessions with an answer saved while their re-score ran
+        self._when_finished: Callable[[str], None] | None = None
+
+    def when_finished(self, start: Callable[[str], None]) -> None:
+        """`start(session_id)` is called whenever an interview is finished: the report service builds the report
+        (set once, by the composition root; the event bus only tells the pages)."""
+        self._when_finished = start
 
     # ------------------------------------------------------------ reading
 
@@ -401,6 +408,8 @@ class InterviewService:
                 session.status, session.finished_at = SessionStatus.FINISHED, utc_now()
                 s.add(session)
         view = self.view(session_id)
+        if self._when_finished is not None:
+            self._when_finished(session_id)
         await self._events.publish(InterviewFinished(session_id=session_id, status=view.session.status.value))
         return view
 

@@ -97,7 +97,7 @@ class System:
         ratings = RatingService(db, llm, settings.llm_timeout_s)
         locks = SessionLocks()  # report building and erasure of one session never overlap
         reports = ReportService(db, interview, events, settings.storage_dir, ratings, attention, scorer, locks)
-        events.subscribe(SessionEvents.ALL, reports.on_event)
+        interview.when_finished(reports.finalize_soon)
         speech = SpeechService(audio_root, stt, interview, events, settings.stt_segment_silence_ms)
         events.subscribe(SessionEvents.ALL, speech.on_event)
         webhooks = WebhookService(db)

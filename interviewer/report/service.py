@@ -17,7 +17,7 @@ from sqlmodel import select
 from interviewer.attention import AttentionService
 from interviewer.db import Database
 from interviewer.errors import Conflict, NotFound
-from interviewer.event_messages import EventMessage, InterviewFinished, ReportReady
+from interviewer.event_messages import ReportReady
 from interviewer.events import SessionEvents
 from interviewer.interview import InterviewService
 from interviewer.llm.ratings import RatingService
@@ -116,13 +116,12 @@ class ReportService:
             await self._finalize_in_background(session_id)
         return len(due)
 
-    def on_event(self, message: EventMessage) -> None:
-        """Finalize in the background as soon as an interview finishes: the candidate's "thank you" does not
-        wait for model ratings and the PDF, and the admin finds the report ready."""
-        if isinstance(message, InterviewFinished):
-            task = asyncio.get_running_loop().create_task(self._finalize_in_background(message.session_id))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+    def finalize_soon(self, session_id: str) -> None:
+        """Finalize in the background, as the interview just finished: the candidate's "thank you" does not wait
+        for model ratings and the PDF, and the admin finds the report ready."""
+        task = asyncio.get_running_loop().create_task(self._finalize_in_background(session_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _finalize_in_background(self, session_id: str) -> None:
         try:
