@@ -79,16 +79,13 @@ def _repeated(text: str) -> tuple[int, int]:
     return len(keys) - len(set(keys)), len(keys)
 
 
-def _rubric_share(text: str, criterion: CriterionSpec) -> float:
-    """Share of the words of `text` that are the rubric's own (see the module docstring's rubric_paste)."""
-    rubric = "\n".join(
-        [criterion.description, *criterion.levels, criterion.reference_answer, *criterion.level_examples]
-    )
-    return _share_of(text, tuple(tuple(group) for group in phrase_groups(criterion)), rubric)
+def _rubric_text(criterion: CriterionSpec) -> str:
+    """The criterion's own prose: description, level descriptions, reference answer and level examples."""
+    return "\n".join([criterion.description, *criterion.levels, criterion.reference_answer, *criterion.level_examples])
 
 
-@functools.lru_cache(maxsize=4096)
 def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> float:
+    """Share of the words of `text` that are the rubric's own (see the module docstring's rubric_paste)."""
     found = stem_tokens(text)
     if not found:
         return 0.0
@@ -106,11 +103,10 @@ def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> fl
     return max(by_phrases, covered_share(text, rubric))
 
 
-def _strung_points(text: str, criterion: CriterionSpec, question: str) -> str | None:
+def _strung_points(text: str, groups: tuple[tuple[str, ...], ...], question: str) -> str | None:
     """How the answer strings STRUNG_GROUPS or more of the rubric's points together with hardly a word of its own;
     None when it does not."""
     stems = [t[0] for t in stem_tokens(text)]
-    groups = phrase_groups(criterion)
     found = sum(bool(matches(stems, [[t[0] for t in stem_tokens(alt)] for alt in group])) for group in groups)
     if found < STRUNG_GROUPS:
         return None
@@ -129,34 +125,42 @@ def _own_words(text: str, question: str) -> int:
 
 def answer_findings(answer: AnswerForScoring, criterion: CriterionSpec, questions: dict[str, str]) -> dict[str, str]:
     """The rules about one answer (all but off_topic) that fire on it, each with its explanation."""
-    findings: dict[str, str] = {}
     question_id = answer.scope_id or answer.question_id
-    count = len(words(answer.text))
-    share = function_word_share(answer.text)
+    groups = tuple(tuple(group) for group in phrase_groups(criterion))
+    found = _findings(answer.text, question_id, questions.get(question_id, ""), groups, _rubric_text(criterion))
+    return dict(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def _findings(
+    text: str, question_id: str, question: str, groups: tuple[tuple[str, ...], ...], rubric: str
+) -> tuple[tuple[str, str], ...]:
+    """`answer_findings` for hashable inputs; cached, as every saved answer re-scores the session's other answers."""
+    findings: dict[str, str] = {}
+    count = len(words(text))
+    share = function_word_share(text)
     if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE:
         findings["keyword_list"] = f"answer to {question_id}: {share:.0%} function words"
-    question = questions.get(question_id, "")
-    if (pasted := _rubric_share(answer.text, criterion)) >= COPIED_SHARE:
+    if (pasted := _share_of(text, groups, rubric)) >= COPIED_SHARE:
         findings["rubric_paste"] = f"answer to {question_id}: {pasted:.0%} of its words are the rubric's"
-    elif (strung := _strung_points(answer.text, criterion, question)) is not None:
+    elif (strung := _strung_points(text, groups, question)) is not None:
         findings["rubric_paste"] = f"answer to {question_id}: {strung}"
     if (
         count >= ECHO_MIN_WORDS
-        and not _says_a_phrase(answer.text, criterion)
-        and (echoed := covered_share(answer.text, question)) >= COPIED_SHARE
-        and _own_words(answer.text, question) < ECHO_OWN_WORDS
+        and (echoed := covered_share(text, question)) >= COPIED_SHARE
+        and _own_words(text, question) < ECHO_OWN_WORDS
+        and not _says_a_phrase(text, groups)
     ):
         findings["question_echo"] = f"answer to {question_id}: {echoed:.0%} of its words echo it"
-    repeats, total = _repeated(answer.text)
+    repeats, total = _repeated(text)
     if repeats >= 2 and repeats >= total * REPEATED_SHARE:
         findings["repetition"] = f"answer to {question_id}: {repeats} of {total} sentences repeated"
-    return findings
+    return tuple(findings.items())
 
 
-def _says_a_phrase(text: str, criterion: CriterionSpec) -> bool:
-    """Whether an evidence phrase of the criterion occurs in `text` by its words."""
+def _says_a_phrase(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether an evidence phrase occurs in `text` by its words."""
     stems = [t[0] for t in stem_tokens(text)]
-    groups = phrase_groups(criterion)
     return any(matches(stems, [[t[0] for t in stem_tokens(alt)] for alt in group]) for group in groups)
 
 

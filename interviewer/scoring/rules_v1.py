@@ -273,9 +273,7 @@ def phrase_coverage(scope: list[AnswerForScoring], groups: list[list[str]], evid
 
 def matches(stems: list[str], needles: list[list[str]]) -> list[tuple[int, int]]:
     """Token ranges [start, end) where any needle occurs, in text order (longer needles first at a tie)."""
-    positions: dict[str, list[int]] = {}
-    for index, word in enumerate(stems):
-        positions.setdefault(word, []).append(index)
+    positions = _positions(tuple(stems))
     hits = [
         (i, i + len(needle))
         for needle in needles
@@ -286,6 +284,16 @@ def matches(stems: list[str], needles: list[list[str]]) -> list[tuple[int, int]]
     return sorted(set(hits), key=lambda hit: (hit[0], -hit[1]))
 
 
+@functools.lru_cache(maxsize=64)
+def _positions(stems: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each stem occurs; cached, as one answer is matched against every phrase of every criterion (callers
+    only read it)."""
+    positions: dict[str, list[int]] = {}
+    for index, word in enumerate(stems):
+        positions.setdefault(word, []).append(index)
+    return positions
+
+
 def structure_feature(
     scope: list[AnswerForScoring], evidence: list[EvidenceSpan], patterns: dict[str, re.Pattern[str]] | None = None
 ) -> float:
@@ -293,20 +301,27 @@ def structure_feature(
     patterns = patterns or _CUE_PATTERNS
     present = 0
     for part, pattern in patterns.items():
-        hit = next(((a, m) for a in scope if (m := pattern.search(a.text))), None)
+        hit = next(((a, span) for a in scope if (span := _first_cue(pattern, a.text))), None)
         if hit is not None:
-            answer, match = hit
+            answer, (start, end) = hit
             evidence.append(
                 EvidenceSpan(
                     question_id=answer.question_id,
-                    start=match.start(),
-                    end=match.end(),
-                    text=answer.text[match.start() : match.end()],
+                    start=start,
+                    end=end,
+                    text=answer.text[start:end],
                     rule=f"structure:{part}",
                 )
             )
             present += 1
     return present / 4
+
+
+@functools.lru_cache(maxsize=1024)
+def _first_cue(pattern: re.Pattern[str], text: str) -> tuple[int, int] | None:
+    """Where `pattern` first occurs in `text`; cached, as every saved answer re-scores the others."""
+    found = pattern.search(text)
+    return (found.start(), found.end()) if found else None
 
 
 def cue_patterns(cues: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
