@@ -41,6 +41,9 @@ from pages.layout import VENDOR_DIR
 log = logging.getLogger("interviewer")
 
 WS_MAX_MESSAGE_BYTES = 2_000_000
+# The event loop shares the interpreter with the speech and scoring threads: a thread doing Python work hands it
+# back after this long (Python's default is 5 ms), so requests do not queue behind it (bench/hardening.py)
+SWITCH_INTERVAL_S = 0.001
 
 
 def choose_llm(settings: Settings) -> LLMProvider:
@@ -113,6 +116,7 @@ def main() -> None:
         print(f"Refusing to start: {error}", file=sys.stderr)
         raise SystemExit(2) from error
     setup_logging(settings.storage_dir, settings.log_level)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     system = System.build(settings, secret, choose_llm(settings), choose_tts(settings), choose_transcriber(settings))
     if isinstance(events := system.events, RedisSessionEvents):  # REDIS_URL: live events of the other replicas
         app.on_startup(lambda: background_tasks.create(events.relay(), name="events from other replicas"))
