@@ -93,7 +93,7 @@ def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> fl
     groups_hit = 0
     stems = [t[0] for t in found]
     for group in groups:
-        hits = matches(stems, [[t[0] for t in stem_tokens(alt)] for alt in group])
+        hits = _hits(stems, group)
         groups_hit += bool(hits)
         for start, end in hits:
             covered[start:end] = [True] * (end - start)
@@ -106,8 +106,7 @@ def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> fl
 def _strung_points(text: str, groups: tuple[tuple[str, ...], ...], question: str) -> str | None:
     """How the answer strings STRUNG_GROUPS or more of the rubric's points together with hardly a word of its own;
     None when it does not."""
-    stems = [t[0] for t in stem_tokens(text)]
-    found = sum(bool(matches(stems, [[t[0] for t in stem_tokens(alt)] for alt in group])) for group in groups)
+    found = _groups_said(text, groups)
     if found < STRUNG_GROUPS:
         return None
     unechoed = " ".join(w for w, echoed in zip(words(text), copied_words(text, question), strict=True) if not echoed)
@@ -149,7 +148,7 @@ def _findings(
         count >= ECHO_MIN_WORDS
         and (echoed := covered_share(text, question)) >= COPIED_SHARE
         and _own_words(text, question) < ECHO_OWN_WORDS
-        and not _says_a_phrase(text, groups)
+        and not _groups_said(text, groups)
     ):
         findings["question_echo"] = f"answer to {question_id}: {echoed:.0%} of its words echo it"
     repeats, total = _repeated(text)
@@ -158,10 +157,15 @@ def _findings(
     return tuple(findings.items())
 
 
-def _says_a_phrase(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether an evidence phrase occurs in `text` by its words."""
+def _groups_said(text: str, groups: tuple[tuple[str, ...], ...]) -> int:
+    """How many evidence-phrase groups occur in `text` by their words."""
     stems = [t[0] for t in stem_tokens(text)]
-    return any(matches(stems, [[t[0] for t in stem_tokens(alt)] for alt in group]) for group in groups)
+    return sum(bool(_hits(stems, group)) for group in groups)
+
+
+def _hits(stems: list[str], group: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where any alternative of one evidence-phrase group occurs among the answer's stems."""
+    return matches(stems, [[t[0] for t in stem_tokens(alternative)] for alternative in group])
 
 
 def apply_caps(
