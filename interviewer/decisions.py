@@ -89,8 +89,6 @@ class DecisionService:
             return {}
         with self._db.session() as s:
             rows = s.exec(
-                select(Decision)
-                .where(col(Decision.session_id).in_(ids))
-                .order_by(col(Decision.at), col(Decision.id))
+                select(Decision).where(col(Decision.session_id).in_(ids)).order_by(col(Decision.at), col(Decision.id))
             ).all()
         return {row.session_id: _section(row) for row in rows}  # the newest last, so it wins

@@ -161,4 +161,3 @@ class RankingService:
         with self._db.session() as s:
             stored = s.exec(select(StoredReport).where(col(StoredReport.session_id).in_(session_ids))).all()
         return {row.session_id: Report.model_validate_json(row.report_json) for row in stored}
-

@@ -222,9 +222,7 @@ def _review(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         return [
             Paragraph("Reviewers' scores", s["h2"]),
             *(
-                Paragraph(
-                    f"<b>{_text(a.name)}</b>: {a.score:.1f} ({_when_and_who(a)}) — {_text(a.reason)}", s["body"]
-                )
+                Paragraph(f"<b>{_text(a.name)}</b>: {a.score:.1f} ({_when_and_who(a)}) — {_text(a.reason)}", s["body"])
                 for a in review.adjustments
             ),
         ]
