@@ -31,6 +31,13 @@ Metrics, per set (Mohler: per question, then the Fisher-z mean over questions):
   embedding cache per engine).
 
     .venv/bin/python bench/scoring_agreement.py [--limit N] [--sets 3,4,7,8,9,mohler] [--markdown] [--worst K]
+
+Other prompts (the acceptance check): write a rubric per prompt in the format of `bench/rubrics/asap.json` (keys
+are the prompts' `essay_set` numbers) and point the bench at a folder laid out like `asap-sas-dev/`
+(`answers.csv` with id, essay_set, human_score, answer_text; `prompts.json` with each set's question and
+score_max; the baseline columns and `rater_pairs.csv` are optional):
+
+    .venv/bin/python bench/scoring_agreement.py --asap DIR --rubrics FILE --sets asap
 """
 
 from __future__ import annotations
@@ -59,10 +66,10 @@ from interviewer.scoring import AnswerForScoring, RubricScorer, ScoreCard
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 RUBRICS = Path(__file__).resolve().parent / "rubrics"
-ASAP_SETS = ("3", "4", "7", "8", "9")
 BATCH = 500  # items per score_many call, as POST /api/score takes
 ENGINES = ("v1", "v2 rubric-only", "v2 + references")
-BASELINES = ("bow", "length")
+BASELINE_COLUMNS = {"bow": "kaggle_bow_benchmark", "length": "kaggle_length_benchmark"}  # in answers.csv
+BASELINES = tuple(BASELINE_COLUMNS)
 COLUMNS = (*ENGINES, *BASELINES)
 
 ScoreFn = Callable[[list[str], TemplateContent], list[float]]
@@ -173,10 +180,11 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load_asap(datasets: Path, sets: Sequence[str], limit: int | None) -> list[Item]:
-    folder = datasets / "asap-sas-dev"
+def load_asap(folder: Path, rubric_file: Path, sets: Sequence[str], limit: int | None) -> list[Item]:
+    """One item per set of `sets`: the rubric of `rubric_file` (question text from the folder's `prompts.json`)
+    and the set's answers in `answers.csv`, with whichever contest baselines that file has."""
     prompts = json.loads((folder / "prompts.json").read_text(encoding="utf-8"))
-    rubrics = json.loads((RUBRICS / "asap.json").read_text(encoding="utf-8"))
+    rubrics = json.loads(rubric_file.read_text(encoding="utf-8"))
     rows = read_csv(folder / "answers.csv")
     items = []
     for key in sets:
@@ -194,8 +202,9 @@ def load_asap(datasets: Path, sets: Sequence[str], limit: int | None) -> list[It
                 gold=[float(h) for h in human],
                 full_marks=float(prompts[key]["score_max"]),
                 baselines={
-                    "bow": [float(r["kaggle_bow_benchmark"]) for r in mine],
-                    "length": [float(r["kaggle_length_benchmark"]) for r in mine],
+                    name: [float(r[column]) for r in mine]
+                    for name, column in BASELINE_COLUMNS.items()
+                    if mine and column in mine[0]
                 },
             )
         )
@@ -257,13 +266,15 @@ def load_mohler(datasets: Path, limit: int | None) -> list[Item]:
     return items
 
 
-def check_rubrics() -> None:
-    """Every rubric file validates as TemplateContent (question text filled with a placeholder)."""
-    rubrics = json.loads((RUBRICS / "asap.json").read_text(encoding="utf-8"))
+def check_rubrics(rubric_file: Path, prompts: dict[str, object]) -> None:
+    """Every rubric validates as TemplateContent (question text filled with a placeholder) and names a prompt of
+    the data set; so does every Mohler rubric."""
+    rubrics = json.loads(rubric_file.read_text(encoding="utf-8"))
     for key, rubric in rubrics.items():
+        if key not in prompts:
+            raise SystemExit(f"{rubric_file}: set {key} is not in the data set's prompts.json")
         questions = [{**q, "text": "placeholder question"} for q in rubric["questions"]]
         TemplateContent.model_validate({**rubric, "questions": questions})
-        assert key in ASAP_SETS, key
     mohler = json.loads((RUBRICS / "mohler.json").read_text(encoding="utf-8"))
     for key, mine in mohler["questions"].items():
         qid = mohler_question_id(key)
@@ -482,25 +493,26 @@ def render(rows: list[list[str]], header: list[str], markdown: bool) -> str:
     return "\n".join(out)
 
 
-def notes(asap: list[Item], mohler: list[Item], datasets: Path) -> list[str]:
+def notes(asap: list[Item], mohler: list[Item], asap_folder: Path, datasets: Path) -> list[str]:
     """Reference figures computed from the same files: the contest baselines' own QWK and human–human agreement."""
     lines = []
-    if asap:
-        raw = {b: fisher_mean([qwk([int(x) for x in i.baselines[b]], i.human) for i in asap]) for b in BASELINES}
+    present = [b for b in BASELINES if asap and all(b in i.baselines for i in asap)]
+    if present:
         lines.append(
-            "Contest baselines, QWK of their own 0–2 predictions (not by rank): "
+            "Contest baselines, QWK of their own predictions (not by rank): "
             + ", ".join(
                 f"{b} "
                 + " / ".join(fmt(qwk([int(x) for x in i.baselines[b]], i.human)) for i in asap)
-                + f" (mean {fmt(raw[b])})"
-                for b in BASELINES
+                + f" (mean {fmt(fisher_mean([qwk([int(x) for x in i.baselines[b]], i.human) for i in asap]))})"
+                for b in present
             )
         )
-        pairs = read_csv(datasets / "asap-sas-dev" / "rater_pairs.csv")
+    if asap and (asap_folder / "rater_pairs.csv").exists():
+        pairs = read_csv(asap_folder / "rater_pairs.csv")
         human = []
         for i in asap:
             mine = [p for p in pairs if p["essay_set"] == i.key]
-            human.append(qwk([int(p["score1"]) for p in mine], [int(p["score2"]) for p in mine]))
+            human.append(qwk([int(p["score1"]) for p in mine], [int(p["score2"]) for p in mine]) if mine else math.nan)
         lines.append(
             "Human vs human (training answers, rater_pairs.csv): "
             + " / ".join(fmt(h) for h in human)
@@ -534,7 +546,19 @@ def worst(items: list[Item], result: Result, engine: str, k: int) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--datasets", type=Path, default=DATASETS, help="folder with asap-sas-dev/ and mohler-unt-cs/")
-    parser.add_argument("--sets", default="3,4,7,8,9,mohler", help="comma-separated: ASAP set numbers and/or mohler")
+    parser.add_argument(
+        "--asap",
+        type=Path,
+        help="folder with answers.csv and prompts.json of ASAP-style prompts (default: DATASETS/asap-sas-dev)",
+    )
+    parser.add_argument(
+        "--rubrics", type=Path, default=RUBRICS / "asap.json", help="rubric per ASAP set, as in bench/rubrics/asap.json"
+    )
+    parser.add_argument(
+        "--sets",
+        default="asap,mohler",
+        help="comma-separated: ASAP set numbers, 'asap' (every set of --rubrics) and/or 'mohler'",
+    )
     parser.add_argument("--limit", type=int, default=None, help="answers per ASAP set (Mohler: whole questions)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for bench/RESULTS.md)")
     parser.add_argument("--worst", type=int, default=0, help="print the K answers per set furthest from humans")
@@ -543,12 +567,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--load", type=Path, help="print the table from a --save file instead of scoring again")
     args = parser.parse_args(argv)
 
-    check_rubrics()
+    asap_folder = args.asap or args.datasets / "asap-sas-dev"
+    prompts = json.loads((asap_folder / "prompts.json").read_text(encoding="utf-8"))
+    check_rubrics(args.rubrics, prompts)
+    written = list(json.loads(args.rubrics.read_text(encoding="utf-8")))
     chosen = [s.strip() for s in args.sets.split(",") if s.strip()]
-    unknown = set(chosen) - {*ASAP_SETS, "mohler"}
+    if "asap" in chosen:
+        chosen += written
+    unknown = set(chosen) - {*written, "asap", "mohler"}
     if unknown:
-        parser.error(f"unknown sets: {sorted(unknown)}")
-    asap = load_asap(args.datasets, [s for s in ASAP_SETS if s in chosen], args.limit)
+        parser.error(f"no rubric in {args.rubrics} for sets {sorted(unknown)}")
+    asap = load_asap(asap_folder, args.rubrics, [s for s in written if s in chosen], args.limit)
     mohler = load_mohler(args.datasets, args.limit) if "mohler" in chosen else []
 
     wanted = [e.strip() for e in args.engines.split(",") if e.strip()]
@@ -569,7 +598,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     header = ["set", "n", *[c for c in COLUMNS if c in wanted or c in BASELINES]]
     print(render(table(asap, mohler, result, wanted), header, args.markdown))
     print()
-    for line in [f"Scored by {result.source or 'an unrecorded version'}.", *notes(asap, mohler, args.datasets)]:
+    scored_by = f"Scored by {result.source or 'an unrecorded version'}."
+    for line in [scored_by, *notes(asap, mohler, asap_folder, args.datasets)]:
         print(f"- {line}" if args.markdown else line)
     for name in wanted:
         if args.worst:

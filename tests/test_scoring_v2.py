@@ -139,6 +139,41 @@ def test_an_honest_answer_that_names_every_point_is_no_paste() -> None:
     assert honest.score > 3
 
 
+METHODS = CriterionSpec(
+    id="c-methods",
+    name="Idempotent methods",
+    evidence_phrases=["GET", "PUT", "DELETE", "HEAD", "OPTIONS"],
+    evidence_needed=3,
+    reference_answer="GET, PUT, DELETE, HEAD and OPTIONS.",
+    expected_words_min=1,
+    expected_words_max=30,
+)
+NAMING = TemplateContent(
+    name="HTTP",
+    questions=[QuestionSpec(id="q1", text="Which HTTP methods are idempotent?")],
+    criteria=[METHODS],
+)
+
+
+def test_a_list_is_an_answer_where_the_strong_answer_is_a_list() -> None:
+    listed = score("GET PUT DELETE HEAD OPTIONS", NAMING)
+    assert not fired(listed) & set(GAMED)
+    assert listed.score >= 3
+    paste = next(r for r in listed.rules if r.rule == "rubric_paste")
+    assert "a list is an answer here" in paste.detail
+    prose = METHODS.model_copy(update={"reference_answer": "Repeating them leaves the server as one call would."})
+    stuffed = score("GET PUT DELETE HEAD OPTIONS", NAMING.model_copy(update={"criteria": [prose]}))
+    assert "rubric_paste" in fired(stuffed)  # the same list where the strong answer explains is a paste
+    assert stuffed.score <= 0.5
+
+
+def test_two_rubric_points_and_not_a_word_more_are_a_paste() -> None:
+    two = SCALING.model_copy(update={"evidence_phrases": ["cache the responses", "add servers"]})
+    content = CONTENT.model_copy(update={"criteria": [two]})
+    assert "rubric_paste" in fired(score("cache the responses add servers", content))
+    assert "rubric_paste" not in fired(score("I would cache the responses and add servers.", content))
+
+
 def test_a_capped_criterion_says_so_beside_its_level_in_the_pdf() -> None:
     gamed = SCORER.score([AnswerForScoring(question_id="q1", text=GAMED["keyword_list"])], CONTENT)
     pdf = render_pdf(sample_report().model_copy(update={"scores": gamed}))

@@ -8,7 +8,8 @@ apply.
 - keyword_list: an answer of 8 words or more in which under 12 % are function words ("the", "and", "we",
   "because", …); English sentences have about 40–55 %, terse technical ones 20–30 %. Cap 1.0.
 - rubric_paste: the rubric's own words make 60 % or more of an answer: literal matches of evidence phrases from
-  3 or more groups (a short answer that is one or two points in the rubric's words is fine), or — for answers
+  3 or more groups (a short answer that is one or two points in the rubric's words is fine, unless it is two
+  phrases of 4 words or more and not one word besides: "light travels faster sound travels slower"), or — for answers
   of 12 words or more — runs of 3 words also found in the criterion's description, level descriptions,
   reference answer or level examples. Or the rubric's points strung together with glue: evidence phrases
   from 5 or more groups and at most 2 content words that are not the rubric's phrases' (the question's words
@@ -21,6 +22,9 @@ apply.
   Repeated sentences never count twice (`without_repeats`); this rule caps what is left at 1.0.
 - off_topic: an answer of 8 words or more that is not about its question (similarity below 0.10) and shows
   no rubric point, by its words or by meaning. Cap 0.5.
+Where the criterion's own strong answer (its reference answer, else its level-5 example) is itself a list of its
+evidence phrases ("push and pop", for "What are the main operations of a stack?"), a list is what the question
+asks for: keyword_list and rubric_paste do not apply, and the report says why.
 The thresholds were checked against the human-graded answers of `bench/scoring_agreement.py`, where they fire on
 few real answers (figures in bench/RESULTS.md).
 """
@@ -45,6 +49,8 @@ KEYWORD_FUNCTION_SHARE = 0.12
 KEYWORD_MIN_WORDS = 8
 COPIED_SHARE = 0.60
 PASTED_GROUPS = 3
+LIST_GROUPS = 2  # this many rubric points with (nearly) nothing else make a list
+PASTED_PHRASES_MIN_WORDS = 4  # two single words may be the whole answer ("push, pop"); two longer phrases are not
 PASTED_RUNS_MIN_WORDS = 12
 STRUNG_GROUPS = 5  # fires on none of the 4,771 graded answers of bench/
 STRUNG_OWN_WORDS = 2
@@ -53,6 +59,7 @@ ECHO_OWN_WORDS = 3
 OFF_TOPIC_MIN_WORDS = 8
 REPEATED_SHARE = 1 / 3
 OFF_TOPIC_SIMILARITY = 0.10
+LIST_RULES = ("keyword_list", "rubric_paste")  # not about lists when lists are the expected answer
 CAPS = {"keyword_list": 1.0, "rubric_paste": 0.5, "question_echo": 0.5, "repetition": 1.0, "off_topic": 0.5}
 
 
@@ -84,29 +91,48 @@ def _rubric_text(criterion: CriterionSpec) -> str:
     return "\n".join([criterion.description, *criterion.levels, criterion.reference_answer, *criterion.level_examples])
 
 
-def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> float:
-    """Share of the words of `text` that are the rubric's own (see the module docstring's rubric_paste)."""
-    found = stem_tokens(text)
-    if not found:
-        return 0.0
-    covered = [False] * len(found)
+def _phrase_cover(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[float, int]:
+    """Share of the words of `text` inside literal matches of evidence phrases, and how many groups matched."""
+    stems = [t[0] for t in stem_tokens(text)]
+    if not stems:
+        return 0.0, 0
+    covered = [False] * len(stems)
     groups_hit = 0
-    stems = [t[0] for t in found]
     for group in groups:
         hits = _hits(stems, group)
         groups_hit += bool(hits)
         for start, end in hits:
             covered[start:end] = [True] * (end - start)
-    by_phrases = sum(covered) / len(found) if groups_hit >= PASTED_GROUPS else 0.0
-    if len(found) < PASTED_RUNS_MIN_WORDS:
+    return sum(covered) / len(stems), groups_hit
+
+
+def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> float:
+    """Share of the words of `text` that are the rubric's own (see the module docstring's rubric_paste)."""
+    share, groups_hit = _phrase_cover(text, groups)
+    two_phrases = groups_hit >= LIST_GROUPS and share == 1.0 and len(words(text)) >= PASTED_PHRASES_MIN_WORDS
+    by_phrases = share if groups_hit >= PASTED_GROUPS or two_phrases else 0.0
+    if len(stem_tokens(text)) < PASTED_RUNS_MIN_WORDS:
         return by_phrases
     return max(by_phrases, covered_share(text, rubric))
+
+
+def expects_lists(criterion: CriterionSpec) -> bool:
+    """Whether the criterion's own strong answer (its reference answer, else its level-5 example) is a list of its
+    evidence phrases ("push and pop"): then a list is the expected form of an answer, not a way to game it."""
+    strong = criterion.reference_answer or criterion.level_examples[-1]
+    return _is_list(strong, tuple(tuple(group) for group in phrase_groups(criterion)))
+
+
+@functools.lru_cache(maxsize=256)
+def _is_list(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+    share, groups_hit = _phrase_cover(text, groups)
+    return groups_hit >= LIST_GROUPS and share >= COPIED_SHARE
 
 
 def _strung_points(text: str, groups: tuple[tuple[str, ...], ...], question: str) -> str | None:
     """How the answer strings STRUNG_GROUPS or more of the rubric's points together with hardly a word of its own;
     None when it does not."""
-    found = _groups_said(text, groups)
+    _, found = _phrase_cover(text, groups)
     if found < STRUNG_GROUPS:
         return None
     unechoed = " ".join(w for w, echoed in zip(words(text), copied_words(text, question), strict=True) if not echoed)
@@ -126,41 +152,49 @@ def answer_findings(answer: AnswerForScoring, criterion: CriterionSpec, question
     """The rules about one answer (all but off_topic) that fire on it, each with its explanation."""
     question_id = answer.scope_id or answer.question_id
     groups = tuple(tuple(group) for group in phrase_groups(criterion))
-    found = _findings(answer.text, question_id, questions.get(question_id, ""), groups, _rubric_text(criterion))
+    found = _findings(
+        answer.text,
+        question_id,
+        questions.get(question_id, ""),
+        groups,
+        _rubric_text(criterion),
+        lists_expected=expects_lists(criterion),
+    )
     return dict(found)
 
 
 @functools.lru_cache(maxsize=1024)
 def _findings(
-    text: str, question_id: str, question: str, groups: tuple[tuple[str, ...], ...], rubric: str
+    text: str,
+    question_id: str,
+    question: str,
+    groups: tuple[tuple[str, ...], ...],
+    rubric: str,
+    *,
+    lists_expected: bool,
 ) -> tuple[tuple[str, str], ...]:
     """`answer_findings` for hashable inputs; cached, as every saved answer re-scores the session's other answers."""
     findings: dict[str, str] = {}
     count = len(words(text))
     share = function_word_share(text)
-    if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE:
-        findings["keyword_list"] = f"answer to {question_id}: {share:.0%} function words"
-    if (pasted := _share_of(text, groups, rubric)) >= COPIED_SHARE:
-        findings["rubric_paste"] = f"answer to {question_id}: {pasted:.0%} of its words are the rubric's"
-    elif (strung := _strung_points(text, groups, question)) is not None:
-        findings["rubric_paste"] = f"answer to {question_id}: {strung}"
+    if not lists_expected:  # else a list of the rubric's points, in its words, is the answer asked for
+        if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE:
+            findings["keyword_list"] = f"answer to {question_id}: {share:.0%} function words"
+        if (pasted := _share_of(text, groups, rubric)) >= COPIED_SHARE:
+            findings["rubric_paste"] = f"answer to {question_id}: {pasted:.0%} of its words are the rubric's"
+        elif (strung := _strung_points(text, groups, question)) is not None:
+            findings["rubric_paste"] = f"answer to {question_id}: {strung}"
     if (
         count >= ECHO_MIN_WORDS
         and (echoed := covered_share(text, question)) >= COPIED_SHARE
         and _own_words(text, question) < ECHO_OWN_WORDS
-        and not _groups_said(text, groups)
+        and not _phrase_cover(text, groups)[1]
     ):
         findings["question_echo"] = f"answer to {question_id}: {echoed:.0%} of its words echo it"
     repeats, total = _repeated(text)
     if repeats >= 2 and repeats >= total * REPEATED_SHARE:
         findings["repetition"] = f"answer to {question_id}: {repeats} of {total} sentences repeated"
     return tuple(findings.items())
-
-
-def _groups_said(text: str, groups: tuple[tuple[str, ...], ...]) -> int:
-    """How many evidence-phrase groups occur in `text` by their words."""
-    stems = [t[0] for t in stem_tokens(text)]
-    return sum(bool(_hits(stems, group)) for group in groups)
 
 
 def _hits(stems: list[str], group: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -176,6 +210,7 @@ def apply_caps(
     longest_answer_words: int,
     any_evidence: bool,
     left_out: bool,
+    lists_expected: bool,
     rules: list[RuleResult],
 ) -> float:
     """List every gaming rule in `rules` and return the capped score. `findings` are the answer rules that fired
@@ -193,6 +228,8 @@ def apply_caps(
         points = min(0.0, cap - score) if fired else 0.0
         score += points
         detail = f"{rule.replace('_', ' ')}: " + (findings[rule] + f"; capped at {cap:g}" if fired else "no")
+        if not fired and lists_expected and rule in LIST_RULES:
+            detail += " (the strong answer is itself a list of the rubric's points, so a list is an answer here)"
         rules.append(RuleResult(rule=rule, fired=fired, detail=detail, points=round_half_up(points, 2)))
     return score
 

@@ -227,6 +227,7 @@ def score_criterion(
         longest_answer_words=max(len(words(a.text)) for a in scope),
         any_evidence=any(e.rule.startswith(("evidence:", "reference:")) for e in evidence),
         left_out=left_out,
+        lists_expected=gaming.expects_lists(criterion),
         rules=rules,
     )
     score = blend_model(score, scope, criterion, ratings, rules, evidence)
