@@ -325,7 +325,8 @@ def engine(name: str) -> ScoreFn:
 
 def stuffed_answers(content: TemplateContent) -> list[str]:
     """The rubric's evidence phrases (the first alternative of every group) in a row, and glued three ways."""
-    phrases = [g.split("|")[0].strip() for c in content.criteria for g in c.evidence_phrases if g.split("|")[0].strip()]
+    lines = [line for c in content.criteria for line in (*c.must_show, *c.evidence_phrases)]
+    phrases = [line.split("|")[0].strip() for line in lines if line.split("|")[0].strip()]
     return [
         " ".join(phrases),
         "I think " + " and ".join(phrases) + ".",

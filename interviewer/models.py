@@ -88,6 +88,13 @@ class CriterionSpec(BaseModel):
         description='Phrases that show the criterion; alternatives (synonyms) separated by "|", '
         'e.g. "load balancer | load balancing".',
     )
+    must_show: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Points an answer must show to score well, written like evidence phrases; they count as "
+        "evidence too. Scoring v2 halves the criterion's score when one of them is not found, by its words or "
+        "by meaning (e.g. 'names a character trait' where the task asks for a trait and its support).",
+    )
     evidence_needed: Annotated[int, Field(ge=1, le=50), BeforeValidator(_not_a_bool)] | None = Field(
         default=None,
         description="How many evidence-phrase groups a full-marks answer shows (e.g. 'names three of these'); "

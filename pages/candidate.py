@@ -355,6 +355,7 @@ class CandidateInterview:
             """As for a real question, listening starts once the question was read out."""
             if voice is not None:
                 voice.start()
+
         echo = ui.label().classes("italic text-gray-700").props('aria-live="polite"').mark("practice-echo")
 
         def check() -> None:

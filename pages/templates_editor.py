@@ -99,10 +99,11 @@ def _draft(content: TemplateContent | None) -> dict[str, Any]:
 
 
 def _criterion_draft(criterion: CriterionSpec) -> dict[str, Any]:
-    """Flatten what inputs cannot bind to: evidence phrases as text lines, levels as `level_1`..`level_5`,
-    example answers as `example_1`..`example_5`."""
-    draft = criterion.model_dump(exclude={"evidence_phrases", "levels", "level_examples"})
+    """Flatten what inputs cannot bind to: evidence phrases and must-show points as text lines, levels as
+    `level_1`..`level_5`, example answers as `example_1`..`example_5`."""
+    draft = criterion.model_dump(exclude={"evidence_phrases", "must_show", "levels", "level_examples"})
     draft["evidence_text"] = "\n".join(criterion.evidence_phrases)
+    draft["must_show_text"] = "\n".join(criterion.must_show)
     draft.update({f"level_{i + 1}": text for i, text in enumerate(criterion.levels)})
     draft.update({f"example_{i + 1}": text for i, text in enumerate(criterion.level_examples)})
     return draft
@@ -112,15 +113,19 @@ def _content_of(draft: dict[str, Any]) -> TemplateContent:
     criteria = []
     for criterion in draft["criteria"]:
         fields = {
-            k: v for k, v in criterion.items() if k != "evidence_text" and not k.startswith(("level_", "example_"))
+            k: v
+            for k, v in criterion.items()
+            if k not in ("evidence_text", "must_show_text") and not k.startswith(("level_", "example_"))
         }
-        fields["evidence_phrases"] = [line for line in criterion["evidence_text"].splitlines() if line.strip()]
+        fields["evidence_phrases"] = _lines(criterion["evidence_text"])
+        fields["must_show"] = _lines(criterion["must_show_text"])
         fields["levels"] = [criterion[f"level_{i + 1}"] for i in range(5)]
         fields["level_examples"] = [criterion[f"example_{i + 1}"] or "" for i in range(5)]
         fields["evidence_needed"] = int(criterion["evidence_needed"]) if criterion.get("evidence_needed") else None
         if fields["kind"] == "integrity":  # the answer rules' inputs are hidden then: whatever they hold is dropped
             fields.update(
                 evidence_phrases=[],
+                must_show=[],
                 structure_cues=False,
                 llm_weight=0.0,
                 question_ids=[],
@@ -130,6 +135,10 @@ def _content_of(draft: dict[str, Any]) -> TemplateContent:
             )
         criteria.append(fields)
     return TemplateContent.model_validate({**draft, "criteria": criteria})
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
 
 
 class TemplateEditor:
@@ -182,10 +191,12 @@ class TemplateEditor:
         self.trial()
 
     def trial(self) -> None:
-        """"Try it": answers typed here are scored with the rubric as it stands in the form; nothing is stored."""
-        with ui.expansion("Try it: score answers with this rubric before inviting anyone", icon="science").classes(
-            "w-full mt-4"
-        ).mark("try-it"):
+        """ "Try it": answers typed here are scored with the rubric as it stands in the form; nothing is stored."""
+        with (
+            ui.expansion("Try it: score answers with this rubric before inviting anyone", icon="science")
+            .classes("w-full mt-4")
+            .mark("try-it")
+        ):
             self.trial_inputs()
             ui.button("Score these answers", icon="grading", on_click=self.score_trial).mark("try-score")
             self.trial_panel = ScorePanel()
@@ -279,6 +290,12 @@ class TemplateEditor:
             "Scoring v2 also finds a point when a sentence of the answer means it: short sentences a good answer "
             "would contain work best"
         )
+        ui.textarea(
+            "Must show (optional): points without which an answer cannot score well; one per line, synonyms with |",
+            placeholder="names a character trait | hardworking | caring",
+        ).bind_value(criterion, "must_show_text").classes("w-full").props("autogrow").mark(
+            f"must-show-{index}"
+        ).tooltip("They count as rubric points too; scoring v2 halves the criterion's score when one is not found")
         ui.number("Points for full marks (empty: all)", min=1, max=50, format="%d").bind_value(
             criterion, "evidence_needed"
         ).classes("w-64").mark(f"evidence-needed-{index}")

@@ -12,6 +12,7 @@ from interviewer.embeddings import MODEL_SHA256, SentenceEmbedder
 from interviewer.models import CriterionSpec, QuestionSpec, Template, TemplateContent
 from interviewer.report.pdf import render_pdf
 from interviewer.scoring import AnswerForScoring, CriterionScore, RubricScorer
+from interviewer.scoring.gaming import what_lowered
 from interviewer.templates import example_template
 from tests.conftest import AppProcess, admin_headers
 from tests.sample_report import sample_report
@@ -172,6 +173,24 @@ def test_two_rubric_points_and_not_a_word_more_are_a_paste() -> None:
     content = CONTENT.model_copy(update={"criteria": [two]})
     assert "rubric_paste" in fired(score("cache the responses add servers", content))
     assert "rubric_paste" not in fired(score("I would cache the responses and add servers.", content))
+
+
+MEASURE_FIRST = SCALING.model_copy(update={"must_show": ["measure where the time goes | profile it"]})
+MUST_SHOW = CONTENT.model_copy(update={"criteria": [MEASURE_FIRST]})
+UNMEASURED = "We keep hot results in Redis and run several copies of the service behind a load balancer."
+
+
+def test_a_must_show_point_missing_halves_the_score_and_says_what_is_missing() -> None:
+    without, plain = score(UNMEASURED, MUST_SHOW), score(UNMEASURED)
+    rule = next(r for r in without.rules if r.rule == "must_show")
+    assert rule.fired
+    assert "“measure where the time goes”" in rule.detail
+    assert without.score < plain.score * 0.6
+    assert f"Lowered: {rule.detail}" in what_lowered(without)
+    shown = score(GOOD, MUST_SHOW)  # "measure where the time goes with a profiler": found by its words
+    assert not next(r for r in shown.rules if r.rule == "must_show").fired
+    assert shown.score > without.score + 1.5
+    assert "must_show" not in {r.rule for r in score(GOOD).rules}  # listed only where the rubric has such points
 
 
 def test_a_capped_criterion_says_so_beside_its_level_in_the_pdf() -> None:

@@ -73,6 +73,19 @@ async def test_admin_tries_a_rubric_in_the_editor_before_inviting_anyone(user: U
     await user.should_not_see("Total 0.0 / 100")
 
 
+async def test_a_must_show_point_missing_halves_the_score_and_says_so(user: User) -> None:
+    await log_in(user)
+    await user.open("/admin/templates/new")
+    user.find("question-0").clear().type("How would you make a slow API endpoint handle ten times more traffic?")
+    user.find("criterion-0").clear().type("Scaling")
+    user.find("must-show-0").type("measure first | profile it | find the slow part")
+    user.find("evidence-0").type("cache the responses | caching\nadd more servers behind a load balancer")
+    user.find("try-it").click()
+    user.find("try-answer-0").type("We would put a cache in front of it and run more servers behind a load balancer.")
+    user.find("try-score").click()
+    await see_within(user, "Lowered: must show: not found: “measure first”; score halved", 30)
+
+
 async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:
     await log_in(user)
     path = await invite_link(user, "Grace Hopper")

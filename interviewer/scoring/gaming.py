@@ -234,7 +234,10 @@ def apply_caps(
     return score
 
 
-def caps_that_fired(criterion: CriterionScore) -> list[RuleResult]:
-    """The gaming rules that lowered this criterion's score (shown beside its level, so that a low level next to a
-    close example answer explains itself)."""
-    return [r for r in criterion.rules if r.rule in CAPS and r.fired and r.points < 0]
+def what_lowered(criterion: CriterionScore) -> list[str]:
+    """The rules that took points from this criterion, as lines for beside its level (so that a low level next to
+    a close example answer explains itself): "Capped: …" for a gaming rule, "Lowered: …" for fillers or a
+    must-show point not found."""
+    return [
+        f"{'Capped' if r.rule in CAPS else 'Lowered'}: {r.detail}" for r in criterion.rules if r.fired and r.points < 0
+    ]

@@ -6,9 +6,9 @@ sentence embeddings (`interviewer.embeddings`), rounded to 3 decimals so that fl
 threshold, and turned into credit by `credit(s) = clip((s − FLOOR) / (FULL − FLOOR), 0, 1)`.
 
 Features, each in 0..1:
-- evidence (with evidence phrases): each group (one `evidence_phrases` line, "|" alternatives) earns 1 when
-  an alternative occurs by its words (the stemmed matching of rules v1), else the credit of the best
-  similarity between an alternative and a sentence or 12-word window of an answer (EVIDENCE_SIMILARITY).
+- evidence (with evidence phrases): each group (one `must_show` or `evidence_phrases` line, "|" alternatives)
+  earns 1 when an alternative occurs by its words (the stemmed matching of rules v1), else the credit of the
+  best similarity between an alternative and a sentence or 12-word window of an answer (EVIDENCE_SIMILARITY).
   evidence = min(1, Σ credits / needed), needed = `evidence_needed` or the number of groups.
 - vocabulary (with evidence phrases or a reference answer): how many of the rubric's own content words (of
   its description, levels, evidence phrases, reference answer and example answers; not the question's
@@ -25,9 +25,10 @@ Features, each in 0..1:
 The similarity of each answer to its question is reported (no points); it decides the off_topic rule.
 
 score = 5 × Σ wᵢ·featureᵢ / Σ wᵢ over the features the criterion has (WEIGHTS), minus the filler penalty of
-rules v1, then capped by the gaming rules (`interviewer.scoring.gaming`), then blended with a cached model
-rating exactly as in rules v1; clamped to 0..5 and rounded half-up to 2 decimals. level = round-half-up(score),
-at least 1 when score > 0. Evidence spans carry their similarity; literal matches have none.
+rules v1, halved (MUST_SHOW_FACTOR) when a `must_show` point earned under MUST_SHOW_CREDIT, then capped by
+the gaming rules (`interviewer.scoring.gaming`), then blended with a cached model rating exactly as in rules v1;
+clamped to 0..5 and rounded half-up to 2 decimals. level = round-half-up(score), at least 1 when score > 0.
+Evidence spans carry their similarity; literal matches have none.
 
 The thresholds and weights were tuned once on the development data sets of `bench/scoring_agreement.py`
 (human-graded short answers; never on a rubric's own answers), and are the same for every rubric.
@@ -62,6 +63,7 @@ from interviewer.scoring.rules_v1 import (
     cue_patterns,
     filler_penalty,
     matches,
+    must_show_groups,
     no_answer,
     phrase_groups,
     speaking_rate,
@@ -134,6 +136,8 @@ STRUCTURE_CUES_V2 = {  # rules v1's cues, and the many other ways people tell th
     ),
 }
 VOCABULARY_FULL = 8
+MUST_SHOW_CREDIT = 0.5  # a must-show point counts as found from half credit (by words: always)
+MUST_SHOW_FACTOR = 0.5  # the score kept when one is not found
 WEIGHTS = {"evidence": 0.3, "vocabulary": 0.3, "reference": 0.3, "anchors": 0.2, "structure": 0.3, "length": 0.3}
 
 
@@ -192,8 +196,10 @@ def score_criterion(
 
     features: dict[str, tuple[float, str]] = {}
     groups = phrase_groups(criterion)
+    credits: list[float] = []
     if groups:
-        features["evidence"] = _evidence(prepared, groups, criterion.evidence_needed, embedder, evidence)
+        credits, literal = _credits(prepared, groups, embedder, evidence)
+        features["evidence"] = _evidence(credits, literal, criterion.evidence_needed)
     if criterion.reference_answer:
         features["reference"] = _reference(prepared, criterion.reference_answer, embedder, evidence)
     anchors = [(level, text) for level, text in enumerate(criterion.level_examples, start=1) if text]
@@ -219,6 +225,8 @@ def score_criterion(
     relevance_detail, lowest_relevance = _relevance(prepared, questions, embedder)
     rules.append(RuleResult(rule="relevance", fired=False, detail=relevance_detail, points=0.0))
     score = min(5.0, max(0.0, raw + filler_penalty(deduped, rules, evidence)))
+    if criterion.must_show:
+        score += _must_show(must_show_groups(criterion), credits, score, rules)
     rules.extend(speaking_rate(scope))
     score = gaming.apply_caps(
         score,
@@ -262,15 +270,13 @@ def _read(text: str, embedder: SentenceEmbedder) -> tuple[list[Unit], np.ndarray
     return pieces, vectors, states.whole()
 
 
-def _evidence(
-    answers: list[_Answer],
-    groups: list[list[str]],
-    needed: int | None,
-    embedder: SentenceEmbedder,
-    evidence: list[EvidenceSpan],
-) -> tuple[float, str]:
+def _credits(
+    answers: list[_Answer], groups: list[list[str]], embedder: SentenceEmbedder, evidence: list[EvidenceSpan]
+) -> tuple[list[float], int]:
+    """Each group's credit — 1 when an alternative occurs by its words, else the credit of the best similarity —
+    and how many were found by their words; the span that earned a credit goes to `evidence`."""
     credits: list[float] = []
-    literal, by_meaning = 0, 0
+    literal = 0
     for group in groups:
         span = _literal_span(answers, group)
         if span is not None:
@@ -282,14 +288,30 @@ def _evidence(
         got = credit(best[0], EVIDENCE_SIMILARITY) if best else 0.0
         credits.append(got)
         if best is not None and got > 0:
-            by_meaning += 1
             evidence.append(_span(best, f"evidence:{group[0]}"))
-    need = min(needed or len(groups), len(groups))
+    return credits, literal
+
+
+def _evidence(credits: list[float], literal: int, needed: int | None) -> tuple[float, str]:
+    """The evidence feature from the groups' credits, over the points needed for full marks."""
+    by_meaning = sum(1 for c in credits if c > 0) - literal
+    need = min(needed or len(credits), len(credits))
     feature = min(1.0, sum(credits) / need)
     return feature, (
         f"evidence: {sum(credits):.2f} of {need} rubric points needed ({literal} by their words, "
-        f"{by_meaning} more by meaning, of {len(groups)} groups)"
+        f"{by_meaning} more by meaning, of {len(credits)} groups)"
     )
+
+
+def _must_show(groups: list[list[str]], credits: list[float], score: float, rules: list[RuleResult]) -> float:
+    """The must_show rule (appended to `rules`): half the score when a must-show point earned under MUST_SHOW_CREDIT
+    (its credits are the first of `credits`); returns the points it takes."""
+    missing = [group[0] for group, got in zip(groups, credits, strict=False) if got < MUST_SHOW_CREDIT]
+    points = -score * (1 - MUST_SHOW_FACTOR) if missing else 0.0
+    shown = "; ".join(f"“{point}”" for point in missing)
+    detail = f"must show: not found: {shown}; score halved" if missing else "must show: every point found"
+    rules.append(RuleResult(rule="must_show", fired=bool(missing), detail=detail, points=round_half_up(points, 2)))
+    return points
 
 
 def _best_unit(answers: list[_Answer], targets: np.ndarray) -> tuple[float, _Answer, Unit] | None:
@@ -393,6 +415,7 @@ def _vocabulary(
         [
             criterion.description,
             *criterion.levels,
+            *criterion.must_show,
             *criterion.evidence_phrases,
             criterion.reference_answer,
             *criterion.level_examples,

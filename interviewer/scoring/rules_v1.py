@@ -3,7 +3,7 @@
 For one criterion, the answers in scope are those of `criterion.question_ids` (all answers when empty).
 
 Features, each in 0..1:
-- coverage: share of evidence-phrase groups found. A group is one `evidence_phrases` item; its
+- coverage: share of evidence-phrase groups found. A group is one `must_show` or `evidence_phrases` item; its
   alternatives (synonyms) are separated by "|". An alternative matches when its stemmed words occur
   in a row among the stemmed words of an answer; a group without any word is ignored. Words are runs
   of letters, digits, "_" and "'", lowercased. Stemming strips the first of "ing", "ed", "ly", "es",
@@ -166,8 +166,18 @@ def no_answer(criterion: CriterionSpec) -> CriterionScore:
 
 
 def phrase_groups(criterion: CriterionSpec) -> list[list[str]]:
-    """The criterion's evidence-phrase groups as lists of alternatives; groups without a word are left out."""
-    groups = [[alt.strip() for alt in g.split("|") if alt.strip()] for g in criterion.evidence_phrases]
+    """The criterion's evidence-phrase groups (its must-show points first) as lists of alternatives; groups
+    without a word are left out."""
+    return _groups([*criterion.must_show, *criterion.evidence_phrases])
+
+
+def must_show_groups(criterion: CriterionSpec) -> list[list[str]]:
+    """The must-show points as groups of alternatives: the first groups of `phrase_groups`."""
+    return _groups(criterion.must_show)
+
+
+def _groups(lines: list[str]) -> list[list[str]]:
+    groups = [[alt.strip() for alt in line.split("|") if alt.strip()] for line in lines]
     return [g for g in groups if any(_WORD.search(alt) for alt in g)]
 
 
