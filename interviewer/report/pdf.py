@@ -27,7 +27,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from interviewer.attention import in_plain_words
 from interviewer.report.schema import Adjustment, Report
 from interviewer.scoring import EvidenceSpan, ScoreCard
-from interviewer.scoring.gaming import caps_that_fired
+from interviewer.scoring.gaming import what_lowered
 
 _FONT_DIR = Path("/usr/share/fonts/truetype")  # Debian's fonts-dejavu-core and fonts-wqy-microhei (scripts/install.sh)
 _MAIN = ("DejaVuSans", _FONT_DIR / "dejavu/DejaVuSans.ttf", _FONT_DIR / "dejavu/DejaVuSans-Bold.ttf")
@@ -311,8 +311,9 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
                 s["h3"],
             )
         ]
-        for cap in caps_that_fired(criterion):
-            block.append(Paragraph(f"<b>Capped:</b> {_text(cap.detail)}", s["body"]))
+        for line in what_lowered(criterion):
+            label, _, detail = line.partition(": ")
+            block.append(Paragraph(f"<b>{label}:</b> {_text(detail)}", s["body"]))
         if criterion.closest_anchor is not None:
             block.append(Paragraph(f"Closest to the example answer for level {criterion.closest_anchor}.", s["body"]))
         for span in (e for e in criterion.evidence if e.similarity is not None):
