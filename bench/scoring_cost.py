@@ -9,7 +9,7 @@
 - Memory: the app's resident memory with the model loaded and after scoring, and the model's own cost in a fresh
   interpreter (VmRSS, /proc).
 
-    .venv/bin/python bench/scoring_cost.py [--items 600] [--interviews 5]
+    .venv/bin/python bench/scoring_cost.py [--items 600] [--interviews 10]
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=400, help="ASAP set 3 answers to score per engine")
     parser.add_argument("--per-call", type=int, default=100)
-    parser.add_argument("--interviews", type=int, default=5)
+    parser.add_argument("--interviews", type=int, default=10, help="interviews of 3 answers each (p95 over 30 answers)")
     args = parser.parse_args()
     with (DATASETS / "asap-sas-dev" / "answers.csv").open(newline="") as handle:
         texts = [r["answer_text"] for r in csv.DictReader(handle) if r["essay_set"] == "3"][: args.items]
