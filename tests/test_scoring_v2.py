@@ -161,11 +161,15 @@ def test_a_list_is_an_answer_where_the_strong_answer_is_a_list() -> None:
     assert not fired(listed) & set(GAMED)
     assert listed.score >= 3
     paste = next(r for r in listed.rules if r.rule == "rubric_paste")
-    assert "a list is an answer here" in paste.detail
+    assert "an answer made of them is no trick here" in paste.detail
     prose = METHODS.model_copy(update={"reference_answer": "Repeating them leaves the server as one call would."})
     stuffed = score("GET PUT DELETE HEAD OPTIONS", NAMING.model_copy(update={"criteria": [prose]}))
     assert "rubric_paste" in fired(stuffed)  # the same list where the strong answer explains is a paste
     assert stuffed.score <= 0.5
+    in_phrases = SCALING.model_copy(update={"must_show": ["measure where the time goes"]})
+    assert SCALING.reference_answer.startswith("Measure where the time goes")  # prose in the rubric's own phrases
+    keywords = score(GAMED["keyword_list"], CONTENT.model_copy(update={"criteria": [in_phrases]}))
+    assert "keyword_list" in fired(keywords)  # is no list: the rules stay on
 
 
 def test_two_rubric_points_and_not_a_word_more_are_a_paste() -> None:

@@ -317,10 +317,11 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         if criterion.closest_anchor is not None:
             block.append(Paragraph(f"Closest to the example answer for level {criterion.closest_anchor}.", s["body"]))
         for span in (e for e in criterion.evidence if e.similarity is not None):
-            point = span.rule.partition(":")[2]
+            kind, _, point = span.rule.partition(":")
+            source = "reference answer" if kind == "reference" else "rubric point"
             block.append(
                 Paragraph(
-                    f"By meaning: “{_text(span.text)}” ≈ {_text(point)} (similarity {span.similarity:.2f})",
+                    f"By meaning: “{_text(span.text)}” ≈ {source} “{_text(point)}” (similarity {span.similarity:.2f})",
                     s["small"],
                 )
             )

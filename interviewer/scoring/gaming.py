@@ -22,9 +22,10 @@ apply.
   Repeated sentences never count twice (`without_repeats`); this rule caps what is left at 1.0.
 - off_topic: an answer of 8 words or more that is not about its question (similarity below 0.10) and shows
   no rubric point, by its words or by meaning. Cap 0.5.
-Where the criterion's own strong answer (its reference answer, else its level-5 example) is itself a list of its
-evidence phrases ("push and pop", for "What are the main operations of a stack?"), a list is what the question
-asks for: keyword_list and rubric_paste do not apply, and the report says why.
+Where the criterion's own strong answer (its reference answer, else its level-5 example) is made of its evidence
+phrases — one sentence naming 2 or more of them and at most one other content word: "push and pop" for "What are
+the main operations of a stack?", "A node that has no children" for "What is a leaf?" — an answer made of them is
+what the question asks for: keyword_list and rubric_paste do not apply, and the report says why.
 The thresholds were checked against the human-graded answers of `bench/scoring_agreement.py`, where they fire on
 few real answers (figures in bench/RESULTS.md).
 """
@@ -50,6 +51,7 @@ KEYWORD_MIN_WORDS = 8
 COPIED_SHARE = 0.60
 PASTED_GROUPS = 3
 LIST_GROUPS = 2  # this many rubric points with (nearly) nothing else make a list
+LIST_OWN_WORDS = 1  # "There are four ways: …" is still a list
 PASTED_PHRASES_MIN_WORDS = 4  # two single words may be the whole answer ("push, pop"); two longer phrases are not
 PASTED_RUNS_MIN_WORDS = 12
 STRUNG_GROUPS = 5  # fires on none of the 4,771 graded answers of bench/
@@ -93,9 +95,13 @@ def _rubric_text(criterion: CriterionSpec) -> str:
 
 def _phrase_cover(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[float, int]:
     """Share of the words of `text` inside literal matches of evidence phrases, and how many groups matched."""
-    stems = [t[0] for t in stem_tokens(text)]
-    if not stems:
-        return 0.0, 0
+    found = stem_tokens(text)
+    covered, groups_hit = _covered([t[0] for t in found], groups)
+    return (sum(covered) / len(found) if found else 0.0), groups_hit
+
+
+def _covered(stems: list[str], groups: tuple[tuple[str, ...], ...]) -> tuple[list[bool], int]:
+    """Which of the stems lie inside a literal match of an evidence phrase, and how many groups matched."""
     covered = [False] * len(stems)
     groups_hit = 0
     for group in groups:
@@ -103,7 +109,7 @@ def _phrase_cover(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[float
         groups_hit += bool(hits)
         for start, end in hits:
             covered[start:end] = [True] * (end - start)
-    return sum(covered) / len(stems), groups_hit
+    return covered, groups_hit
 
 
 def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> float:
@@ -117,16 +123,22 @@ def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> fl
 
 
 def expects_lists(criterion: CriterionSpec) -> bool:
-    """Whether the criterion's own strong answer (its reference answer, else its level-5 example) is a list of its
-    evidence phrases ("push and pop"): then a list is the expected form of an answer, not a way to game it."""
+    """Whether the criterion's own strong answer (its reference answer, else its level-5 example) is made of its
+    evidence phrases ("push and pop"): then an answer made of them is the expected answer, not a way to game it."""
     strong = criterion.reference_answer or criterion.level_examples[-1]
     return _is_list(strong, tuple(tuple(group) for group in phrase_groups(criterion)))
 
 
 @functools.lru_cache(maxsize=256)
 def _is_list(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
-    share, groups_hit = _phrase_cover(text, groups)
-    return groups_hit >= LIST_GROUPS and share >= COPIED_SHARE
+    """One sentence naming LIST_GROUPS or more points, with at most LIST_OWN_WORDS content words besides them
+    ("GET, PUT, DELETE and HEAD", "There are four ways: A, B, C and D") — not prose that uses the phrases."""
+    if sum(1 for sentence in SENTENCE.finditer(text) if words(sentence.group())) != 1:
+        return False
+    found = stem_tokens(text)
+    covered, groups_hit = _covered([t[0] for t in found], groups)
+    own = [text[start:end].lower() for (_, start, end), inside in zip(found, covered, strict=True) if not inside]
+    return groups_hit >= LIST_GROUPS and sum(word not in FUNCTION_WORDS for word in own) <= LIST_OWN_WORDS
 
 
 def _strung_points(text: str, groups: tuple[tuple[str, ...], ...], question: str) -> str | None:
@@ -229,7 +241,7 @@ def apply_caps(
         score += points
         detail = f"{rule.replace('_', ' ')}: " + (findings[rule] + f"; capped at {cap:g}" if fired else "no")
         if not fired and lists_expected and rule in LIST_RULES:
-            detail += " (the strong answer is itself a list of the rubric's points, so a list is an answer here)"
+            detail += " (the strong answer is made of the rubric's points: an answer made of them is no trick here)"
         rules.append(RuleResult(rule=rule, fired=fired, detail=detail, points=round_half_up(points, 2)))
     return score
 
