@@ -23,12 +23,15 @@ def speak(text: str, path: Path) -> Path:
     return path
 
 
-def spoken_answer(folder: Path, sentences: list[str] = SENTENCES, pause_s: float = 1.0) -> Path:
-    """Several sentences with a pause between them, as one WAV file."""
+def spoken_answer(
+    folder: Path, sentences: list[str] = SENTENCES, pause_s: float = 1.0, lead_s: float | None = None
+) -> Path:
+    """Several sentences with a pause between them, as one WAV file, after `lead_s` of silence (default: a pause)."""
     folder.mkdir(parents=True, exist_ok=True)
     parts = [speak(s, folder / f"s{i}.wav") for i, s in enumerate(sentences)]
     silence = sox_make(folder / "silence.wav", seconds=pause_s)
-    joined = [str(silence)]
+    lead = silence if lead_s is None else sox_make(folder / "lead.wav", seconds=lead_s)
+    joined = [str(lead)]
     for part in parts:
         joined += [str(part), str(silence)]
     out = folder / "answer.wav"

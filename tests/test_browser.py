@@ -136,7 +136,9 @@ def test_the_avatar_speaks_the_question_with_moving_mouth_and_captions(app_proce
 
 
 def test_a_candidate_practises_by_voice_and_nothing_of_it_is_kept(stt_app: AppProcess, tmp_path: Path) -> None:
-    speech = spoken_answer(tmp_path / "speech", SENTENCES[:2])
+    # Chromium's fake microphone plays the file from the moment the camera and microphone open, before the practice
+    # question is read out and listening starts: the candidate's speech comes after 6 s, as a person waits to be asked
+    speech = spoken_answer(tmp_path / "speech", SENTENCES[:2], lead_s=6.0)
     practised = {**TEMPLATE, "practice_question": "What did you have for breakfast?"}
     with stt_app.client() as client:
         link = invite(client, create_template(client, practised)["family_id"], name="Mary Jackson")["url"]
