@@ -63,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from interviewer.embeddings import SentenceEmbedder
 from interviewer.models import TemplateContent
 from interviewer.scoring import AnswerForScoring, RubricScorer, ScoreCard
+from interviewer.scoring.rules_v1 import phrase_groups
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 RUBRICS = Path(__file__).resolve().parent / "rubrics"
@@ -325,8 +326,7 @@ def engine(name: str) -> ScoreFn:
 
 def stuffed_answers(content: TemplateContent) -> list[str]:
     """The rubric's evidence phrases (the first alternative of every group) in a row, and glued three ways."""
-    lines = [line for c in content.criteria for line in (*c.must_show, *c.evidence_phrases)]
-    phrases = [line.split("|")[0].strip() for line in lines if line.split("|")[0].strip()]
+    phrases = [group[0] for c in content.criteria for group in phrase_groups(c)]
     return [
         " ".join(phrases),
         "I think " + " and ".join(phrases) + ".",
@@ -497,15 +497,17 @@ def render(rows: list[list[str]], header: list[str], markdown: bool) -> str:
 def notes(asap: list[Item], mohler: list[Item], asap_folder: Path, datasets: Path) -> list[str]:
     """Reference figures computed from the same files: the contest baselines' own QWK and human–human agreement."""
     lines = []
-    present = [b for b in BASELINES if asap and all(b in i.baselines for i in asap)]
-    if present:
+    own = {
+        b: [qwk([int(x) for x in i.baselines[b]], i.human) for i in asap]
+        for b in BASELINES
+        if asap and all(b in i.baselines for i in asap)
+    }
+    if own:
         lines.append(
             "Contest baselines, QWK of their own predictions (not by rank): "
             + ", ".join(
-                f"{b} "
-                + " / ".join(fmt(qwk([int(x) for x in i.baselines[b]], i.human)) for i in asap)
-                + f" (mean {fmt(fisher_mean([qwk([int(x) for x in i.baselines[b]], i.human) for i in asap]))})"
-                for b in present
+                f"{b} " + " / ".join(fmt(k) for k in kappas) + f" (mean {fmt(fisher_mean(kappas))})"
+                for b, kappas in own.items()
             )
         )
     if asap and (asap_folder / "rater_pairs.csv").exists():

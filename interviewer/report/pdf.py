@@ -311,8 +311,7 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
                 s["h3"],
             )
         ]
-        for line in what_lowered(criterion):
-            label, _, detail = line.partition(": ")
+        for label, detail in what_lowered(criterion):
             block.append(Paragraph(f"<b>{label}:</b> {_text(detail)}", s["body"]))
         if criterion.closest_anchor is not None:
             block.append(Paragraph(f"Closest to the example answer for level {criterion.closest_anchor}.", s["body"]))

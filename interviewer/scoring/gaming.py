@@ -114,10 +114,12 @@ def _covered(stems: list[str], groups: tuple[tuple[str, ...], ...]) -> tuple[lis
 
 def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> float:
     """Share of the words of `text` that are the rubric's own (see the module docstring's rubric_paste)."""
-    share, groups_hit = _phrase_cover(text, groups)
+    found = stem_tokens(text)
+    covered, groups_hit = _covered([t[0] for t in found], groups)
+    share = sum(covered) / len(found) if found else 0.0
     two_phrases = groups_hit >= LIST_GROUPS and share == 1.0 and len(words(text)) >= PASTED_PHRASES_MIN_WORDS
     by_phrases = share if groups_hit >= PASTED_GROUPS or two_phrases else 0.0
-    if len(stem_tokens(text)) < PASTED_RUNS_MIN_WORDS:
+    if len(found) < PASTED_RUNS_MIN_WORDS:
         return by_phrases
     return max(by_phrases, covered_share(text, rubric))
 
@@ -246,10 +248,8 @@ def apply_caps(
     return score
 
 
-def what_lowered(criterion: CriterionScore) -> list[str]:
-    """The rules that took points from this criterion, as lines for beside its level (so that a low level next to
-    a close example answer explains itself): "Capped: …" for a gaming rule, "Lowered: …" for fillers or a
+def what_lowered(criterion: CriterionScore) -> list[tuple[str, str]]:
+    """The rules that took points from this criterion, as (label, detail) for beside its level (so that a low level
+    next to a close example answer explains itself): "Capped" for a gaming rule, "Lowered" for fillers or a
     must-show point not found."""
-    return [
-        f"{'Capped' if r.rule in CAPS else 'Lowered'}: {r.detail}" for r in criterion.rules if r.fired and r.points < 0
-    ]
+    return [("Capped" if r.rule in CAPS else "Lowered", r.detail) for r in criterion.rules if r.fired and r.points < 0]

@@ -225,8 +225,8 @@ def score_criterion(
     relevance_detail, lowest_relevance = _relevance(prepared, questions, embedder)
     rules.append(RuleResult(rule="relevance", fired=False, detail=relevance_detail, points=0.0))
     score = min(5.0, max(0.0, raw + filler_penalty(deduped, rules, evidence)))
-    if criterion.must_show:
-        score += _must_show(must_show_groups(criterion), credits, score, rules)
+    if must := must_show_groups(criterion):
+        score += _must_show(must, credits, score, rules)
     rules.extend(speaking_rate(scope))
     score = gaming.apply_caps(
         score,

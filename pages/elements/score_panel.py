@@ -36,8 +36,8 @@ class ScorePanel(ui.column):
                     bar = ui.linear_progress(criterion.score / 5, show_value=False).props("rounded size=10px")
                     bar.props["aria-label"] = f"{criterion.name}: {criterion.score:g} of 5"
                     ui.label(f"Level {criterion.level}: {criterion.level_description}").classes("text-sm")
-                    for line in what_lowered(criterion):
-                        ui.label(line).classes("text-sm font-medium text-orange-800")
+                    for label, detail in what_lowered(criterion):
+                        ui.label(f"{label}: {detail}").classes("text-sm font-medium text-orange-800")
                     if criterion.closest_anchor is not None:
                         ui.label(f"Closest to the example answer for level {criterion.closest_anchor}").classes(
                             "text-sm"
