@@ -16,7 +16,8 @@ examples); (c) meaning v2 with the reference answer and level examples; (d) the 
 (ASAP: `kaggle_bow_benchmark`, `kaggle_length_benchmark`; Mohler has none, its "length" column ranks by
 word count).
 
-Metrics, per set (Mohler: per question, then the Fisher-z mean over questions):
+Metrics (`interviewer/scoring/agreement.py`, which the editor's "Check against graded answers" uses too), per set
+(Mohler: per question, then the Fisher-z mean over questions):
 - QWK by rank: sort the answers by engine score and hand out the human grade counts from the bottom (the
   lowest n0 answers get grade 0, the next n1 grade 1, …); answers with the same score all get the grade at
   the middle position of their tie block. Then quadratic weighted kappa against the human grade (Mohler:
@@ -56,14 +57,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from interviewer.embeddings import SentenceEmbedder
 from interviewer.models import TemplateContent
 from interviewer.scoring import AnswerForScoring, RubricScorer, ScoreCard
-from interviewer.scoring.rules_v1 import phrase_groups
+from interviewer.scoring.agreement import grade_by_rank, pearson, qwk, qwk_by_rank, spearman, stuffed_answers
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 RUBRICS = Path(__file__).resolve().parent / "rubrics"
@@ -77,75 +76,6 @@ ScoreFn = Callable[[list[str], TemplateContent], list[float]]
 
 
 # ---------------------------------------------------------------- metrics
-
-
-def average_ranks(values: Sequence[float]) -> np.ndarray:
-    """Ranks 1..n, ties sharing the average of their positions."""
-    x = np.asarray(values, dtype=float)
-    order = np.argsort(x, kind="mergesort")
-    ranks = np.empty(len(x), dtype=float)
-    sorted_x = x[order]
-    start = 0
-    while start < len(x):
-        end = start
-        while end + 1 < len(x) and sorted_x[end + 1] == sorted_x[start]:
-            end += 1
-        ranks[order[start : end + 1]] = (start + end) / 2 + 1
-        start = end + 1
-    return ranks
-
-
-def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
-    """Pearson r; NaN when either side is constant."""
-    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if len(a) < 2 or a.std() == 0 or b.std() == 0:
-        return math.nan
-    return float(np.corrcoef(a, b)[0, 1])
-
-
-def spearman(x: Sequence[float], y: Sequence[float]) -> float:
-    """Spearman ρ: Pearson r of the average ranks."""
-    return pearson(average_ranks(x), average_ranks(y))
-
-
-def grade_by_rank(scores: Sequence[float], human: Sequence[int]) -> np.ndarray:
-    """Grades from the order of `scores` alone, using how many answers humans put at each grade.
-
-    Sorted by score, the lowest n0 answers get the lowest human grade, the next n1 the next one, …; all
-    answers with the same score get the grade at the middle position (rounded down) of their tie block."""
-    s = np.asarray(scores, dtype=float)
-    by_position = np.sort(np.asarray(human, dtype=int))  # the grade handed out at each sorted position
-    order = np.argsort(s, kind="mergesort")
-    grades = np.empty(len(s), dtype=int)
-    sorted_s = s[order]
-    start = 0
-    while start < len(s):
-        end = start
-        while end + 1 < len(s) and sorted_s[end + 1] == sorted_s[start]:
-            end += 1
-        grades[order[start : end + 1]] = by_position[(start + end) // 2]
-        start = end + 1
-    return grades
-
-
-def qwk(a: Sequence[int] | np.ndarray, b: Sequence[int] | np.ndarray) -> float:
-    """Quadratic weighted kappa of two integer ratings; NaN when it is undefined (no spread)."""
-    x, y = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
-    low, high = int(min(x.min(), y.min())), int(max(x.max(), y.max()))
-    k = high - low + 1
-    if len(x) == 0 or k == 1:
-        return math.nan
-    observed = np.zeros((k, k))
-    np.add.at(observed, (x - low, y - low), 1)
-    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / len(x)
-    i, j = np.indices((k, k))
-    weights = (i - j) ** 2 / (k - 1) ** 2
-    denominator = float((weights * expected).sum())
-    return 1 - float((weights * observed).sum()) / denominator if denominator else math.nan
-
-
-def qwk_by_rank(scores: Sequence[float], human: Sequence[int]) -> float:
-    return qwk(grade_by_rank(scores, human), human)
 
 
 def fisher_mean(values: Sequence[float]) -> float:
@@ -324,17 +254,6 @@ def engine(name: str) -> ScoreFn:
     return score
 
 
-def stuffed_answers(content: TemplateContent) -> list[str]:
-    """The rubric's evidence phrases (the first alternative of every group) in a row, and glued three ways."""
-    phrases = [group[0] for c in content.criteria for group in phrase_groups(c)]
-    return [
-        " ".join(phrases),
-        "I think " + " and ".join(phrases) + ".",
-        " ".join(f"It is about {p}." for p in phrases),
-        f"{content.questions[0].text} {', '.join(phrases)}.",
-    ]
-
-
 # ---------------------------------------------------------------- running
 
 
@@ -359,7 +278,9 @@ def run(items: list[Item], engines: dict[str, ScoreFn], result: Result, progress
             columns[name] = score(item.texts, content)
             result.seconds[name] = result.seconds.get(name, 0.0) + time.perf_counter() - t0
             result.scored[name] = result.scored.get(name, 0) + len(item.texts)
-            result.stuffed.setdefault(item.key, {})[name] = score(stuffed_answers(content), content)
+            result.stuffed.setdefault(item.key, {})[name] = score(
+                stuffed_answers(content, content.questions[0].id), content
+            )
         if progress:
             print(f"  scored {item.key}: {len(item.texts)} answers", file=sys.stderr, flush=True)
 

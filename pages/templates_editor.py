@@ -14,6 +14,7 @@ from interviewer.models import DEFAULT_PRACTICE_QUESTION, CriterionSpec, Questio
 from interviewer.scoring import AnswerForScoring
 from interviewer.system import System
 from interviewer.tts.service import VoiceService
+from pages.elements.agreement_check import AgreementCheck
 from pages.elements.score_panel import ScorePanel
 from pages.gate import team_page
 from pages.layout import admin_frame
@@ -200,6 +201,22 @@ class TemplateEditor:
             self.trial_inputs()
             ui.button("Score these answers", icon="grading", on_click=self.score_trial).mark("try-score")
             self.trial_panel = ScorePanel()
+        with (
+            ui.expansion(
+                "Check against graded answers: does the rubric order them as your team did?", icon="fact_check"
+            )
+            .classes("w-full")
+            .mark("check-agreement")
+        ):
+            self.agreement = AgreementCheck(self.scorer, self.validated)
+        self.questions_changed()
+
+    def questions_changed(self) -> None:
+        """Keep the "Try it" answers and the agreement check's question list in step with the questions."""
+        self.trial_inputs.refresh()
+        self.agreement.set_questions(
+            {q["id"]: f"{i + 1}. {q['text'][:80]}" for i, q in enumerate(self.draft["questions"])}
+        )
 
     @ui.refreshable_method
     def trial_inputs(self) -> None:
@@ -232,7 +249,7 @@ class TemplateEditor:
                 ui.label(f"{index + 1}.").classes("text-lg mt-4")
                 ui.textarea("Question").bind_value(question, "text").classes("grow").props("autogrow").mark(
                     f"question-{index}"
-                )
+                ).on("blur", self.questions_changed)
                 ui.number("Time limit (s)", min=10, max=3600, step=10, format="%d").bind_value(
                     question, "time_limit_s", forward=lambda v: int(v or 0)
                 ).classes("w-32").mark(f"time-limit-{index}")
@@ -338,7 +355,7 @@ class TemplateEditor:
         self.draft["questions"].append(QuestionSpec(text="New question?").model_dump())
         self.questions.refresh()
         self.criteria.refresh()
-        self.trial_inputs.refresh()
+        self.questions_changed()
 
     def add_criterion(self) -> None:
         self.draft["criteria"].append(_criterion_draft(CriterionSpec(name="New criterion")))
@@ -348,7 +365,7 @@ class TemplateEditor:
         items[index], items[index + step] = items[index + step], items[index]
         self.questions.refresh()
         self.criteria.refresh()
-        self.trial_inputs.refresh()
+        self.questions_changed()
 
     def remove(self, items: list[Any], index: int) -> None:
         del items[index]
@@ -357,7 +374,7 @@ class TemplateEditor:
             criterion["question_ids"] = [q for q in criterion["question_ids"] if q in known]
         self.questions.refresh()
         self.criteria.refresh()
-        self.trial_inputs.refresh()
+        self.questions_changed()
 
     def validated(self) -> TemplateContent | None:
         """The form as a template, or None after telling the admin what is wrong."""

@@ -266,6 +266,43 @@ def test_an_admin_tries_a_rubric_over_the_api_and_nothing_is_stored(app_process:
     assert sessions == []
 
 
+def test_an_admin_checks_a_rubric_against_answers_the_team_graded_over_the_api(app_process: AppProcess) -> None:
+    graded = [
+        {"grade": 2, "text": GOOD},
+        {
+            "grade": 2,
+            "text": "Profile it to find the slow part, cache the responses, add servers behind a load balancer.",
+        },
+        {"grade": 1, "text": "I would add a cache."},
+        {"grade": 1, "text": "Run more servers behind a load balancer."},
+        {"grade": 0, "text": GAMED["off_topic"]},
+        {"grade": 0, "text": "I would ask the users to be patient."},
+    ]
+    with app_process.client() as client:
+        family = client.post("/api/templates", json=CONTENT.model_dump(), headers=admin_headers()).json()["family_id"]
+        request = {"template_family_id": family, "question_id": "q1", "answers": graded}
+        checked = client.post("/api/score/agreement", json=request, headers=admin_headers())
+        one_grade = client.post(
+            "/api/score/agreement",
+            json={**request, "answers": [{**a, "grade": 1} for a in graded]},
+            headers=admin_headers(),
+        )
+        too_few = client.post("/api/score/agreement", json={**request, "answers": graded[:4]}, headers=admin_headers())
+        anonymous = client.post("/api/score/agreement", json=request)
+        sessions = client.get("/api/sessions", headers=admin_headers()).json()
+    assert checked.status_code == 200, checked.text
+    report = checked.json()
+    assert report["answers"] == 6
+    assert report["grades"] == {"0": 2, "1": 2, "2": 2}
+    assert report["qwk_by_rank"] >= 0.8
+    assert set(report["stuffing"]) == {"answer", "score", "top_grade_median", "below"}
+    assert one_grade.status_code == 422
+    assert "same grade" in one_grade.text
+    assert too_few.status_code == 422
+    assert anonymous.status_code == 401
+    assert sessions == []
+
+
 def test_a_texts_vectors_do_not_depend_on_the_other_texts_of_its_batch() -> None:
     alone = SentenceEmbedder().token_states([GOOD])[0]
     batched = SentenceEmbedder().token_states(["x", GOOD, GAMED["off_topic"] * 10])[1]

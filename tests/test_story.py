@@ -86,6 +86,31 @@ async def test_a_must_show_point_missing_halves_the_score_and_says_so(user: User
     await see_within(user, "Lowered: must show: not found: “measure first”; score halved", 30)
 
 
+async def test_an_admin_checks_the_rubric_against_answers_the_team_graded(user: User) -> None:
+    await log_in(user)
+    await user.open("/admin/templates/new")
+    user.find("question-0").clear().type("How would you make a slow API endpoint handle ten times more traffic?")
+    user.find("criterion-0").clear().type("Scaling")
+    user.find("evidence-0").type("cache the responses | caching\nadd servers behind a load balancer\nprofile it")
+    user.find("check-agreement").click()
+    user.find("graded-answers").type(  # two columns copied from a spreadsheet
+        "Grade\tAnswer\n"
+        "2\tI would profile it, cache the responses and add servers behind a load balancer.\n"
+        "2\tProfile first, then caching of hot reads and more servers behind a load balancer.\n"
+        "1\tI would add a cache.\n"
+        "1\tMore servers behind a load balancer.\n"
+        "0\tI would ask the users to wait.\n"
+        "0\tI really enjoy hiking with my family on weekends.\n"
+        "2\tNo idea.\n"
+    )
+    user.find("check-agreement-run").click()
+    await see_within(user, "QWK by rank", 30)
+    await user.should_see("7 answers (grades 0: 2, 1: 2, 2: 3)")
+    await user.should_see("Furthest from your grades")
+    await user.should_see("No idea.")  # graded 2 by the team, last by the rubric
+    await user.should_see("Gaming probe: the rubric's phrases in a row")
+
+
 async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:
     await log_in(user)
     path = await invite_link(user, "Grace Hopper")

@@ -14,6 +14,7 @@ from interviewer.erasure import ErasureReceipt
 from interviewer.errors import Invalid
 from interviewer.models import InviteCreate, InviteCreated, TemplateContent, TemplatePublic
 from interviewer.scoring import AnswerForScoring, ScoreCard
+from interviewer.scoring.agreement import MAX_ANSWERS, MIN_ANSWERS, AgreementReport, GradedAnswer, check_agreement
 
 router = APIRouter(
     prefix="/api",
@@ -97,3 +98,22 @@ async def score_answers(request: ScoreRequest, system: SystemDep) -> ScoreRespon
     items = [[AnswerForScoring(question_id=a.question_id, text=a.text) for a in item.answers] for item in request.items]
     cards = await asyncio.to_thread(system.scorer.score_many, items, content)
     return ScoreResponse(items=cards)
+
+
+class AgreementRequest(BaseModel):
+    """Answers to one question with the grades your team gave them (any whole-number scale)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template_family_id: str = Field(min_length=1, max_length=32)
+    question_id: str = Field(min_length=1, max_length=32)
+    answers: list[GradedAnswer] = Field(min_length=MIN_ANSWERS, max_length=MAX_ANSWERS)
+
+
+@router.post("/score/agreement", responses=error_responses(404, *WITH_BODY))
+async def check_rubric_agreement(request: AgreementRequest, system: SystemDep) -> AgreementReport:
+    """Check a rubric against answers your team graded: how the template's current version orders them compared
+    with the grades (QWK by rank, Spearman ρ), the answers furthest apart, and whether the rubric's phrases in a
+    row score below the top-graded answers. Nothing is stored or learnt."""
+    content = system.templates.current(request.template_family_id).parsed()
+    return await asyncio.to_thread(check_agreement, system.scorer, content, request.question_id, request.answers)

@@ -1,0 +1,260 @@
+"""How well a rubric agrees with grades people gave: check a rubric against answers the team graded itself.
+
+Nothing is trained or stored: the answers are scored with the rubric as it stands, ordered by score, and that
+order is compared with the team's grades.
+- QWK by rank: sort the answers by score and hand out the team's grade counts from the bottom (the lowest n0
+  answers get the lowest grade, the next n1 the next one, …; answers with the same score all get the grade at
+  the middle of their tie block), then quadratic weighted kappa against the team's grades. It asks whether
+  the rubric puts the answers in the order the team would, whatever the scale.
+- Spearman ρ of score and grade.
+- The answers whose grade-by-rank is furthest from the team's grade: where to look when writing the rubric.
+- The gaming probe: the rubric's evidence phrases in a row (and glued three ways), scored like an answer,
+  against the median score of the answers with the team's top grade.
+`bench/scoring_agreement.py` measures the engines with the same metrics on public human-graded data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from interviewer.errors import Invalid
+from interviewer.models import TemplateContent
+from interviewer.scoring.card import AnswerForScoring, ScoreCard, in_scope, weighted_total
+from interviewer.scoring.rules_v1 import phrase_groups
+
+MIN_ANSWERS = 5
+MAX_ANSWERS = 2000
+SHOWN_DISAGREEMENTS = 5
+STRONG_AGREEMENT = 0.80  # human raters of the public ASAP sets agree at 0.75–0.97
+MODERATE_AGREEMENT = 0.60
+SAME_SCORE = "No agreement: the rubric gives every answer the same score. Add evidence lines the answers differ in."
+
+
+class Scorer(Protocol):
+    """What the check needs of `RubricScorer`."""
+
+    def score_many(self, items: Sequence[Sequence[AnswerForScoring]], content: TemplateContent) -> list[ScoreCard]:
+        """Score several candidates' answers on one template."""
+        ...
+
+
+class GradedAnswer(BaseModel):
+    """An answer to the question and the grade a person gave it (any whole-number scale, e.g. 0–2 or 1–5)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=20_000)
+    grade: int = Field(ge=0, le=100)
+
+
+class Disagreement(BaseModel):
+    """An answer the rubric ranks far from the team's grade."""
+
+    line: int  # 1-based position in the graded answers
+    text: str
+    grade: int  # the team's
+    grade_by_rank: int  # the grade the rubric's order gives it
+    score: float  # the rubric's score for the question, 0–100
+
+
+class StuffingProbe(BaseModel):
+    """The rubric's evidence phrases in a row, scored like an answer, against the top-graded answers."""
+
+    answer: str  # the best-scoring of the stuffed answers
+    score: float
+    top_grade_median: float  # median score of the answers with the team's top grade
+    below: bool
+
+
+class AgreementReport(BaseModel):
+    """How the rubric's scores for one question agree with the team's grades."""
+
+    question_id: str
+    answers: int
+    grades: dict[int, int]  # grade → how many answers have it
+    qwk_by_rank: float
+    spearman: float | None  # None when the rubric gives every answer the same score
+    verdict: str
+    disagreements: list[Disagreement]
+    stuffing: StuffingProbe | None  # None when the rubric has no evidence phrases for this question
+
+
+def check_agreement(
+    scorer: Scorer, content: TemplateContent, question_id: str, graded: Sequence[GradedAnswer]
+) -> AgreementReport:
+    """Score `graded` answers to one question with `content`'s rubric and compare the order with their grades."""
+    question = next((q for q in content.questions if q.id == question_id), None)
+    if question is None:
+        raise Invalid(f"unknown question id {question_id!r}; the template has {[q.id for q in content.questions]}")
+    if not MIN_ANSWERS <= len(graded) <= MAX_ANSWERS:
+        raise Invalid(f"give {MIN_ANSWERS} to {MAX_ANSWERS} graded answers; got {len(graded)}")
+    grades = [a.grade for a in graded]
+    if len(set(grades)) < 2:
+        raise Invalid("every answer has the same grade; agreement needs answers graded differently")
+    probe = AnswerForScoring(question_id=question_id, text="")
+    criteria = [c for c in content.criteria if c.kind == "answers" and in_scope(probe, c)]
+    if not criteria:
+        raise Invalid(f"no criterion of the rubric scores question {question_id!r}")
+    scoped = content.model_copy(update={"criteria": criteria})
+
+    def question_scores(texts: Sequence[str]) -> list[float]:
+        items = [[AnswerForScoring(question_id=question_id, text=text)] for text in texts]
+        return [weighted_total(card.criteria) for card in scorer.score_many(items, scoped)]
+
+    scores = question_scores([a.text for a in graded])
+    by_rank = grade_by_rank(scores, grades)
+    kappa, rho = qwk(by_rank, grades), spearman(scores, grades)
+    far = sorted(range(len(graded)), key=lambda i: (-abs(int(by_rank[i]) - grades[i]), i))
+    disagreements = [
+        Disagreement(line=i + 1, text=graded[i].text, grade=grades[i], grade_by_rank=int(by_rank[i]), score=scores[i])
+        for i in far[:SHOWN_DISAGREEMENTS]
+        if by_rank[i] != grades[i]
+    ]
+    stuffing = None
+    if stuffed := stuffed_answers(scoped, question_id):
+        stuffed_scores = question_scores(stuffed)
+        best = max(range(len(stuffed)), key=lambda i: stuffed_scores[i])
+        top = statistics.median(s for s, g in zip(scores, grades, strict=True) if g == max(grades))
+        stuffing = StuffingProbe(
+            answer=stuffed[best], score=stuffed_scores[best], top_grade_median=top, below=stuffed_scores[best] < top
+        )
+    return AgreementReport(
+        question_id=question_id,
+        answers=len(graded),
+        grades=dict(sorted(Counter(grades).items())),
+        qwk_by_rank=round(kappa, 3),
+        spearman=None if math.isnan(rho) else round(rho, 3),
+        verdict=verdict(kappa) if len(set(scores)) > 1 else SAME_SCORE,
+        disagreements=disagreements,
+        stuffing=stuffing,
+    )
+
+
+def verdict(kappa: float) -> str:
+    """What a QWK by rank means for the team, in words."""
+    if kappa >= STRONG_AGREEMENT:
+        return "Strong agreement: the rubric orders these answers much as your graders did."
+    if kappa >= MODERATE_AGREEMENT:
+        return "Moderate agreement: read the disagreements below before you rely on the scores."
+    return (
+        "Weak agreement: the rubric orders these answers differently from your graders. Read the disagreements; "
+        "add evidence lines, a reference answer, example answers or must-show points, and check again."
+    )
+
+
+def stuffed_answers(content: TemplateContent, question_id: str) -> list[str]:
+    """The evidence phrases of the question's criteria (the first alternative of every group) in a row, and glued
+    three ways: the "answers" someone gaming the rubric would give."""
+    question = next(q for q in content.questions if q.id == question_id)
+    probe = AnswerForScoring(question_id=question_id, text="")
+    phrases = [group[0] for c in content.criteria if in_scope(probe, c) for group in phrase_groups(c)]
+    if not phrases:
+        return []
+    return [
+        " ".join(phrases),
+        "I think " + " and ".join(phrases) + ".",
+        " ".join(f"It is about {p}." for p in phrases),
+        f"{question.text} {', '.join(phrases)}.",
+    ]
+
+
+def read_graded(text: str) -> list[GradedAnswer]:
+    """Graded answers pasted from a spreadsheet or a CSV file: one per row, the grade first, then the answer,
+    separated by a tab or a comma (quoted cells may hold commas and line breaks); a first row whose grade is not a
+    number is taken as the header."""
+    delimiter = "\t" if "\t" in text else ","
+    graded: list[GradedAnswer] = []
+    for number, row in enumerate(csv.reader(io.StringIO(text.strip()), delimiter=delimiter), start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        grade, answer = row[0].strip(), delimiter.join(row[1:]).strip()
+        if not grade.isdigit():
+            if number == 1:
+                continue
+            raise Invalid(f"row {number}: the grade {grade[:20]!r} is not a whole number")
+        if not answer:
+            raise Invalid(f"row {number}: no answer after the grade")
+        graded.append(GradedAnswer(text=answer, grade=int(grade)))
+    return graded
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def average_ranks(values: Sequence[float]) -> np.ndarray:
+    """Ranks 1..n, ties sharing the average of their positions."""
+    x = np.asarray(values, dtype=float)
+    order = np.argsort(x, kind="mergesort")
+    ranks = np.empty(len(x), dtype=float)
+    sorted_x = x[order]
+    start = 0
+    while start < len(x):
+        end = start
+        while end + 1 < len(x) and sorted_x[end + 1] == sorted_x[start]:
+            end += 1
+        ranks[order[start : end + 1]] = (start + end) / 2 + 1
+        start = end + 1
+    return ranks
+
+
+def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
+    """Pearson r; NaN when either side is constant."""
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(a) < 2 or a.std() == 0 or b.std() == 0:
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman ρ: Pearson r of the average ranks."""
+    return pearson(average_ranks(x), average_ranks(y))
+
+
+def grade_by_rank(scores: Sequence[float], human: Sequence[int]) -> np.ndarray:
+    """Grades from the order of `scores` alone, using how many answers humans put at each grade.
+
+    Sorted by score, the lowest n0 answers get the lowest human grade, the next n1 the next one, …; all
+    answers with the same score get the grade at the middle position (rounded down) of their tie block."""
+    s = np.asarray(scores, dtype=float)
+    by_position = np.sort(np.asarray(human, dtype=int))  # the grade handed out at each sorted position
+    order = np.argsort(s, kind="mergesort")
+    grades = np.empty(len(s), dtype=int)
+    sorted_s = s[order]
+    start = 0
+    while start < len(s):
+        end = start
+        while end + 1 < len(s) and sorted_s[end + 1] == sorted_s[start]:
+            end += 1
+        grades[order[start : end + 1]] = by_position[(start + end) // 2]
+        start = end + 1
+    return grades
+
+
+def qwk(a: Sequence[int] | np.ndarray, b: Sequence[int] | np.ndarray) -> float:
+    """Quadratic weighted kappa of two integer ratings; NaN when it is undefined (no spread)."""
+    x, y = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
+    low, high = int(min(x.min(), y.min())), int(max(x.max(), y.max()))
+    k = high - low + 1
+    if len(x) == 0 or k == 1:
+        return math.nan
+    observed = np.zeros((k, k))
+    np.add.at(observed, (x - low, y - low), 1)
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / len(x)
+    i, j = np.indices((k, k))
+    weights = (i - j) ** 2 / (k - 1) ** 2
+    denominator = float((weights * expected).sum())
+    return 1 - float((weights * observed).sum()) / denominator if denominator else math.nan
+
+
+def qwk_by_rank(scores: Sequence[float], human: Sequence[int]) -> float:
+    """QWK of `grade_by_rank(scores, human)` against `human`."""
+    return qwk(grade_by_rank(scores, human), human)

@@ -1,0 +1,92 @@
+"""AgreementCheck: "Check against graded answers" in the template editor — paste answers the team graded and see
+how the rubric in the form orders them (`interviewer.scoring.agreement`); nothing is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import run, ui
+from pydantic import ValidationError
+
+from interviewer.errors import Invalid
+from interviewer.models import TemplateContent
+from interviewer.scoring import RubricScorer
+from interviewer.scoring.agreement import MAX_ANSWERS, MIN_ANSWERS, AgreementReport, check_agreement, read_graded
+
+EXCERPT_CHARS = 200
+
+
+class AgreementCheck(ui.column):
+    """The form (question, pasted grades and answers) and the result of the last check."""
+
+    def __init__(self, scorer: RubricScorer, rubric: Callable[[], TemplateContent | None]) -> None:
+        super().__init__()
+        self.classes("w-full gap-2")
+        self.scorer = scorer
+        self.rubric = rubric  # the rubric as it stands in the form, or None after telling the admin what is wrong
+        with self:
+            ui.label(
+                "Paste answers to one question that people on your team graded, one per row: the grade (a whole "
+                "number on any scale, such as 0–2 or 1–5), then the answer, separated by a tab (two columns copied "
+                f"from a spreadsheet) or a comma. {MIN_ANSWERS} to {MAX_ANSWERS:,} answers. Nothing is stored."
+            ).classes("text-sm")
+            self.question = ui.select({}, label="Question").classes("w-96").mark("agreement-question")
+            self.pasted = ui.textarea("Grade and answer, one per row").classes("w-full").props("autogrow")
+            self.pasted.mark("graded-answers")
+            ui.button("Check agreement", icon="fact_check", on_click=self.check).mark("check-agreement-run")
+            self.result = ui.column().classes("w-full gap-1")
+
+    def set_questions(self, questions: dict[str, str]) -> None:
+        """The questions to choose from (id → text), kept in step with the form."""
+        chosen = self.question.value if self.question.value in questions else next(iter(questions), None)
+        self.question.set_options(questions, value=chosen)
+
+    async def check(self) -> None:
+        content = self.rubric()
+        if content is None:
+            return
+        try:
+            graded = read_graded(self.pasted.value or "")
+            report = await run.io_bound(check_agreement, self.scorer, content, self.question.value or "", graded)
+        except (Invalid, ValidationError) as error:
+            ui.notify(f"Cannot check: {error}", type="negative", multi_line=True)
+            return
+        if report is not None:  # None only while the app shuts down
+            self.show(report)
+
+    def show(self, report: AgreementReport) -> None:
+        self.result.clear()
+        with self.result:
+            counts = ", ".join(f"{grade}: {n}" for grade, n in report.grades.items())
+            rho = "–" if report.spearman is None else f"{report.spearman:.2f}"
+            ui.label(
+                f"QWK by rank {report.qwk_by_rank:.2f} · Spearman ρ {rho} · {report.answers} answers (grades {counts})"
+            ).classes("text-lg font-medium").mark("agreement-figures")
+            ui.label(report.verdict).classes("text-sm")
+            if (probe := report.stuffing) is not None:
+                outcome = "below it" if probe.below else "NOT below it: the rubric can be gamed with its own phrases"
+                ui.label(
+                    f"Gaming probe: the rubric's phrases in a row (“{probe.answer[:120]}”) score {probe.score:.1f}; "
+                    f"the median answer with your top grade scores {probe.top_grade_median:.1f} — {outcome}."
+                ).classes("text-sm" if probe.below else "text-sm font-medium text-orange-800").mark("agreement-probe")
+            if report.disagreements:
+                ui.label("Furthest from your grades").classes("font-medium mt-2")
+                ui.table(
+                    columns=[
+                        {"name": "line", "label": "Answer no.", "field": "line"},
+                        {"name": "grade", "label": "Your grade", "field": "grade"},
+                        {"name": "by_rank", "label": "Rubric's grade (by rank)", "field": "by_rank"},
+                        {"name": "score", "label": "Score (0–100)", "field": "score"},
+                        {"name": "text", "label": "Answer", "field": "text", "align": "left"},
+                    ],
+                    rows=[
+                        {
+                            "line": d.line,
+                            "grade": d.grade,
+                            "by_rank": d.grade_by_rank,
+                            "score": f"{d.score:.1f}",
+                            "text": d.text[:EXCERPT_CHARS] + ("…" if len(d.text) > EXCERPT_CHARS else ""),
+                        }
+                        for d in report.disagreements
+                    ],
+                ).classes("w-full").props("wrap-cells dense").mark("agreement-disagreements")
