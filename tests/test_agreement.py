@@ -106,7 +106,7 @@ def test_a_check_that_cannot_measure_anything_says_why(graded: list[GradedAnswer
 
 
 def test_graded_answers_are_read_from_spreadsheet_columns_or_csv() -> None:
-    pasted = "Grade\tAnswer\n2\tI would cache it, then add servers.\n0\tNo idea\n"
+    pasted = "Grade\tAnswer\n2.0\tI would cache it, then add servers.\n0\tNo idea\n"
     assert read_graded(pasted) == [
         GradedAnswer(grade=2, text="I would cache it, then add servers."),
         GradedAnswer(grade=0, text="No idea"),
@@ -115,6 +115,8 @@ def test_graded_answers_are_read_from_spreadsheet_columns_or_csv() -> None:
     assert [a.text for a in read_graded(csv_text)] == ["Cache, then measure", "Profile it, cache it, scale out"]
     with pytest.raises(Invalid, match="row 3: the grade 'two' is not a whole number"):
         read_graded("grade,answer\n1,ok\ntwo,not a grade")
+    with pytest.raises(Invalid, match=r"row 1: the grade '1\.5' is not a whole number"):
+        read_graded("1.5,half a point")
 
 
 def test_grades_by_rank_hand_out_the_teams_grade_counts_in_the_rubrics_order() -> None:

@@ -170,21 +170,28 @@ def stuffed_answers(content: TemplateContent, question_id: str) -> list[str]:
 def read_graded(text: str) -> list[GradedAnswer]:
     """Graded answers pasted from a spreadsheet or a CSV file: one per row, the grade first, then the answer,
     separated by a tab or a comma (quoted cells may hold commas and line breaks); a first row whose grade is not a
-    number is taken as the header."""
+    number is taken as the header; "2.0", as spreadsheets may export it, is 2."""
     delimiter = "\t" if "\t" in text else ","
     graded: list[GradedAnswer] = []
     for number, row in enumerate(csv.reader(io.StringIO(text.strip()), delimiter=delimiter), start=1):
         if not any(cell.strip() for cell in row):
             continue
-        grade, answer = row[0].strip(), delimiter.join(row[1:]).strip()
-        if not grade.isdigit():
-            if number == 1:
-                continue
-            raise Invalid(f"row {number}: the grade {grade[:20]!r} is not a whole number")
+        grade, answer = _number(row[0]), delimiter.join(row[1:]).strip()
+        if grade is None and number == 1:
+            continue  # the header
+        if grade is None or not grade.is_integer():
+            raise Invalid(f"row {number}: the grade {row[0].strip()[:20]!r} is not a whole number")
         if not answer:
             raise Invalid(f"row {number}: no answer after the grade")
         graded.append(GradedAnswer(text=answer, grade=int(grade)))
     return graded
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell.strip())
+    except ValueError:
+        return None
 
 
 # ---------------------------------------------------------------- metrics
