@@ -193,11 +193,8 @@ class TemplateEditor:
 
     def trial(self) -> None:
         """ "Try it": answers typed here are scored with the rubric as it stands in the form; nothing is stored."""
-        with (
-            ui.expansion("Try it: score answers with this rubric before inviting anyone", icon="science")
-            .classes("w-full mt-4")
-            .mark("try-it")
-        ):
+        self.try_it = ui.expansion("Try it: score answers with this rubric before inviting anyone", icon="science")
+        with self.try_it.classes("w-full mt-4").mark("try-it"):
             self.trial_inputs()
             ui.button("Score these answers", icon="grading", on_click=self.score_trial).mark("try-score")
             self.trial_panel = ScorePanel()
@@ -208,7 +205,7 @@ class TemplateEditor:
             .classes("w-full")
             .mark("check-agreement")
         ):
-            self.agreement = AgreementCheck(self.scorer, self.validated)
+            self.agreement = AgreementCheck(self.scorer, self.validated, self.try_answer)
         self.questions_changed()
 
     def questions_changed(self) -> None:
@@ -224,6 +221,14 @@ class TemplateEditor:
             ui.textarea(f"Answer to {index + 1}. {question['text'][:80]}").bind_value(
                 self.trial_answers, question["id"]
             ).classes("w-full").props("autogrow").mark(f"try-answer-{index}")
+
+    async def try_answer(self, question_id: str, text: str) -> None:
+        """Show one answer's score card in "Try it" (in place of the answers typed there)."""
+        self.trial_answers.clear()
+        self.trial_answers[question_id] = text
+        self.trial_inputs.refresh()
+        self.try_it.open()
+        await self.score_trial()
 
     async def score_trial(self) -> None:
         content = self.validated()

@@ -109,6 +109,9 @@ async def test_an_admin_checks_the_rubric_against_answers_the_team_graded(user: 
     await user.should_see("Furthest from your grades")
     await user.should_see("No idea.")  # graded 2 by the team, last by the rubric
     await user.should_see("Gaming probe: the rubric's phrases in a row")
+    user.find("agreement-disagreements").trigger("rowClick", [{}, {"line": 7}, 0])  # "No idea.": why so low?
+    await see_within(user, "Total", 30)  # its score card in "Try it", with the evidence and rules
+    await user.should_see("Level 1: Poor")
 
 
 async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:

@@ -3,7 +3,7 @@ how the rubric in the form orders them (`interviewer.scoring.agreement`); nothin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from nicegui import run, ui
 from pydantic import ValidationError
@@ -19,11 +19,17 @@ EXCERPT_CHARS = 200
 class AgreementCheck(ui.column):
     """The form (question, pasted grades and answers) and the result of the last check."""
 
-    def __init__(self, scorer: RubricScorer, rubric: Callable[[], TemplateContent | None]) -> None:
+    def __init__(
+        self,
+        scorer: RubricScorer,
+        rubric: Callable[[], TemplateContent | None],
+        try_answer: Callable[[str, str], Awaitable[None]],
+    ) -> None:
         super().__init__()
         self.classes("w-full gap-2")
         self.scorer = scorer
         self.rubric = rubric  # the rubric as it stands in the form, or None after telling the admin what is wrong
+        self.try_answer = try_answer  # (question id, text): show that answer's score card
         with self:
             ui.label(
                 "Paste answers to one question that people on your team graded, one per row: the grade (a whole "
@@ -74,23 +80,32 @@ class AgreementCheck(ui.column):
                     f"the median answer with your top grade scores {probe.top_grade_median:.1f} — {outcome}."
                 ).classes("text-sm" if probe.below else "text-sm font-medium text-orange-800").mark("agreement-probe")
             if report.disagreements:
-                ui.label("Furthest from your grades").classes("font-medium mt-2")
-                ui.table(
-                    columns=[
-                        {"name": "line", "label": "Answer no.", "field": "line"},
-                        {"name": "grade", "label": "Your grade", "field": "grade"},
-                        {"name": "by_rank", "label": "Rubric's grade (by rank)", "field": "by_rank"},
-                        {"name": "score", "label": "Score (0–100)", "field": "score"},
-                        {"name": "text", "label": "Answer", "field": "text", "align": "left"},
-                    ],
-                    rows=[
-                        {
-                            "line": d.line,
-                            "grade": d.grade,
-                            "by_rank": d.grade_by_rank,
-                            "score": f"{d.score:.1f}",
-                            "text": d.text[:EXCERPT_CHARS] + ("…" if len(d.text) > EXCERPT_CHARS else ""),
-                        }
-                        for d in report.disagreements
-                    ],
-                ).classes("w-full").props("wrap-cells dense").mark("agreement-disagreements")
+                ui.label("Furthest from your grades (click one to see its score card in “Try it”)").classes(
+                    "font-medium mt-2"
+                )
+                by_line = {d.line: d.text for d in report.disagreements}
+                table = (
+                    ui.table(
+                        columns=[
+                            {"name": "line", "label": "Answer no.", "field": "line"},
+                            {"name": "grade", "label": "Your grade", "field": "grade"},
+                            {"name": "by_rank", "label": "Rubric's grade (by rank)", "field": "by_rank"},
+                            {"name": "score", "label": "Score (0–100)", "field": "score"},
+                            {"name": "text", "label": "Answer", "field": "text", "align": "left"},
+                        ],
+                        rows=[
+                            {
+                                "line": d.line,
+                                "grade": d.grade,
+                                "by_rank": d.grade_by_rank,
+                                "score": f"{d.score:.1f}",
+                                "text": d.text[:EXCERPT_CHARS] + ("…" if len(d.text) > EXCERPT_CHARS else ""),
+                            }
+                            for d in report.disagreements
+                        ],
+                    )
+                    .classes("w-full cursor-pointer")
+                    .props("wrap-cells dense")
+                    .mark("agreement-disagreements")
+                )
+                table.on("rowClick", lambda e: self.try_answer(report.question_id, by_line[e.args[1]["line"]]))
