@@ -41,6 +41,9 @@ class ResultRow(BaseModel):
     scores: dict[str, float | None] = Field(
         description="Criterion name → the score that counts (0–5): the reviewer's latest, else the engine's."
     )
+    engine_scores: dict[str, float | None] = Field(
+        description="Criterion name → the engine's score (0–5) as the report has it, before any review."
+    )
     decision: str | None = Field(default=None, description="The team's decision (advance, hold, reject), if any.")
     created_at: datetime
     finished_at: datetime | None
@@ -100,7 +103,10 @@ class ResultsExport:
                     total=_counting_total(report),
                     engine_total=report.scores.total if report else None,
                     decision=report.decision.decision if report and report.decision else None,
-                    scores=_counting_scores(report, columns),
+                    scores=_by_column(counting_scores(report) if report else {}, columns),
+                    engine_scores=_by_column(
+                        {c.criterion_id: c.score for c in report.scores.criteria} if report else {}, columns
+                    ),
                     created_at=as_utc(session.created_at),
                     finished_at=as_utc(session.finished_at) if session.finished_at else None,
                     finalized_at=as_utc(session.finalized_at) if session.finalized_at else None,
@@ -140,14 +146,13 @@ def counting_scores(report: Report) -> dict[str, float | None]:
     return {c.criterion_id: adjusted.get(c.criterion_id, c.score) for c in report.scores.criteria}
 
 
-def _counting_scores(report: Report | None, columns: dict[str, str]) -> dict[str, float | None]:
-    scores: dict[str, float | None] = dict.fromkeys(columns.values())
-    if report is None:
-        return scores
-    for criterion_id, score in counting_scores(report).items():
+def _by_column(scores: dict[str, float | None], columns: dict[str, str]) -> dict[str, float | None]:
+    """Criterion id → score, as column name → score (every column, None where the report has none)."""
+    named: dict[str, float | None] = dict.fromkeys(columns.values())
+    for criterion_id, score in scores.items():
         if criterion_id in columns:
-            scores[columns[criterion_id]] = score
-    return scores
+            named[columns[criterion_id]] = score
+    return named
 
 
 def to_csv(results: TemplateResults) -> str:

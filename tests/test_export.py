@@ -89,3 +89,37 @@ def test_the_results_of_a_template_are_exported_as_csv_one_row_per_interview(app
     assert (anonymous.status_code, unknown.status_code) == (401, 404)
     exports = [(line["actor"], line["detail"]) for line in trail if line["action"] == "data exported"][:3]
     assert exports == [("API", "json"), ("API", "csv with answers"), ("API", "csv")]  # newest first
+    engine_story = {c["criterion_id"]: c["score"] for c in adjusted["scores"]["criteria"]}["c-story"]
+    assert as_json["rows"][2]["engine_scores"]["Storytelling"] == engine_story  # the engine's, beside the reviewer's
+
+
+def test_the_engine_is_shown_beside_the_teams_reviews_and_decisions(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        family_id = create_template(client)["family_id"]
+        first = interview(app_process, client, family_id, "Ada Lovelace-Testperson")
+        second = interview(app_process, client, family_id, "Alan Turing-Testperson")
+        before = client.get(f"/api/templates/{family_id}/scoring-audit", headers=admin_headers()).json()
+        adjusted = client.post(
+            f"/api/sessions/{first}/adjustments",
+            json={"criterion_id": "c-story", "score": 4.5, "reason": REASON},
+            headers=admin_headers(),
+        ).json()
+        for session_id, decision in ((first, "advance"), (second, "reject")):
+            client.post(
+                f"/api/sessions/{session_id}/decision",
+                json={"decision": decision, "reason": "Decided after the panel discussion."},
+                headers=admin_headers(),
+            )
+        audit = client.get(f"/api/templates/{family_id}/scoring-audit", headers=admin_headers()).json()
+        anonymous = client.get(f"/api/templates/{family_id}/scoring-audit")
+    engine_story = {c["criterion_id"]: c["score"] for c in adjusted["scores"]["criteria"]}["c-story"]
+    assert before["decisions"]["advanced_above_rejected"] is None  # nothing decided yet
+    assert audit["interviews"] == 2
+    assert audit["criteria"] == [
+        {"criterion": "Technical depth", "scored": 2, "changed": 0, "mean_change": None},
+        {"criterion": "Storytelling", "scored": 2, "changed": 1, "mean_change": round(4.5 - engine_story, 2)},
+    ]
+    # the same answers give the same engine total: the pair is a tie, which counts half
+    assert audit["decisions"] == {"advanced": 1, "held": 0, "rejected": 1, "advanced_above_rejected": 0.5}
+    assert "Testperson" not in str(audit)  # counts only, never a name
+    assert anonymous.status_code == 401

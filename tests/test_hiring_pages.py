@@ -96,3 +96,5 @@ async def test_after_the_interview_the_candidate_may_describe_themselves_and_the
     assert isinstance(table, ui.table)
     assert [(r["attribute"], r["group"], r["n"]) for r in table.rows] == [("gender", "woman", 1)]
     await user.should_not_see("Hedy Lamarr-Testperson")  # counts only, never a name
+    await user.should_see("1 interview with an engine score.")  # the engine beside the team's reviews
+    await user.should_see("reviewers changed 0 of 1 engine scores")

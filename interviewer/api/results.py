@@ -1,5 +1,5 @@
-"""A template's results for admins: the download, one row per interview as CSV or JSON (each export is audited), and
-the adverse-impact check."""
+"""A template's results for admins: the download, one row per interview as CSV or JSON (each export is audited),
+the engine beside the team's reviews and decisions, and the adverse-impact check."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from interviewer.api.deps import AdminCaller, RateLimitedApi, SystemDep
 from interviewer.api.errors import error_responses
 from interviewer.audit import AuditAction, template_target
 from interviewer.results import TemplateResults, to_csv
+from interviewer.scoring_audit import ScoringAudit, scoring_audit
 from interviewer.system import System
 
 router = APIRouter(
@@ -41,7 +42,8 @@ def results_csv(family_id: str, system: SystemDep, caller: AdminCaller, answers:
 def results_json(
     family_id: str, system: SystemDep, caller: AdminCaller, answers: bool = WithAnswers
 ) -> TemplateResults:
-    """The same rows as the CSV, as JSON (`scores` maps each criterion's name to its score)."""
+    """The same rows as the CSV, as JSON (`scores` maps each criterion's name to the score that counts,
+    `engine_scores` to the engine's)."""
     return exported(system, caller.name, family_id, "json", answers)
 
 
@@ -52,6 +54,13 @@ def exported(system: System, actor: str, family_id: str, kind: str, answers: boo
         actor, AuditAction.DATA_EXPORTED, template_target(family_id), kind + (" with answers" if answers else "")
     )
     return results
+
+
+@router.get("/{family_id}/scoring-audit")
+def engine_and_team(family_id: str, system: SystemDep, _caller: AdminCaller) -> ScoringAudit:
+    """How often reviewers changed each criterion's engine score and by how much, and how well the engine's total
+    separates the interviews the team advanced from those it rejected (counts and shares only, no names)."""
+    return scoring_audit(system.results.results(family_id))
 
 
 @router.get("/{family_id}/adverse-impact")
