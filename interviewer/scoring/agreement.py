@@ -199,17 +199,10 @@ def _number(cell: str) -> float | None:
 
 def average_ranks(values: Sequence[float]) -> np.ndarray:
     """Ranks 1..n, ties sharing the average of their positions."""
-    x = np.asarray(values, dtype=float)
-    order = np.argsort(x, kind="mergesort")
-    ranks = np.empty(len(x), dtype=float)
-    sorted_x = x[order]
-    start = 0
-    while start < len(x):
-        end = start
-        while end + 1 < len(x) and sorted_x[end + 1] == sorted_x[start]:
-            end += 1
+    order, blocks = _tie_blocks(values)
+    ranks = np.empty(len(order), dtype=float)
+    for start, end in blocks:
         ranks[order[start : end + 1]] = (start + end) / 2 + 1
-        start = end + 1
     return ranks
 
 
@@ -231,19 +224,28 @@ def grade_by_rank(scores: Sequence[float], human: Sequence[int]) -> np.ndarray:
 
     Sorted by score, the lowest n0 answers get the lowest human grade, the next n1 the next one, …; all
     answers with the same score get the grade at the middle position (rounded down) of their tie block."""
-    s = np.asarray(scores, dtype=float)
     by_position = np.sort(np.asarray(human, dtype=int))  # the grade handed out at each sorted position
-    order = np.argsort(s, kind="mergesort")
-    grades = np.empty(len(s), dtype=int)
-    sorted_s = s[order]
-    start = 0
-    while start < len(s):
-        end = start
-        while end + 1 < len(s) and sorted_s[end + 1] == sorted_s[start]:
-            end += 1
+    order, blocks = _tie_blocks(scores)
+    grades = np.empty(len(order), dtype=int)
+    for start, end in blocks:
         grades[order[start : end + 1]] = by_position[(start + end) // 2]
-        start = end + 1
     return grades
+
+
+def _tie_blocks(values: Sequence[float]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The stable ascending order of `values`, and the (first, last) sorted positions of each run of equal values."""
+    x = np.asarray(values, dtype=float)
+    order = np.argsort(x, kind="mergesort")
+    sorted_x = x[order]
+    blocks = []
+    start = 0
+    while start < len(x):
+        end = start
+        while end + 1 < len(x) and sorted_x[end + 1] == sorted_x[start]:
+            end += 1
+        blocks.append((start, end))
+        start = end + 1
+    return order, blocks
 
 
 def qwk(a: Sequence[int] | np.ndarray, b: Sequence[int] | np.ndarray) -> float:
