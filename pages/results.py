@@ -63,6 +63,6 @@ def engine_and_team(audit: ScoringAudit) -> None:
         else:
             ui.label(
                 f"Decisions: {counted}. In {d.advanced_above_rejected:.0%} of (advanced, rejected) pairs the advanced "
-                "candidate has the higher engine total (100 %: the total alone sorts them as you decided; 50 %: no "
+                "candidate has the higher engine total (100%: the total alone sorts them as you decided; 50%: no "
                 "better than chance)."
             ).classes("text-sm").mark("decision-separation")
