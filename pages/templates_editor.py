@@ -211,6 +211,10 @@ class TemplateEditor:
     def questions_changed(self) -> None:
         """Keep the "Try it" answers and the agreement check's question list in step with the questions."""
         self.trial_inputs.refresh()
+        self.question_texts_changed()
+
+    def question_texts_changed(self) -> None:
+        """The agreement check's question list names the questions as they read now (Try it keeps its focus)."""
         self.agreement.set_questions(
             {q["id"]: f"{i + 1}. {q['text'][:80]}" for i, q in enumerate(self.draft["questions"])}
         )
@@ -254,7 +258,7 @@ class TemplateEditor:
                 ui.label(f"{index + 1}.").classes("text-lg mt-4")
                 ui.textarea("Question").bind_value(question, "text").classes("grow").props("autogrow").mark(
                     f"question-{index}"
-                ).on("blur", self.questions_changed)
+                ).on("blur", self.question_texts_changed)
                 ui.number("Time limit (s)", min=10, max=3600, step=10, format="%d").bind_value(
                     question, "time_limit_s", forward=lambda v: int(v or 0)
                 ).classes("w-32").mark(f"time-limit-{index}")
