@@ -34,7 +34,9 @@ Metrics (`interviewer/scoring/agreement.py`, which the editor's "Check against g
     .venv/bin/python bench/scoring_agreement.py [--limit N] [--sets 3,4,7,8,9,mohler] [--markdown] [--worst K]
 
 Other prompts (the acceptance check): write a rubric per prompt in the format of `bench/rubrics/asap.json` (keys
-are the prompts' `essay_set` numbers) and point the bench at a folder laid out like `asap-sas-dev/`
+are the prompts' `essay_set` numbers; a template written in the app's editor works too, as the app's API returns
+it: `{"5": {"id": …, "family_id": …, "version": …, "content": {…}}, …}`; the question's text always comes from
+`prompts.json`) and point the bench at a folder laid out like `asap-sas-dev/`
 (`answers.csv` with id, essay_set, human_score, answer_text; `prompts.json` with each set's question and
 score_max; the baseline columns and `rater_pairs.csv` are optional):
 
@@ -56,6 +58,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -119,7 +122,7 @@ def load_asap(folder: Path, rubric_file: Path, sets: Sequence[str], limit: int |
     rows = read_csv(folder / "answers.csv")
     items = []
     for key in sets:
-        rubric = rubrics[key]
+        rubric = rubric_content(rubrics[key])
         questions = [{**q, "text": prompts[key]["question"]} for q in rubric["questions"]]
         content = TemplateContent.model_validate({**rubric, "questions": questions})
         mine = [r for r in rows if r["essay_set"] == key][:limit]
@@ -140,6 +143,13 @@ def load_asap(folder: Path, rubric_file: Path, sets: Sequence[str], limit: int |
             )
         )
     return items
+
+
+def rubric_content(value: dict[str, Any]) -> dict[str, Any]:
+    """A rubric file's entry: a template's content, or a template as the app's API returns it (its `content`)."""
+    content = value.get("content", value)
+    assert isinstance(content, dict)
+    return content
 
 
 def mohler_question_id(key: str) -> str:
@@ -201,9 +211,10 @@ def check_rubrics(rubric_file: Path, prompts: dict[str, object]) -> None:
     """Every rubric validates as TemplateContent (question text filled with a placeholder) and names a prompt of
     the data set; so does every Mohler rubric."""
     rubrics = json.loads(rubric_file.read_text(encoding="utf-8"))
-    for key, rubric in rubrics.items():
+    for key, value in rubrics.items():
         if key not in prompts:
             raise SystemExit(f"{rubric_file}: set {key} is not in the data set's prompts.json")
+        rubric = rubric_content(value)
         questions = [{**q, "text": "placeholder question"} for q in rubric["questions"]]
         TemplateContent.model_validate({**rubric, "questions": questions})
     mohler = json.loads((RUBRICS / "mohler.json").read_text(encoding="utf-8"))

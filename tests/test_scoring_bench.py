@@ -85,6 +85,26 @@ def test_bench_scores_another_folder_with_its_own_rubrics(
     assert "✗" in glued  # two points glued into a sentence read as a terse right answer (README: limits)
 
 
+def test_bench_takes_a_template_as_the_apps_api_returns_it(
+    other_prompts: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, rubrics = other_prompts
+    from_app = {
+        "id": 7,
+        "family_id": "a1b2c3d4",
+        "version": 2,
+        "content": {**RUBRIC, "questions": [{"id": "q1", "text": "Why?"}]},
+    }
+    exported = rubrics.with_name("from_app.json")
+    exported.write_text(json.dumps({"101": from_app}), encoding="utf-8")
+    for rubric_file in (rubrics, exported):
+        scoring_agreement.main(
+            ["--asap", str(folder), "--rubrics", str(rubric_file), "--sets", "asap", "--engines", "v2 rubric-only"]
+        )
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("ASAP 101")]
+    assert rows[: len(rows) // 2] == rows[len(rows) // 2 :]  # the same rubric, the same figures (QWK, ρ, gaming)
+
+
 def test_bench_names_a_set_without_a_rubric(other_prompts: tuple[Path, Path]) -> None:
     folder, rubrics = other_prompts
     with pytest.raises(SystemExit):
