@@ -27,6 +27,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from interviewer.attention import in_plain_words
 from interviewer.report.schema import Adjustment, Report
 from interviewer.scoring import EvidenceSpan, ScoreCard
+from interviewer.scoring.agreement import how_far_to_trust
 from interviewer.scoring.gaming import what_lowered
 
 _FONT_DIR = Path("/usr/share/fonts/truetype")  # Debian's fonts-dejavu-core and fonts-wqy-microhei (scripts/install.sh)
@@ -171,6 +172,7 @@ def _overall(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             + (f" · model {_text(scores.model)}" if scores.model else ""),
             s["small"],
         ),
+        Paragraph(how_far_to_trust(scores.scoring_version), s["small"]),
         _bar_chart(report),
     ]
 
@@ -394,7 +396,7 @@ def _language_model(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowab
     if llm.provider == "none":
         return [
             Paragraph("Language model", s["h2"]),
-            Paragraph("None configured: scores come from the rules alone.", s["body"]),
+            Paragraph("None configured: the scores come from the scoring engine alone.", s["body"]),
         ]
     rate = f"{llm.hallucination_rate:.0%}" if llm.hallucination_rate is not None else "n/a"
     return [

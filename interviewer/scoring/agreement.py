@@ -31,6 +31,11 @@ from interviewer.models import TemplateContent
 from interviewer.scoring.card import AnswerForScoring, ScoreCard, in_scope, weighted_total
 from interviewer.scoring.rules_v1 import phrase_groups
 
+MEASURED_AGREEMENT = {  # QWK by rank, ASAP dev sets 3/4/7/8/9, rubric-only (bench/RESULTS.md)
+    "meaning-v2": "0.43–0.66",
+    "rules-v1": "0.35–0.59",
+}
+HUMAN_AGREEMENT = "0.75–0.97"  # the same sets' two human raters
 MIN_ANSWERS = 5
 MAX_ANSWERS = 2000
 SHOWN_DISAGREEMENTS = 5
@@ -136,6 +141,15 @@ def check_agreement(
         verdict=verdict(kappa) if len(set(scores)) > 1 else SAME_SCORE,
         disagreements=disagreements,
         stuffing=stuffing,
+    )
+
+
+def how_far_to_trust(scoring_version: str) -> str:
+    """One sentence for a report: what the score is for and how well the engine agreed with trained raters."""
+    return (
+        "An aid for a person's judgement, not a decision: on five public sets of short answers graded by trained "
+        f"raters, this engine ranked answers at QWK {MEASURED_AGREEMENT[scoring_version]} (the raters agreed with each "
+        f"other at {HUMAN_AGREEMENT}). The evidence below shows what each score rests on."
     )
 
 

@@ -6,6 +6,7 @@ from nicegui import ui
 
 from interviewer.models import TemplateContent
 from interviewer.scoring import ScoreCard, UnscoredCard
+from interviewer.scoring.agreement import how_far_to_trust
 from interviewer.scoring.gaming import what_lowered
 
 
@@ -27,6 +28,7 @@ class ScorePanel(ui.column):
             ui.label(f"Scoring {card.scoring_version}" + (f" · {card.model}" if card.model else "")).classes(
                 "text-xs text-gray-500"
             )
+            ui.label(how_far_to_trust(card.scoring_version)).classes("text-xs text-gray-700")
             for criterion in card.criteria:
                 with ui.card().classes("w-full"):
                     with ui.row().classes("w-full items-center"):
