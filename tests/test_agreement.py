@@ -84,6 +84,19 @@ def test_the_probe_says_when_a_rubric_of_few_points_can_be_gamed_with_its_own_ph
     assert not probe.below  # the README: write 5 or more evidence lines
 
 
+def test_each_criterion_of_a_question_is_measured_on_its_own_too() -> None:
+    scaling = RUBRIC.criteria[0]
+    off_the_point = CriterionSpec(
+        id="c-style", name="Style", question_ids=["q1"], evidence_phrases=["honestly", "basically", "to be fair"]
+    )
+    two = RUBRIC.model_copy(update={"criteria": [scaling, off_the_point]})
+    report = check_agreement(SCORER, two, "q1", GRADED)
+    by_name = {c.criterion: c.qwk_by_rank for c in report.criteria}
+    assert list(by_name) == ["Scaling", "Style"]
+    assert by_name["Scaling"] > by_name["Style"]
+    assert check_agreement(SCORER, RUBRIC, "q1", GRADED).criteria == []  # one criterion: the total says it all
+
+
 def test_an_answer_graded_against_the_rubric_is_the_first_disagreement_named_by_its_row() -> None:
     graded = [*GRADED[:4], GradedAnswer(grade=2, text=OFF_TOPIC), *GRADED[4:]]
     report = check_agreement(SCORER, RUBRIC, "q1", graded)

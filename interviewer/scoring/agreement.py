@@ -80,6 +80,13 @@ class StuffingProbe(BaseModel):
     below: bool
 
 
+class CriterionAgreement(BaseModel):
+    """One criterion's own scores against the team's grades (when several criteria score the question)."""
+
+    criterion: str
+    qwk_by_rank: float
+
+
 class AgreementReport(BaseModel):
     """How the rubric's scores for one question agree with the team's grades."""
 
@@ -91,6 +98,7 @@ class AgreementReport(BaseModel):
     verdict: str
     disagreements: list[Disagreement]
     stuffing: StuffingProbe | None  # None when the rubric has no evidence phrases for this question
+    criteria: list[CriterionAgreement]  # each criterion on its own, when several score the question; else empty
 
 
 def check_agreement(
@@ -111,11 +119,11 @@ def check_agreement(
         raise Invalid(f"no criterion of the rubric scores question {question_id!r}")
     scoped = content.model_copy(update={"criteria": criteria})
 
-    def question_scores(texts: Sequence[str]) -> list[float]:
-        items = [[AnswerForScoring(question_id=question_id, text=text)] for text in texts]
-        return [weighted_total(card.criteria) for card in scorer.score_many(items, scoped)]
+    def score_cards(texts: Sequence[str]) -> list[ScoreCard]:
+        return scorer.score_many([[AnswerForScoring(question_id=question_id, text=text)] for text in texts], scoped)
 
-    scores = question_scores([a.text for a in graded])
+    cards = score_cards([a.text for a in graded])
+    scores = [weighted_total(card.criteria) for card in cards]
     by_rank = grade_by_rank(scores, grades)
     kappa, rho = qwk(by_rank, grades), spearman(scores, grades)
     far = sorted(range(len(graded)), key=lambda i: (-abs(int(by_rank[i]) - grades[i]), i))
@@ -126,7 +134,7 @@ def check_agreement(
     ]
     stuffing = None
     if stuffed := stuffed_answers(scoped, question_id):
-        stuffed_scores = question_scores(stuffed)
+        stuffed_scores = [weighted_total(card.criteria) for card in score_cards(stuffed)]
         best = max(range(len(stuffed)), key=lambda i: stuffed_scores[i])
         top = statistics.median(s for s, g in zip(scores, grades, strict=True) if g == max(grades))
         stuffing = StuffingProbe(
@@ -141,6 +149,15 @@ def check_agreement(
         verdict=verdict(kappa) if len(set(scores)) > 1 else SAME_SCORE,
         disagreements=disagreements,
         stuffing=stuffing,
+        criteria=[
+            CriterionAgreement(
+                criterion=criterion.name,
+                qwk_by_rank=round(qwk_by_rank([card.criteria[k].score for card in cards], grades), 3),
+            )
+            for k, criterion in enumerate(criteria)
+        ]
+        if len(criteria) > 1
+        else [],
     )
 
 

@@ -73,6 +73,11 @@ class AgreementCheck(ui.column):
                 f"QWK by rank {report.qwk_by_rank:.2f} · Spearman ρ {rho} · {report.answers} answers (grades {counts})"
             ).classes("text-lg font-medium").mark("agreement-figures")
             ui.label(report.verdict).classes("text-sm")
+            if report.criteria:
+                ui.label(
+                    "Each criterion on its own: "
+                    + " · ".join(f"{c.criterion} {c.qwk_by_rank:.2f}" for c in report.criteria)
+                ).classes("text-sm").mark("agreement-criteria")
             if (probe := report.stuffing) is not None:
                 outcome = "below it" if probe.below else "NOT below it: the rubric can be gamed with its own phrases"
                 ui.label(
