@@ -140,6 +140,22 @@ def test_an_honest_answer_that_names_every_point_is_no_paste() -> None:
     assert honest.score > 3
 
 
+def test_points_of_several_criteria_strung_together_are_a_paste_for_each_criterion_that_reads_them() -> None:
+    example = example_template()  # three criteria read the first answer; "Ownership and impact" has 3 points
+    question = example.questions[0].id
+    glued = (
+        "I think caching and database index and load balancer and profiling and queue and i led and postmortem "
+        "and the result was."
+    )
+    terse = "I added a Redis cache and a database index, then I led the rollout. As a result latency improved by 40%."
+    gamed = SCORER.score([AnswerForScoring(question_id=question, text=glued)], example)
+    honest = SCORER.score([AnswerForScoring(question_id=question, text=terse)], example)
+    assert all("rubric_paste" in fired(c) for c in gamed.criteria if c.score)  # Ownership's 3 points too
+    assert gamed.total <= 10
+    assert not any(fired(c) & set(GAMED) for c in honest.criteria)  # many points, and words of its own
+    assert honest.total > 50
+
+
 METHODS = CriterionSpec(
     id="c-methods",
     name="Idempotent methods",

@@ -12,8 +12,9 @@ apply.
   phrases of 4 words or more and not one word besides: "light travels faster sound travels slower"), or — for answers
   of 12 words or more — runs of 3 words also found in the criterion's description, level descriptions,
   reference answer or level examples. Or the rubric's points strung together with glue: evidence phrases
-  from 5 or more groups and at most 2 content words that are not the rubric's phrases' (the question's words
-  count as the answer's own, except where it copies 3 words in a row of the question): "I think A and B and
+  from 5 or more groups of one criterion that reads the answer (this one or another: a paste of the question's
+  rubric is a paste for each criterion) and at most 2 content words that are no criterion's phrases (the
+  question's words count as the answer's own, except where it copies 3 words in a row of it): "I think A and B and
   C and D and E", "It is about A. It is about B. …", the question followed by the phrases. A terse honest
   answer in the rubric's words still names what the question asks about ("Pythons can live anywhere"). Cap 0.5.
 - question_echo: 60 % or more of an answer's words lie inside runs of 3 words taken from its question, it adds
@@ -33,9 +34,10 @@ few real answers (figures in bench/RESULTS.md).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from interviewer.models import CriterionSpec
-from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, round_half_up
+from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, in_scope, round_half_up
 from interviewer.scoring.rules_v1 import content_stems, matches, phrase_groups, stem_tokens
 from interviewer.scoring.text import (
     FUNCTION_WORDS,
@@ -143,17 +145,24 @@ def _is_list(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     return groups_hit >= LIST_GROUPS and sum(word not in FUNCTION_WORDS for word in own) <= LIST_OWN_WORDS
 
 
-def _strung_points(text: str, groups: tuple[tuple[str, ...], ...], question: str) -> str | None:
-    """How the answer strings STRUNG_GROUPS or more of the rubric's points together with hardly a word of its own;
-    None when it does not."""
-    _, found = _phrase_cover(text, groups)
-    if found < STRUNG_GROUPS:
-        return None
+def _strung_together(
+    text: str,
+    groups: tuple[tuple[str, ...], ...],
+    others: tuple[tuple[tuple[str, ...], ...], ...],
+    question: str,
+) -> str | None:
+    """How the answer strings STRUNG_GROUPS or more points of this criterion — or of another criterion that reads
+    it (`others`: a paste of the question's rubric is a paste for each criterion) — together with hardly a word of
+    its own; every criterion's points count as the rubric's words. None when it does not."""
+    phrases = content_stems(" ".join(alt for points in (groups, *others) for group in points for alt in group))
     unechoed = " ".join(w for w, echoed in zip(words(text), copied_words(text, question), strict=True) if not echoed)
-    own = content_stems(unechoed) - content_stems(" ".join(alt for group in groups for alt in group))
+    own = content_stems(unechoed) - phrases
     if len(own) > STRUNG_OWN_WORDS:
         return None
-    return f"{found} rubric points strung together with {len(own)} words of its own"
+    for points in (groups, *others):
+        if (found := _phrase_cover(text, points)[1]) >= STRUNG_GROUPS:
+            return f"{found} rubric points strung together with {len(own)} words of its own"
+    return None
 
 
 def _own_words(text: str, question: str) -> int:
@@ -162,15 +171,25 @@ def _own_words(text: str, question: str) -> int:
     return len({w for w in words(text) if w not in FUNCTION_WORDS and w not in asked})
 
 
-def answer_findings(answer: AnswerForScoring, criterion: CriterionSpec, questions: dict[str, str]) -> dict[str, str]:
-    """The rules about one answer (all but off_topic) that fire on it, each with its explanation."""
+def answer_findings(
+    answer: AnswerForScoring, criterion: CriterionSpec, questions: dict[str, str], rubric: Sequence[CriterionSpec]
+) -> dict[str, str]:
+    """The rules about one answer (all but off_topic) that fire on it, each with its explanation. `rubric` is every
+    criterion of the template: when the answer strings this criterion's points together, the points of the other
+    criteria that score it count as the rubric's words, not the answer's own."""
     question_id = answer.scope_id or answer.question_id
     groups = tuple(tuple(group) for group in phrase_groups(criterion))
+    others = tuple(  # the points of the other criteria that read this answer (lists there are answers, not tricks)
+        tuple(tuple(group) for group in phrase_groups(c))
+        for c in rubric
+        if c.id != criterion.id and c.kind == "answers" and in_scope(answer, c) and not expects_lists(c)
+    )
     found = _findings(
         answer.text,
         question_id,
         questions.get(question_id, ""),
         groups,
+        others,
         _rubric_text(criterion),
         lists_expected=expects_lists(criterion),
     )
@@ -183,6 +202,7 @@ def _findings(
     question_id: str,
     question: str,
     groups: tuple[tuple[str, ...], ...],
+    others: tuple[tuple[tuple[str, ...], ...], ...],
     rubric: str,
     *,
     lists_expected: bool,
@@ -196,7 +216,7 @@ def _findings(
             findings["keyword_list"] = f"answer to {question_id}: {share:.0%} function words"
         if (pasted := _share_of(text, groups, rubric)) >= COPIED_SHARE:
             findings["rubric_paste"] = f"answer to {question_id}: {pasted:.0%} of its words are the rubric's"
-        elif (strung := _strung_points(text, groups, question)) is not None:
+        elif (strung := _strung_together(text, groups, others, question)) is not None:
             findings["rubric_paste"] = f"answer to {question_id}: {strung}"
     if (
         count >= ECHO_MIN_WORDS

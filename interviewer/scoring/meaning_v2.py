@@ -172,16 +172,18 @@ def score_criterion(
     criterion: CriterionSpec,
     questions: dict[str, str],
     embedder: SentenceEmbedder,
+    rubric: Sequence[CriterionSpec],
     ratings: Sequence[ModelRating] = (),
 ) -> CriterionScore:
-    """Score one criterion on the answers in its scope; `questions` maps question ids to their text."""
+    """Score one criterion on the answers in its scope; `questions` maps question ids to their text, `rubric` holds
+    every criterion of the template (the gaming rules read the points of all that score an answer)."""
     scope = [a for a in answers if in_scope(a, criterion) and a.text.strip()]
     if not scope:
         return no_answer(criterion)
     gamed: dict[str, str] = {}
     honest = []
     for answer in scope:
-        found = gaming.answer_findings(answer, criterion, questions)
+        found = gaming.answer_findings(answer, criterion, questions, rubric)
         gamed = found | gamed  # the first answer a rule fires on explains it
         if not found:
             honest.append(answer)

@@ -58,7 +58,9 @@ class RubricScorer:
             if criterion.kind == "integrity":
                 criteria.append(score_integrity(criterion, attention))
             elif content.scoring == "meaning-v2":
-                criteria.append(meaning_v2.score_criterion(answers, criterion, questions, self.embedder, ratings))
+                criteria.append(
+                    meaning_v2.score_criterion(answers, criterion, questions, self.embedder, content.criteria, ratings)
+                )
             else:
                 criteria.append(rules_v1.score_criterion(list(answers), criterion, ratings))
         return ScoreCard(
