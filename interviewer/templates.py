@@ -188,6 +188,8 @@ def example_template() -> TemplateContent:
                     "i led | i owned | i was responsible | my task was | my role was | i took ownership",
                     "postmortem | post-mortem | root cause | we found the cause",
                     "the result was | as a result | measurable result | we cut | improved by",
+                    "i decided | i chose | i proposed | i made the call",
+                    "i measured | we measured | dropped from | fell from | went down from",
                 ],
                 evidence_needed=2,
                 reference_answer="A clear situation, what the candidate personally was responsible for, the "

@@ -12,6 +12,7 @@ from interviewer.accounts import Caller, Role
 from interviewer.errors import NotFound
 from interviewer.models import DEFAULT_PRACTICE_QUESTION, CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.scoring import AnswerForScoring
+from interviewer.scoring.gaming import STRUNG_GROUPS
 from interviewer.system import System
 from interviewer.tts.service import VoiceService
 from pages.elements.agreement_check import AgreementCheck
@@ -136,6 +137,18 @@ def _content_of(draft: dict[str, Any]) -> TemplateContent:
             )
         criteria.append(fields)
     return TemplateContent.model_validate({**draft, "criteria": criteria})
+
+
+def few_points_hint(evidence_text: str) -> str:
+    """What to know about a criterion with 1–4 evidence lines (empty when it has none or 5 or more)."""
+    count = len(_lines(evidence_text or ""))
+    if not 1 <= count < STRUNG_GROUPS:
+        return ""
+    return (
+        f"{count} point{'s' if count > 1 else ''}: an answer that only glues them into a sentence scores like a terse "
+        f"correct one (fine where such a list is the answer). With {STRUNG_GROUPS} or more, scoring v2 tells them "
+        "apart; the gaming probe in “Check against graded answers” shows it."
+    )
 
 
 def _lines(text: str) -> list[str]:
@@ -316,6 +329,9 @@ class TemplateEditor:
             "Scoring v2 also finds a point when a sentence of the answer means it: short sentences a good answer "
             "would contain work best"
         )
+        hint = ui.label().classes("text-xs text-orange-800").mark(f"few-points-{index}")
+        hint.bind_text_from(criterion, "evidence_text", backward=few_points_hint)
+        hint.bind_visibility_from(criterion, "evidence_text", backward=lambda text: bool(few_points_hint(text)))
         ui.textarea(
             "Must show (optional): points without which an answer cannot score well; one per line, synonyms with |",
             placeholder="names a character trait | hardworking | caring",

@@ -93,6 +93,7 @@ async def test_an_admin_checks_the_rubric_against_answers_the_team_graded(user: 
     user.find("question-0").clear().type("How would you make a slow API endpoint handle ten times more traffic?")
     user.find("criterion-0").clear().type("Scaling")
     user.find("evidence-0").type("cache the responses | caching\nadd servers behind a load balancer\nprofile it")
+    await see_within(user, "3 points: an answer that only glues them into a sentence scores like a terse correct", 5)
     user.find("check-agreement").click()
     user.find("graded-answers").type(  # two columns copied from a spreadsheet
         "Grade\tAnswer\n"
