@@ -175,8 +175,8 @@ def answer_findings(
     answer: AnswerForScoring, criterion: CriterionSpec, questions: dict[str, str], rubric: Sequence[CriterionSpec]
 ) -> dict[str, str]:
     """The rules about one answer (all but off_topic) that fire on it, each with its explanation. `rubric` is every
-    criterion of the template: when the answer strings this criterion's points together, the points of the other
-    criteria that score it count as the rubric's words, not the answer's own."""
+    criterion of the template: an answer that strings the points of this criterion or of another one that reads it
+    together is a paste here too, and the other criteria's points are the rubric's words, not the answer's own."""
     question_id = answer.scope_id or answer.question_id
     groups = tuple(tuple(group) for group in phrase_groups(criterion))
     others = tuple(  # the points of the other criteria that read this answer (lists there are answers, not tricks)
