@@ -49,13 +49,18 @@ async def test_admin_writes_a_template_in_the_editor(user: User, create_user: Ca
     await candidate.should_see("a small language model that runs on this server")  # a new template scores by meaning
 
 
-async def test_admin_tries_a_rubric_in_the_editor_before_inviting_anyone(user: User) -> None:
+async def new_scaling_rubric(user: User) -> None:
+    """Log in and start a new template: one question about scaling, its criterion named "Scaling"."""
     await log_in(user)
     await user.open("/admin/templates/new")
     user.find("question-0").clear().type("How would you make a slow API endpoint handle ten times more traffic?")
+    user.find("criterion-0").clear().type("Scaling")
+
+
+async def test_admin_tries_a_rubric_in_the_editor_before_inviting_anyone(user: User) -> None:
+    await new_scaling_rubric(user)
     user.find("scoring-engine").click()
     user.find("v2: evidence by meaning (recommended)").click()  # the default for a new template
-    user.find("criterion-0").clear().type("Scaling")
     user.find("evidence-0").type("cache the responses | caching\nadd more servers behind a load balancer")
     user.find("reference-0").type("Measure first, cache what can be cached, and add servers behind a load balancer.")
     user.find("example-0-5").type("I would profile it, put a cache in front and scale out behind a load balancer.")
@@ -75,10 +80,7 @@ async def test_admin_tries_a_rubric_in_the_editor_before_inviting_anyone(user: U
 
 
 async def test_a_must_show_point_missing_halves_the_score_and_says_so(user: User) -> None:
-    await log_in(user)
-    await user.open("/admin/templates/new")
-    user.find("question-0").clear().type("How would you make a slow API endpoint handle ten times more traffic?")
-    user.find("criterion-0").clear().type("Scaling")
+    await new_scaling_rubric(user)
     user.find("must-show-0").type("measure first | profile it | find the slow part")
     user.find("evidence-0").type("cache the responses | caching\nadd more servers behind a load balancer")
     user.find("try-it").click()
@@ -88,10 +90,7 @@ async def test_a_must_show_point_missing_halves_the_score_and_says_so(user: User
 
 
 async def test_an_admin_checks_the_rubric_against_answers_the_team_graded(user: User) -> None:
-    await log_in(user)
-    await user.open("/admin/templates/new")
-    user.find("question-0").clear().type("How would you make a slow API endpoint handle ten times more traffic?")
-    user.find("criterion-0").clear().type("Scaling")
+    await new_scaling_rubric(user)
     user.find("evidence-0").type("cache the responses | caching\nadd servers behind a load balancer\nprofile it")
     await see_within(user, "3 points: an answer that only glues them into a sentence scores like a terse correct", 5)
     user.find("check-agreement").click()
