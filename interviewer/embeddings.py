@@ -139,6 +139,7 @@ class SentenceEmbedder:
         self._vectors: dict[str, np.ndarray] = {}
         self._states: OrderedDict[str, TokenStates] = OrderedDict()
         self._cls = self._sep = self._unknown = 0
+        self._known_words: frozenset[str] = frozenset()
         self.state = "not loaded"  # → "ready", or "error: …" (shown by /status)
 
     def load(self) -> SentenceEmbedder:
@@ -169,6 +170,13 @@ class SentenceEmbedder:
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(str(model_path()), options, providers=["CPUExecutionProvider"])
         self._tokenizer = tokenizer
+        self._known_words = frozenset(piece for piece in tokenizer.get_vocab() if piece.isalpha())
+
+    def known_words(self) -> frozenset[str]:
+        """The whole words of the model's vocabulary (about 20,000 English words, lowercase): a word outside it
+        is rare or misspelt (`interviewer.scoring.spelling`)."""
+        self.load()
+        return self._known_words
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector (float32) per text, shape (len(texts), 384): its sentence embedding."""

@@ -13,6 +13,7 @@ from interviewer.models import CriterionSpec, QuestionSpec, Template, TemplateCo
 from interviewer.report.pdf import render_pdf
 from interviewer.scoring import AnswerForScoring, CriterionScore, RubricScorer
 from interviewer.scoring.gaming import what_lowered
+from interviewer.scoring.spelling import one_edit_apart
 from interviewer.templates import example_template
 from tests.conftest import AppProcess, admin_headers
 from tests.sample_report import sample_report
@@ -73,6 +74,42 @@ def test_a_rubric_point_is_found_by_meaning_and_quoted_with_its_similarity() -> 
 def test_literal_matches_still_count() -> None:
     literal = score("Caching is what I would add first, in front of the database.").evidence
     assert any(e.rule == "evidence:cache the responses" and e.similarity is None for e in literal)
+
+
+def test_a_quoted_rubric_word_counts_by_its_words() -> None:
+    quoted = score("I would add servers behind a 'load balancer' and keep it simple.").evidence
+    assert any(e.rule == "evidence:add servers behind a load balancer" and e.similarity is None for e in quoted)
+
+
+def test_a_misspelt_rubric_word_counts_and_the_evidence_feature_names_it() -> None:
+    card = score("I would add servers behind a load balanser and keep it simple.")
+    span = next(e for e in card.evidence if e.rule == "evidence:add servers behind a load balancer")
+    assert span.similarity is None
+    assert span.text == "add servers behind a load balanser"
+    assert "misspelt: “balanser”" in next(r.detail for r in card.rules if r.rule == "evidence")
+
+
+def test_a_real_word_one_letter_from_a_rubric_word_is_not_read_as_it() -> None:
+    card = score("I would catch the responses and keep it simple.")  # "catch" is a word, not "cache" misspelt
+    assert not any(e.rule == "evidence:cache the responses" and e.similarity is None for e in card.evidence)
+    assert "misspelt" not in next(r.detail for r in card.rules if r.rule == "evidence")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "apart"),
+    [
+        ("enviroment", "environment", True),
+        ("athlet", "athelet", True),
+        ("recieve", "receive", True),
+        ("balanser", "balancer", True),
+        ("cach", "catch", True),
+        ("diffrnt", "different", False),
+        ("same", "same", False),
+    ],
+)
+def test_one_edit_apart(a: str, b: str, apart: bool) -> None:
+    assert one_edit_apart(a, b) is apart
+    assert one_edit_apart(b, a) is apart
 
 
 def test_the_closest_example_answer_is_reported() -> None:

@@ -38,13 +38,15 @@ from collections.abc import Sequence
 
 from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, in_scope, round_half_up
-from interviewer.scoring.rules_v1 import content_stems, matches, phrase_groups, stem_tokens
+from interviewer.scoring.rules_v1 import matches, phrase_groups
 from interviewer.scoring.text import (
     FUNCTION_WORDS,
     SENTENCE,
+    content_stems,
     copied_words,
     covered_share,
     function_word_share,
+    stem_tokens,
     words,
 )
 

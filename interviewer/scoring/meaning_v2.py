@@ -7,12 +7,14 @@ threshold, and turned into credit by `credit(s) = clip((s − FLOOR) / (FULL −
 
 Features, each in 0..1:
 - evidence (with evidence phrases): each group (one `must_show` or `evidence_phrases` line, "|" alternatives)
-  earns 1 when an alternative occurs by its words (the stemmed matching of rules v1), else the credit of the
+  earns 1 when an alternative occurs by its words (the stemmed matching of rules v1, quotes around words ignored,
+  misspelt rubric words read as meant: `interviewer.scoring.spelling`), else the credit of the
   best similarity between an alternative and a sentence or 12-word window of an answer (EVIDENCE_SIMILARITY).
   evidence = min(1, Σ credits / needed), needed = `evidence_needed` or the number of groups.
 - vocabulary (with evidence phrases or a reference answer): how many of the rubric's own content words (of
   its description, levels, evidence phrases, reference answer and example answers; not the question's
-  words, not function words; stemmed) the answers use, over VOCABULARY_FULL (at most a third of them).
+  words, not function words; stemmed; misspelt ones as meant) the answers use, over VOCABULARY_FULL (at most a
+  third of them).
 - reference (with a reference answer): the mean over the reference's sentences of their best credit against
   the answer's sentences/windows (REFERENCE_SIMILARITY), averaged with the credit of the whole answer
   against the whole reference (ANSWER_SIMILARITY).
@@ -59,7 +61,6 @@ from interviewer.scoring.card import (
 from interviewer.scoring.rules_v1 import (
     STRUCTURE_CUES,
     blend_model,
-    content_stems,
     cue_patterns,
     filler_penalty,
     matches,
@@ -67,10 +68,10 @@ from interviewer.scoring.rules_v1 import (
     no_answer,
     phrase_groups,
     speaking_rate,
-    stem_tokens,
     structure_feature,
 )
-from interviewer.scoring.text import Unit, sentences, units, words
+from interviewer.scoring.spelling import content_stems_read, stem_tokens_read
+from interviewer.scoring.text import Unit, content_stems, sentences, stem_tokens, units, words
 
 EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
 REFERENCE_SIMILARITY = (0.40, 0.75)
@@ -200,8 +201,8 @@ def score_criterion(
     groups = phrase_groups(criterion)
     credits: list[float] = []
     if groups:
-        credits, literal = _credits(prepared, groups, embedder, evidence)
-        features["evidence"] = _evidence(credits, literal, criterion.evidence_needed)
+        credits, literal, misspelt = _credits(prepared, groups, embedder, evidence)
+        features["evidence"] = _evidence(credits, literal, misspelt, criterion.evidence_needed)
     if criterion.reference_answer:
         features["reference"] = _reference(prepared, criterion.reference_answer, embedder, evidence)
     anchors = [(level, text) for level, text in enumerate(criterion.level_examples, start=1) if text]
@@ -216,7 +217,7 @@ def score_criterion(
         share = structure_feature(deduped, evidence, _STRUCTURE_PATTERNS)
         features["structure"] = (share, f"structure: {round(share * 4)} of 4 parts (situation, task, action, result)")
     if groups or criterion.reference_answer:
-        features["vocabulary"] = _vocabulary(deduped, criterion, questions)
+        features["vocabulary"] = _vocabulary(deduped, criterion, questions, embedder.known_words())
     features["length"] = _length(deduped, criterion)
     total_weight = sum(WEIGHTS[name] for name in features)
     raw = 0.0
@@ -274,15 +275,18 @@ def _read(text: str, embedder: SentenceEmbedder) -> tuple[list[Unit], np.ndarray
 
 def _credits(
     answers: list[_Answer], groups: list[list[str]], embedder: SentenceEmbedder, evidence: list[EvidenceSpan]
-) -> tuple[list[float], int]:
-    """Each group's credit — 1 when an alternative occurs by its words, else the credit of the best similarity —
-    and how many were found by their words; the span that earned a credit goes to `evidence`."""
+) -> tuple[list[float], int, list[str]]:
+    """Each group's credit — 1 when an alternative occurs by its words, else the credit of the best similarity —,
+    how many were found by their words and the misspelt words among those; the span that earned a credit goes to
+    `evidence`."""
     credits: list[float] = []
     literal = 0
+    misspelt: list[str] = []
     for group in groups:
-        span = _literal_span(answers, group)
-        if span is not None:
-            evidence.append(span)
+        found = _literal_span(answers, group, embedder.known_words())
+        if found is not None:
+            evidence.append(found[0])
+            misspelt += found[1]
             credits.append(1.0)
             literal += 1
             continue
@@ -291,17 +295,19 @@ def _credits(
         credits.append(got)
         if best is not None and got > 0:
             evidence.append(_span(best, f"evidence:{group[0]}"))
-    return credits, literal
+    return credits, literal, misspelt
 
 
-def _evidence(credits: list[float], literal: int, needed: int | None) -> tuple[float, str]:
+def _evidence(credits: list[float], literal: int, misspelt: list[str], needed: int | None) -> tuple[float, str]:
     """The evidence feature from the groups' credits, over the points needed for full marks."""
     by_meaning = sum(1 for c in credits if c > 0) - literal
     need = min(needed or len(credits), len(credits))
     feature = min(1.0, sum(credits) / need)
+    shown = ", ".join(f"“{word}”" for word in misspelt)
     return feature, (
-        f"evidence: {sum(credits):.2f} of {need} rubric points needed ({literal} by their words, "
-        f"{by_meaning} more by meaning, of {len(credits)} groups)"
+        f"evidence: {sum(credits):.2f} of {need} rubric points needed ({literal} by their words"
+        + (f", misspelt: {shown}" if misspelt else "")
+        + f", {by_meaning} more by meaning, of {len(credits)} groups)"
     )
 
 
@@ -342,20 +348,28 @@ def _span(found: tuple[float, _Answer, Unit], rule: str) -> EvidenceSpan:
     )
 
 
-def _literal_span(answers: list[_Answer], group: list[str]) -> EvidenceSpan | None:
+def _literal_span(
+    answers: list[_Answer], group: list[str], known: frozenset[str]
+) -> tuple[EvidenceSpan, list[str]] | None:
+    """The first place where an alternative of `group` occurs by its words (`spelling`: misspelt ones too), and the
+    misspelt words in it."""
     needles = [[t[0] for t in stem_tokens(alternative)] for alternative in group]
+    stems = frozenset(s for needle in needles for s in needle)
     for answer in answers:
-        found = stem_tokens(answer.source.text)
+        found = stem_tokens_read(answer.source.text, stems, known)
         hits = matches([t[0] for t in found], needles)
         if hits:
-            start, end = found[hits[0][0]][1], found[hits[0][1] - 1][2]
-            return EvidenceSpan(
+            first, stop = hits[0]
+            start, end = found[first][1], found[stop - 1][2]
+            misspelt = [answer.source.text[t[1] : t[2]] for t in found[first:stop] if t[3]]
+            span = EvidenceSpan(
                 question_id=answer.source.question_id,
                 start=start,
                 end=end,
                 text=answer.source.text[start:end],
                 rule=f"evidence:{group[0]}",
             )
+            return span, misspelt
     return None
 
 
@@ -410,7 +424,7 @@ def _relevance(answers: list[_Answer], questions: dict[str, str], embedder: Sent
 
 
 def _vocabulary(
-    answers: list[AnswerForScoring], criterion: CriterionSpec, questions: dict[str, str]
+    answers: list[AnswerForScoring], criterion: CriterionSpec, questions: dict[str, str], known: frozenset[str]
 ) -> tuple[float, str]:
     asked = set().union(*(content_stems(questions.get(a.scope_id or a.question_id, "")) for a in answers))
     rubric_text = " ".join(
@@ -424,7 +438,7 @@ def _vocabulary(
         ]
     )
     vocabulary = content_stems(rubric_text) - asked
-    used = set().union(*(content_stems(a.text) for a in answers)) & vocabulary
+    used = set().union(*(content_stems_read(a.text, vocabulary, known) for a in answers)) & vocabulary
     full = max(1, min(VOCABULARY_FULL, len(vocabulary) // 3))
     shown = ", ".join(sorted(used)[:12]) + (" …" if len(used) > 12 else "")
     detail = f"rubric vocabulary: {len(used)} of its words used, {full} give full credit ({shown})"

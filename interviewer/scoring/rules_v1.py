@@ -53,7 +53,7 @@ from interviewer.scoring.card import (
     in_scope,
     round_half_up,
 )
-from interviewer.scoring.text import FUNCTION_WORDS, words
+from interviewer.scoring.text import stem_tokens
 
 WEIGHTS_BOTH = (0.60, 0.25, 0.15)
 WEIGHTS_PHRASES = (0.80, 0.20)
@@ -61,7 +61,6 @@ WEIGHTS_STRUCTURE = (0.70, 0.30)
 FILLER_STEPS = ((0.10, -1.0), (0.05, -0.5))
 SPEAKING_RATE = (100.0, 180.0)
 MAX_SPANS_PER_GROUP = 3
-SUFFIXES = ("ing", "ed", "ly", "es", "s")
 FILLERS = ("um", "uh", "erm", "er", "hmm", "you know", "i mean", "sort of", "kind of", "basically")
 STRUCTURE_CUES: dict[str, tuple[str, ...]] = {
     "situation": ("when i was", "at my previous", "in my last role", "the situation", "we had a", "context"),
@@ -90,7 +89,7 @@ STRUCTURE_CUES: dict[str, tuple[str, ...]] = {
         r"\b\d+(?:\.\d+)?\s*(?:%|percent\b)",  # a regular expression, see _CUE_PATTERNS
     ),
 }
-_WORD = re.compile(r"[\w']+")
+_WORD = re.compile(r"[\w']+")  # v1's words keep a quote around them ("'space"), as old reports were scored
 
 
 def score_criterion(
@@ -229,36 +228,14 @@ def blend_model(
     return blended
 
 
-@functools.lru_cache(maxsize=100_000)
-def stem(word: str) -> str:
-    """Strip one suffix of SUFFIXES, then a final "e" (keeping at least 3 letters)."""
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("e") and len(word) >= 4 else word
-
-
-@functools.lru_cache(maxsize=4096)
-def content_stems(text: str) -> frozenset[str]:
-    """The stems of the content words of `text` (no function words, no numbers); cached: rubric texts repeat."""
-    return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha())
-
-
-@functools.lru_cache(maxsize=4096)
-def stem_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
-    """(stem, start, end) of every word of `text`; cached, as rubric phrases and answers are matched many times."""
-    return tuple((stem(m.group().lower()), m.start(), m.end()) for m in _WORD.finditer(text))
-
-
 def phrase_coverage(scope: list[AnswerForScoring], groups: list[list[str]], evidence: list[EvidenceSpan]) -> float:
     """Share of phrase groups found; records up to MAX_SPANS_PER_GROUP non-overlapping spans per answer."""
     if not groups:
         return 0.0
     matched = 0
-    tokenized = [(a, stem_tokens(a.text)) for a in scope]
+    tokenized = [(a, stem_tokens(a.text, _WORD)) for a in scope]
     for group in groups:
-        needles = [[t[0] for t in stem_tokens(alternative)] for alternative in group]
+        needles = [[t[0] for t in stem_tokens(alternative, _WORD)] for alternative in group]
         found = False
         for answer, tokens in tokenized:
             taken: list[tuple[int, int]] = []

@@ -6,7 +6,8 @@ import functools
 import re
 from typing import NamedTuple
 
-WORD = re.compile(r"[\w']+")
+WORD = re.compile(r"\w+(?:'\w+)*")  # "don't", "reader's"; not the quotes around 'Space Junk'
+SUFFIXES = ("ing", "ed", "ly", "es", "s")
 SENTENCE = re.compile(r"[^.!?;\n]+")
 UNIT_MAX_WORDS = 20  # a longer sentence is compared in windows of WINDOW words, STRIDE apart
 WINDOW = 12
@@ -60,6 +61,29 @@ def units(text: str) -> list[Unit]:
 def sentences(text: str) -> list[Unit]:
     """The sentences of `text` (split at . ! ? ; and line breaks) that hold a word."""
     return [Unit(m.start(), m.end(), m.group().strip()) for m in SENTENCE.finditer(text) if WORD.search(m.group())]
+
+
+@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """Strip one suffix of SUFFIXES, then a final "e" (keeping at least 3 letters)."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) >= 4 else word
+
+
+@functools.lru_cache(maxsize=4096)
+def stem_tokens(text: str, word: re.Pattern[str] = WORD) -> tuple[tuple[str, int, int], ...]:
+    """(stem, start, end) of every `word` of `text`; cached, as rubric phrases and answers are matched many times."""
+    return tuple((stem(m.group().lower()), m.start(), m.end()) for m in word.finditer(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def content_stems(text: str) -> frozenset[str]:
+    """The stems of the content words of `text` (no function words, no numbers); cached: rubric texts repeat."""
+    return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha())
 
 
 @functools.lru_cache(maxsize=4096)
