@@ -17,6 +17,7 @@ not depend on the other texts of its batch (tested bit for bit). Vectors are cac
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import io
@@ -116,6 +117,22 @@ class TokenStates(NamedTuple):
         return pooled
 
 
+def _tokenizer() -> Tokenizer:
+    """The model's tokenizer, from the verified `tokenizer.json`."""
+    from tokenizers import Tokenizer
+
+    if not TOKENIZER_PATH.exists() or _sha256(TOKENIZER_PATH.read_bytes()) != TOKENIZER_SHA256:
+        raise EmbeddingModelMissing(f"{TOKENIZER_PATH} is missing or altered: run scripts/install.sh")
+    return Tokenizer.from_file(str(TOKENIZER_PATH))
+
+
+@functools.cache
+def known_words() -> frozenset[str]:
+    """The whole words of the model's vocabulary (about 22,000 English words, lowercase), read once per process: a
+    word outside it is rare or misspelt (`interviewer.scoring.spelling`)."""
+    return frozenset(piece for piece in _tokenizer().get_vocab() if piece.isalpha())
+
+
 def _special_id(tokenizer: Tokenizer, name: str) -> int:
     found = tokenizer.token_to_id(name)
     if found is None:
@@ -139,7 +156,6 @@ class SentenceEmbedder:
         self._vectors: dict[str, np.ndarray] = {}
         self._states: OrderedDict[str, TokenStates] = OrderedDict()
         self._cls = self._sep = self._unknown = 0
-        self._known_words: frozenset[str] = frozenset()
         self.state = "not loaded"  # → "ready", or "error: …" (shown by /status)
 
     def load(self) -> SentenceEmbedder:
@@ -156,11 +172,8 @@ class SentenceEmbedder:
 
     def _load(self) -> None:
         import onnxruntime
-        from tokenizers import Tokenizer
 
-        if not TOKENIZER_PATH.exists() or _sha256(TOKENIZER_PATH.read_bytes()) != TOKENIZER_SHA256:
-            raise EmbeddingModelMissing(f"{TOKENIZER_PATH} is missing or altered: run scripts/install.sh")
-        tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
+        tokenizer = _tokenizer()
         tokenizer.no_truncation()
         tokenizer.no_padding()
         self._cls, self._sep, self._unknown = (_special_id(tokenizer, name) for name in ("[CLS]", "[SEP]", "[UNK]"))
@@ -170,13 +183,6 @@ class SentenceEmbedder:
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(str(model_path()), options, providers=["CPUExecutionProvider"])
         self._tokenizer = tokenizer
-        self._known_words = frozenset(piece for piece in tokenizer.get_vocab() if piece.isalpha())
-
-    def known_words(self) -> frozenset[str]:
-        """The whole words of the model's vocabulary (about 20,000 English words, lowercase): a word outside it
-        is rare or misspelt (`interviewer.scoring.spelling`)."""
-        self.load()
-        return self._known_words
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector (float32) per text, shape (len(texts), 384): its sentence embedding."""

@@ -217,7 +217,7 @@ def score_criterion(
         share = structure_feature(deduped, evidence, _STRUCTURE_PATTERNS)
         features["structure"] = (share, f"structure: {round(share * 4)} of 4 parts (situation, task, action, result)")
     if groups or criterion.reference_answer:
-        features["vocabulary"] = _vocabulary(deduped, criterion, questions, embedder.known_words())
+        features["vocabulary"] = _vocabulary(deduped, criterion, questions)
     features["length"] = _length(deduped, criterion)
     total_weight = sum(WEIGHTS[name] for name in features)
     raw = 0.0
@@ -283,7 +283,7 @@ def _credits(
     literal = 0
     misspelt: list[str] = []
     for group in groups:
-        found = _literal_span(answers, group, embedder.known_words())
+        found = _literal_span(answers, group)
         if found is not None:
             evidence.append(found[0])
             misspelt += found[1]
@@ -348,15 +348,13 @@ def _span(found: tuple[float, _Answer, Unit], rule: str) -> EvidenceSpan:
     )
 
 
-def _literal_span(
-    answers: list[_Answer], group: list[str], known: frozenset[str]
-) -> tuple[EvidenceSpan, list[str]] | None:
+def _literal_span(answers: list[_Answer], group: list[str]) -> tuple[EvidenceSpan, list[str]] | None:
     """The first place where an alternative of `group` occurs by its words (`spelling`: misspelt ones too), and the
     misspelt words in it."""
     needles = [[t[0] for t in stem_tokens(alternative)] for alternative in group]
     stems = frozenset(s for needle in needles for s in needle)
     for answer in answers:
-        found = stem_tokens_read(answer.source.text, stems, known)
+        found = stem_tokens_read(answer.source.text, stems)
         hits = matches([t[0] for t in found], needles)
         if hits:
             first, stop = hits[0]
@@ -424,7 +422,7 @@ def _relevance(answers: list[_Answer], questions: dict[str, str], embedder: Sent
 
 
 def _vocabulary(
-    answers: list[AnswerForScoring], criterion: CriterionSpec, questions: dict[str, str], known: frozenset[str]
+    answers: list[AnswerForScoring], criterion: CriterionSpec, questions: dict[str, str]
 ) -> tuple[float, str]:
     asked = set().union(*(content_stems(questions.get(a.scope_id or a.question_id, "")) for a in answers))
     rubric_text = " ".join(
@@ -438,7 +436,7 @@ def _vocabulary(
         ]
     )
     vocabulary = content_stems(rubric_text) - asked
-    used = set().union(*(content_stems_read(a.text, vocabulary, known) for a in answers)) & vocabulary
+    used = set().union(*(content_stems_read(a.text, vocabulary) for a in answers)) & vocabulary
     full = max(1, min(VOCABULARY_FULL, len(vocabulary) // 3))
     shown = ", ".join(sorted(used)[:12]) + (" …" if len(used) > 12 else "")
     detail = f"rubric vocabulary: {len(used)} of its words used, {full} give full credit ({shown})"

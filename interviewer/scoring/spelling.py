@@ -1,8 +1,8 @@
 """Misspelt rubric words (scoring v2): a typed "enviroment" counts as the rubric's "environment".
 
 An answer word is read as a rubric word when
-- it has at least MIN_LETTERS letters and is no word of `known` (the whole words of the embedding model's
-  vocabulary, about 20,000 English words: so "would" is never read as "could", nor "talking" as "taking"), and
+- it has at least MIN_LETTERS letters and is no word of the embedding model's vocabulary (`known_words`, about
+  22,000 English words: so "would" is never read as "could", nor "talking" as "taking"), and
 - its stem is one edit (a letter added, dropped or changed, or two neighbours swapped) from the stem of exactly
   one word of the rubric's (several candidates: it is left as it is).
 Deterministic: it depends on the word, the rubric's stems and the model's vocabulary only.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 
+from interviewer.embeddings import known_words
 from interviewer.scoring.text import FUNCTION_WORDS, WORD, stem, words
 
 MIN_LETTERS = 5
@@ -32,9 +33,9 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 
 @functools.lru_cache(maxsize=100_000)
-def read_as(word: str, stems: frozenset[str], known: frozenset[str]) -> str | None:
+def read_as(word: str, stems: frozenset[str]) -> str | None:
     """The rubric stem (of `stems`) that the lowercased `word` misspells, or None."""
-    if len(word) < MIN_LETTERS or not word.isalpha() or word in known:
+    if len(word) < MIN_LETTERS or not word.isalpha() or word in known_words():
         return None
     own = stem(word)
     if own in stems:
@@ -44,17 +45,17 @@ def read_as(word: str, stems: frozenset[str], known: frozenset[str]) -> str | No
 
 
 @functools.lru_cache(maxsize=4096)
-def stem_tokens_read(text: str, stems: frozenset[str], known: frozenset[str]) -> tuple[tuple[str, int, int, bool], ...]:
+def stem_tokens_read(text: str, stems: frozenset[str]) -> tuple[tuple[str, int, int, bool], ...]:
     """(stem, start, end, misspelt) of every word of `text`, a misspelt rubric word given the rubric's stem."""
     tokens = []
     for match in WORD.finditer(text):
         word = match.group().lower()
-        meant = read_as(word, stems, known)
+        meant = read_as(word, stems)
         tokens.append((meant or stem(word), match.start(), match.end(), meant is not None))
     return tuple(tokens)
 
 
-def content_stems_read(text: str, stems: frozenset[str], known: frozenset[str]) -> frozenset[str]:
+def content_stems_read(text: str, stems: frozenset[str]) -> frozenset[str]:
     """The stems of the content words of `text` (as `text.content_stems`), misspelt rubric words as meant."""
     content = [w for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha()]
-    return frozenset(read_as(w, stems, known) or stem(w) for w in content)
+    return frozenset(read_as(w, stems) or stem(w) for w in content)
