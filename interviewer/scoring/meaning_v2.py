@@ -354,12 +354,12 @@ def _literal_span(answers: list[_Answer], group: list[str]) -> tuple[EvidenceSpa
     needles = [[t[0] for t in stem_tokens(alternative)] for alternative in group]
     stems = frozenset(s for needle in needles for s in needle)
     for answer in answers:
-        found = stem_tokens_read(answer.source.text, stems)
+        found, misread = stem_tokens_read(answer.source.text, stems)
         hits = matches([t[0] for t in found], needles)
         if hits:
             first, stop = hits[0]
             start, end = found[first][1], found[stop - 1][2]
-            misspelt = [answer.source.text[t[1] : t[2]] for t in found[first:stop] if t[3]]
+            misspelt = [answer.source.text[found[i][1] : found[i][2]] for i in range(first, stop) if i in misread]
             span = EvidenceSpan(
                 question_id=answer.source.question_id,
                 start=start,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 
 from interviewer.embeddings import known_words
-from interviewer.scoring.text import FUNCTION_WORDS, WORD, stem, words
+from interviewer.scoring.text import FUNCTION_WORDS, WORD, stem, stem_tokens, words
 
 MIN_LETTERS = 5
 
@@ -44,15 +44,23 @@ def read_as(word: str, stems: frozenset[str]) -> str | None:
     return near[0] if len(near) == 1 else None
 
 
+def stem_tokens_read(text: str, stems: frozenset[str]) -> tuple[tuple[tuple[str, int, int], ...], frozenset[int]]:
+    """`text.stem_tokens(text)` with each misspelt rubric word given the rubric's stem, and the indices of those."""
+    tokens = stem_tokens(text)
+    meant = {index: found for index, word in _unknown_words(text) if (found := read_as(word, stems))}
+    if not meant:
+        return tokens, frozenset()
+    read = tuple((meant.get(i, token[0]), token[1], token[2]) for i, token in enumerate(tokens))
+    return read, frozenset(meant)
+
+
 @functools.lru_cache(maxsize=4096)
-def stem_tokens_read(text: str, stems: frozenset[str]) -> tuple[tuple[str, int, int, bool], ...]:
-    """(stem, start, end, misspelt) of every word of `text`, a misspelt rubric word given the rubric's stem."""
-    tokens = []
-    for match in WORD.finditer(text):
-        word = match.group().lower()
-        meant = read_as(word, stems)
-        tokens.append((meant or stem(word), match.start(), match.end(), meant is not None))
-    return tuple(tokens)
+def _unknown_words(text: str) -> tuple[tuple[int, str], ...]:
+    """(index, lowercased word) of the words of `text` that could be misspellings (cached: read for every point)."""
+    found = (match.group().lower() for match in WORD.finditer(text))
+    return tuple(
+        (i, w) for i, w in enumerate(found) if len(w) >= MIN_LETTERS and w.isalpha() and w not in known_words()
+    )
 
 
 def content_stems_read(text: str, stems: frozenset[str]) -> frozenset[str]:
