@@ -3,6 +3,7 @@ determinism, and trying a rubric over the API."""
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
@@ -12,6 +13,7 @@ from interviewer.embeddings import MODEL_SHA256, SentenceEmbedder
 from interviewer.models import CriterionSpec, QuestionSpec, Template, TemplateContent
 from interviewer.report.pdf import render_pdf
 from interviewer.scoring import AnswerForScoring, CriterionScore, RubricScorer
+from interviewer.scoring.agreement import stuffed_answers
 from interviewer.scoring.gaming import what_lowered
 from interviewer.scoring.spelling import one_edit_apart
 from interviewer.templates import example_template
@@ -191,6 +193,20 @@ def test_points_of_several_criteria_strung_together_are_a_paste_for_each_criteri
     assert gamed.total <= 10
     assert not any(fired(c) & set(GAMED) for c in honest.criteria)  # many points, and words of its own
     assert honest.total > 50
+
+
+def with_typos(text: str) -> str:
+    """Every word of 5+ letters with its third and fourth letters swapped ("cahce daatbase inedx")."""
+    return re.sub(r"[A-Za-z]{5,}", lambda m: m.group()[:2] + m.group()[3] + m.group()[2] + m.group()[4:], text)
+
+
+@pytest.mark.parametrize("form", range(4))
+def test_the_rubric_pasted_with_typos_is_still_a_paste(form: int) -> None:
+    example = example_template()
+    for question in example.questions:
+        typed = with_typos(stuffed_answers(example, question.id)[form])
+        card = SCORER.score([AnswerForScoring(question_id=question.id, text=typed)], example)
+        assert card.total <= 10, (typed, card.criteria)
 
 
 METHODS = CriterionSpec(

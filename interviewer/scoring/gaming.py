@@ -27,6 +27,8 @@ Where the criterion's own strong answer (its reference answer, else its level-5 
 phrases — one sentence naming 2 or more of them and at most one other content word: "push and pop" for "What are
 the main operations of a stack?", "A node that has no children" for "What is a leaf?" — an answer made of them is
 what the question asks for: keyword_list and rubric_paste do not apply, and the report says why.
+Phrases and the question are read as the evidence feature reads them: a misspelt word of theirs counts as that word
+(`interviewer.scoring.spelling`), so a paste with typos ("cahce daatbase inedx") is still a paste.
 The thresholds were checked against the human-graded answers of `bench/scoring_agreement.py`, where they fire on
 few real answers (figures in bench/RESULTS.md).
 """
@@ -39,11 +41,12 @@ from collections.abc import Sequence
 from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, in_scope, round_half_up
 from interviewer.scoring.rules_v1 import matches, phrase_groups
+from interviewer.scoring.spelling import content_stems_read, stem_tokens_read
 from interviewer.scoring.text import (
     FUNCTION_WORDS,
     SENTENCE,
     content_stems,
-    copied_words,
+    copied,
     covered_share,
     function_word_share,
     stem_tokens,
@@ -99,7 +102,7 @@ def _rubric_text(criterion: CriterionSpec) -> str:
 
 def _phrase_cover(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[float, int]:
     """Share of the words of `text` inside literal matches of evidence phrases, and how many groups matched."""
-    found = stem_tokens(text)
+    found = _read(text, groups)
     covered, groups_hit = _covered([t[0] for t in found], groups)
     return (sum(covered) / len(found) if found else 0.0), groups_hit
 
@@ -118,7 +121,7 @@ def _covered(stems: list[str], groups: tuple[tuple[str, ...], ...]) -> tuple[lis
 
 def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> float:
     """Share of the words of `text` that are the rubric's own (see the module docstring's rubric_paste)."""
-    found = stem_tokens(text)
+    found = _read(text, groups)
     covered, groups_hit = _covered([t[0] for t in found], groups)
     share = sum(covered) / len(found) if found else 0.0
     two_phrases = groups_hit >= LIST_GROUPS and share == 1.0 and len(words(text)) >= PASTED_PHRASES_MIN_WORDS
@@ -157,14 +160,21 @@ def _strung_together(
     it (`others`: a paste of the question's rubric is a paste for each criterion) — together with hardly a word of
     its own; every criterion's points count as the rubric's words. None when it does not."""
     phrases = content_stems(" ".join(alt for points in (groups, *others) for group in points for alt in group))
-    unechoed = " ".join(w for w, echoed in zip(words(text), copied_words(text, question), strict=True) if not echoed)
-    own = content_stems(unechoed) - phrases
+    unechoed = " ".join(w for w, echoed in zip(words(text), _echoed(text, question), strict=True) if not echoed)
+    own = content_stems_read(unechoed, phrases) - phrases
     if len(own) > STRUNG_OWN_WORDS:
         return None
     for points in (groups, *others):
         if (found := _phrase_cover(text, points)[1]) >= STRUNG_GROUPS:
             return f"{found} rubric points strung together with {len(own)} words of its own"
     return None
+
+
+def _echoed(text: str, question: str) -> list[bool]:
+    """For each word of `text`: whether it lies in a run of 3 words of the question (by stems, misspelt words of the
+    question read as meant)."""
+    theirs = [token[0] for token in stem_tokens(question)]
+    return copied([token[0] for token in stem_tokens_read(text, frozenset(theirs))[0]], theirs)
 
 
 def _own_words(text: str, question: str) -> int:
@@ -231,6 +241,17 @@ def _findings(
     if repeats >= 2 and repeats >= total * REPEATED_SHARE:
         findings["repetition"] = f"answer to {question_id}: {repeats} of {total} sentences repeated"
     return tuple(findings.items())
+
+
+def _read(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, int, int], ...]:
+    """(stem, start, end) of the words of `text`, a misspelt word of the phrases read as meant, as the evidence
+    feature reads it (a paste with typos is still a paste)."""
+    return stem_tokens_read(text, _phrase_stems(groups))[0]
+
+
+@functools.lru_cache(maxsize=256)
+def _phrase_stems(groups: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    return frozenset(token[0] for group in groups for alternative in group for token in stem_tokens(alternative))
 
 
 def _hits(stems: list[str], group: tuple[str, ...]) -> list[tuple[int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 WORD = re.compile(r"\w+(?:'\w+)*")  # "don't", "reader's"; not the quotes around 'Space Junk'
@@ -102,7 +103,11 @@ def covered_share(text: str, source: str, n: int = 3) -> float:
 
 def copied_words(text: str, source: str, n: int = 3) -> list[bool]:
     """For each word of `text` (as `words` splits it): whether it lies inside a run of `n` words also in `source`."""
-    mine, theirs = words(text), words(source)
+    return copied(words(text), words(source), n)
+
+
+def copied(mine: Sequence[str], theirs: Sequence[str], n: int = 3) -> list[bool]:
+    """For each item of `mine`: whether it lies inside a run of `n` items also found in a row in `theirs`."""
     grams = {tuple(theirs[i : i + n]) for i in range(len(theirs) - n + 1)}
     covered = [False] * len(mine)
     for i in range(len(mine) - n + 1):
