@@ -70,7 +70,7 @@ from interviewer.scoring.rules_v1 import (
     speaking_rate,
     structure_feature,
 )
-from interviewer.scoring.spelling import content_stems_read, stem_tokens_read
+from interviewer.scoring.spelling import content_words_read, stem_tokens_read
 from interviewer.scoring.text import Unit, content_stems, sentences, stem_tokens, units, words
 
 EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
@@ -436,9 +436,13 @@ def _vocabulary(
         ]
     )
     vocabulary = content_stems(rubric_text) - asked
-    used = set().union(*(content_stems_read(a.text, vocabulary) for a in answers)) & vocabulary
+    used: dict[str, str] = {}  # stem → the word as the answer first has it
+    for answer in answers:
+        for word, found in content_words_read(answer.text, vocabulary):
+            if found in vocabulary:
+                used.setdefault(found, word)
     full = max(1, min(VOCABULARY_FULL, len(vocabulary) // 3))
-    shown = ", ".join(sorted(used)[:12]) + (" …" if len(used) > 12 else "")
+    shown = ", ".join(list(used.values())[:12]) + (" …" if len(used) > 12 else "")
     detail = f"rubric vocabulary: {len(used)} of its words used, {full} give full credit ({shown})"
     return min(1.0, len(used) / full), detail
 

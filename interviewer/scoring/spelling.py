@@ -63,7 +63,13 @@ def _unknown_words(text: str) -> tuple[tuple[int, str], ...]:
     )
 
 
-def content_stems_read(text: str, stems: frozenset[str]) -> frozenset[str]:
-    """The stems of the content words of `text` (as `text.content_stems`), misspelt rubric words as meant."""
+def content_words_read(text: str, stems: frozenset[str]) -> list[tuple[str, str]]:
+    """(word, stem) of the content words of `text` in order (as `text.content_stems` picks them), a misspelt
+    rubric word with the rubric's stem."""
     content = [w for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha()]
-    return frozenset(read_as(w, stems) or stem(w) for w in content)
+    return [(w, read_as(w, stems) or stem(w)) for w in content]
+
+
+def content_stems_read(text: str, stems: frozenset[str]) -> frozenset[str]:
+    """The stems of the content words of `text`, misspelt rubric words as meant."""
+    return frozenset(found for _, found in content_words_read(text, stems))
