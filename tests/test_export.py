@@ -11,7 +11,7 @@ import httpx
 from tests.conftest import AppProcess, admin_headers
 from tests.helpers import ANSWER_1, ANSWER_2, answer_all, create_template, invite
 
-FORMULA_NAME = "=HYPERLINK(\"http://evil.example\",\"click\")"
+FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
 REASON = "Explained the partitioning scheme well in the follow-up call."
 
 
@@ -52,9 +52,7 @@ def test_the_results_of_a_template_are_exported_as_csv_one_row_per_interview(app
         with_answers = read_csv(
             client.get(f"/api/templates/{family_id}/results.csv?answers=true", headers=admin_headers())
         )
-        as_json: dict[str, Any] = client.get(
-            f"/api/templates/{family_id}/results.json", headers=admin_headers()
-        ).json()
+        as_json: dict[str, Any] = client.get(f"/api/templates/{family_id}/results.json", headers=admin_headers()).json()
         trail = client.get("/api/audit", headers=admin_headers()).json()
         anonymous = client.get(f"/api/templates/{family_id}/results.csv")
         unknown = client.get("/api/templates/nope/results.csv", headers=admin_headers())

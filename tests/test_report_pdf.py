@@ -36,8 +36,7 @@ def test_the_pdf_shows_candidate_scores_and_evidence(tmp_path: Path) -> None:
         "page 1",
         "scoring meaning-v2 · model all-MiniLM-L6-v2",
         "Closest to the example answer for level 5",
-        "By meaning:",
-        "similarity",
+        "by meaning (similarity",
         "An aid for a person's judgement, not a decision",  # and how well the engine agreed with trained raters
         "QWK 0.44–0.69",
     ):

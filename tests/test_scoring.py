@@ -26,6 +26,7 @@ def score_interview(
     """The template's answers scored by rules v1."""
     return SCORER.score(answers, content.model_copy(update={"scoring": "rules-v1"}), attention=attention)
 
+
 PHRASES = CriterionSpec(
     id="c-tech",
     name="Technical",

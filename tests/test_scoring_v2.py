@@ -69,13 +69,16 @@ def test_a_rubric_point_is_found_by_meaning_and_quoted_with_its_similarity() -> 
     by_words = score(GOOD, CONTENT.model_copy(update={"scoring": "rules-v1"}))
     spans = [e for e in meaning.evidence if e.rule.startswith("evidence:") and e.similarity is not None]
     assert spans, meaning.evidence
+    assert spans[0].shows().startswith("rubric point “")
+    assert "”, by meaning (similarity 0." in spans[0].shows()
     assert all(GOOD[s.start : s.end] == s.text for s in spans)
     assert meaning.score > by_words.score + 1
 
 
 def test_literal_matches_still_count() -> None:
     literal = score("Caching is what I would add first, in front of the database.").evidence
-    assert any(e.rule == "evidence:cache the responses" and e.similarity is None for e in literal)
+    span = next(e for e in literal if e.rule == "evidence:cache the responses" and e.similarity is None)
+    assert span.shows() == "rubric point “cache the responses”, by its words"
 
 
 def test_a_quoted_rubric_word_counts_by_its_words() -> None:

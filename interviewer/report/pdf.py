@@ -318,14 +318,7 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         if criterion.closest_anchor is not None:
             block.append(Paragraph(f"Closest to the example answer for level {criterion.closest_anchor}.", s["body"]))
         for span in (e for e in criterion.evidence if e.similarity is not None):
-            kind, _, point = span.rule.partition(":")
-            source = "reference answer" if kind == "reference" else "rubric point"
-            block.append(
-                Paragraph(
-                    f"By meaning: “{_text(span.text)}” ≈ {source} “{_text(point)}” (similarity {span.similarity:.2f})",
-                    s["small"],
-                )
-            )
+            block.append(Paragraph(f"“{_text(span.text)}” — {_text(span.shows())}", s["small"]))
         if rows:
             table = Table(rows, colWidths=[8 * mm, 140 * mm, 16 * mm])
             table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))

@@ -46,6 +46,19 @@ class EvidenceSpan(BaseModel):
     rule: str
     similarity: float | None = None  # scoring v2: how close in meaning the span is to the rubric point (cosine)
 
+    def shows(self) -> str:
+        """What the span stands for, in a reviewer's words: 'rubric point “cache”, by its words', 'reference answer
+        “Cache what can be cached.”, by meaning (similarity 0.72)', 'result (situation, task, action, result)'."""
+        kind, _, point = self.rule.partition(":")
+        how = "by its words" if self.similarity is None else f"by meaning (similarity {self.similarity:.2f})"
+        if kind == "evidence":
+            return f"rubric point “{point}”, {how}"
+        if kind == "reference":
+            return f"reference answer “{point}”, {how}"
+        if kind == "structure":
+            return f"{point} (situation, task, action, result)"
+        return {"model:quote": "quoted by the language model", "filler": "filler word"}.get(self.rule, self.rule)
+
 
 class RuleResult(BaseModel):
     """One rule the engine evaluated for a criterion, whether it fired, and what it contributed."""

@@ -49,8 +49,7 @@ class ScorePanel(ui.column):
                             mark = "✓" if rule.fired else "·"
                             ui.label(f"{mark} {rule.detail} ({rule.points:+.2f})")
                         for span in criterion.evidence:
-                            meaning = f", similarity {span.similarity:.2f}" if span.similarity is not None else ""
-                            ui.label(f"“{span.text}” — {span.rule} in {span.question_id}{meaning}").classes(
+                            ui.label(f"“{span.text}” — {span.shows()}, answer to {span.question_id}").classes(
                                 "italic text-gray-700"
                             )
 
