@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,6 +77,7 @@ from interviewer.scoring.text import Unit, content_stems, sentences, stem_tokens
 EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
 REFERENCE_SIMILARITY = (0.40, 0.75)
 ANSWER_SIMILARITY = (0.30, 0.80)
+REFERENCE_QUOTED = 60  # characters of a reference sentence named beside the span that meets it (cut at a word)
 ANCHOR_TEMPERATURE = 0.05
 ANCHOR_CLOSE = 0.2  # below this similarity to every example answer, the report names none as "closest"
 STRUCTURE_CUES_V2 = {  # rules v1's cues, and the many other ways people tell the same parts of a story
@@ -383,7 +385,8 @@ def _reference(
         got = credit(best[0], REFERENCE_SIMILARITY) if best else 0.0
         credits.append(got)
         if best is not None and got > 0:
-            evidence.append(_span(best, f"reference:{point.text[:60]}"))
+            quoted = textwrap.shorten(point.text, REFERENCE_QUOTED, placeholder=" …")
+            evidence.append(_span(best, f"reference:{quoted}"))
     overall = max(float(_similarity(a.vector[None, :], whole[None, :])[0, 0]) for a in answers)
     points_share = sum(credits) / len(credits)
     feature = (points_share + credit(overall, ANSWER_SIMILARITY)) / 2
