@@ -26,8 +26,9 @@ Metrics (`interviewer/scoring/agreement.py`, which the editor's "Check against g
   answers pooled.
 - Gaming: the keyword-stuffed "answer" (the first alternative of every evidence-phrase group, in a row), and
   the same phrases glued three ways (joined by "and", one "It is about …" sentence each, after the question;
-  the highest-scoring of the three counts), each against the median score of the full-marks answers
-  scored like an answer, against the median score of the answers humans gave full marks.
+  the highest-scoring of the three counts), and those four with the 3rd and 4th letters of every word of 5+ letters
+  swapped ("cahce daatbase"; the best counts), each scored like an answer, against the median score of the
+  answers humans gave full marks.
 - answers/s per engine (answers scored one per item; v2 through `score_many` in batches of 500, one cold
   embedding cache per engine).
 
@@ -387,7 +388,8 @@ def table(asap: list[Item], mohler: list[Item], result: Result, engines: Sequenc
 
     for title, stuffings in (
         ("stuffed answer (phrases in a row)", slice(0, 1)),
-        ("the phrases glued (best of 3)", slice(1, None)),
+        ("the phrases glued (best of 3)", slice(1, 4)),
+        ("the same four with a typo in every long word (best of 4)", slice(4, None)),
     ):
         rows.append([f"**Gaming: {title} vs median full-marks answer (0–100)**", "", *[""] * len(present)])
         for item in asap:

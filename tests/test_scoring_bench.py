@@ -79,10 +79,11 @@ def test_bench_scores_another_folder_with_its_own_rubrics(
     out = capsys.readouterr().out
     qwk_row = next(line for line in out.splitlines() if line.startswith("ASAP 101"))
     assert float(qwk_row.split()[3]) >= 0.6  # the made-up answers are far apart
-    stuffed, glued = [line for line in out.splitlines() if line.startswith("ASAP 101") and "vs" in line]
+    stuffed, glued, typed = [line for line in out.splitlines() if line.startswith("ASAP 101") and "vs" in line]
     assert "10 vs" in stuffed
     assert "✓" in stuffed
     assert "✗" in glued  # two points glued into a sentence read as a terse right answer (README: limits)
+    assert "✗" in typed  # the same, with typos
 
 
 def test_bench_takes_a_template_as_the_apps_api_returns_it(

@@ -3,7 +3,6 @@ determinism, and trying a rubric over the API."""
 
 from __future__ import annotations
 
-import re
 from io import BytesIO
 
 import pytest
@@ -202,18 +201,14 @@ def test_points_of_several_criteria_strung_together_are_a_paste_for_each_criteri
     assert honest.total > 50
 
 
-def with_typos(text: str) -> str:
-    """Every word of 5+ letters with its third and fourth letters swapped ("cahce daatbase inedx")."""
-    return re.sub(r"[A-Za-z]{5,}", lambda m: m.group()[:2] + m.group()[3] + m.group()[2] + m.group()[4:], text)
-
-
-@pytest.mark.parametrize("form", range(4))
-def test_the_rubric_pasted_with_typos_is_still_a_paste(form: int) -> None:
+def test_the_rubric_pasted_with_typos_is_still_a_paste() -> None:
     example = example_template()
     for question in example.questions:
-        typed = with_typos(stuffed_answers(example, question.id)[form])
-        card = SCORER.score([AnswerForScoring(question_id=question.id, text=typed)], example)
-        assert card.total <= 10, (typed, card.criteria)
+        forms = stuffed_answers(example, question.id)
+        assert "cahce daatbase inedx" in forms[4]  # the last four are the first four with typos
+        for form in forms:
+            card = SCORER.score([AnswerForScoring(question_id=question.id, text=form)], example)
+            assert card.total <= 10, (form, card.criteria)
 
 
 METHODS = CriterionSpec(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -184,18 +185,28 @@ def verdict(kappa: float) -> str:
 
 def stuffed_answers(content: TemplateContent, question_id: str) -> list[str]:
     """The evidence phrases of the question's criteria (the first alternative of every group) in a row, and glued
-    three ways: the "answers" someone gaming the rubric would give."""
+    three ways, then the same four `with_typos`: the "answers" someone gaming the rubric would give."""
     question = next(q for q in content.questions if q.id == question_id)
     probe = AnswerForScoring(question_id=question_id, text="")
     phrases = [group[0] for c in content.criteria if in_scope(probe, c) for group in phrase_groups(c)]
     if not phrases:
         return []
-    return [
+    plain = [
         " ".join(phrases),
         "I think " + " and ".join(phrases) + ".",
         " ".join(f"It is about {p}." for p in phrases),
         f"{question.text} {', '.join(phrases)}.",
     ]
+    return plain + [with_typos(text) for text in plain]
+
+
+def with_typos(text: str) -> str:
+    """`text` with the third and fourth letters of every word of 5+ letters swapped ("cahce daatbase inedx"): a
+    paste that hopes the rules against pastes read only exact words."""
+    return _LONG_WORD.sub(lambda m: m[0][:2] + m[0][3] + m[0][2] + m[0][4:], text)
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{5,}")
 
 
 def read_graded(text: str) -> list[GradedAnswer]:
