@@ -35,7 +35,7 @@ def one_edit_apart(a: str, b: str) -> bool:
 @functools.lru_cache(maxsize=100_000)
 def read_as(word: str, stems: frozenset[str]) -> str | None:
     """The rubric stem (of `stems`) that the lowercased `word` misspells, or None."""
-    if len(word) < MIN_LETTERS or not word.isalpha() or word in known_words():
+    if not _unknown(word):
         return None
     own = stem(word)
     if own in stems:
@@ -58,9 +58,12 @@ def stem_tokens_read(text: str, stems: frozenset[str]) -> tuple[tuple[tuple[str,
 def _unknown_words(text: str) -> tuple[tuple[int, str], ...]:
     """(index, lowercased word) of the words of `text` that could be misspellings (cached: read for every point)."""
     found = (match.group().lower() for match in WORD.finditer(text))
-    return tuple(
-        (i, w) for i, w in enumerate(found) if len(w) >= MIN_LETTERS and w.isalpha() and w not in known_words()
-    )
+    return tuple((i, w) for i, w in enumerate(found) if _unknown(w))
+
+
+def _unknown(word: str) -> bool:
+    """Whether the lowercased `word` could be a misspelling: MIN_LETTERS letters or more, none of the model's words."""
+    return len(word) >= MIN_LETTERS and word.isalpha() and word not in known_words()
 
 
 def content_words_read(text: str, stems: frozenset[str]) -> list[tuple[str, str]]:
