@@ -64,7 +64,6 @@ def sentences(text: str) -> list[Unit]:
     return [Unit(m.start(), m.end(), m.group().strip()) for m in SENTENCE.finditer(text) if WORD.search(m.group())]
 
 
-@functools.lru_cache(maxsize=4096)
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """Strip one suffix of SUFFIXES, then a final "e" (keeping at least 3 letters)."""
