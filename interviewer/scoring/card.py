@@ -48,7 +48,8 @@ class EvidenceSpan(BaseModel):
 
     def shows(self) -> str:
         """What the span stands for, in a reviewer's words: 'rubric point “cache”, by its words', 'reference answer
-        “Cache what can be cached.”, by meaning (similarity 0.72)', 'result (situation, task, action, result)'."""
+        “Cache what can be cached.”, by meaning (similarity 0.72)', 'the result of a situation–task–action–result
+        story'."""
         kind, _, point = self.rule.partition(":")
         how = "by its words" if self.similarity is None else f"by meaning (similarity {self.similarity:.2f})"
         if kind == "evidence":
@@ -56,7 +57,7 @@ class EvidenceSpan(BaseModel):
         if kind == "reference":
             return f"reference answer “{point}”, {how}"
         if kind == "structure":
-            return f"{point} (situation, task, action, result)"
+            return f"the {point} of a situation–task–action–result story"
         return {"model:quote": "quoted by the language model", "filler": "filler word"}.get(self.rule, self.rule)
 
 
