@@ -261,7 +261,7 @@ class TemplateEditor:
             return
         card = await run.io_bound(self.scorer.score, answers, content)
         if card is not None:  # None only while the app shuts down
-            self.trial_panel.show(card)
+            self.trial_panel.show(card, content)
 
     @ui.refreshable_method
     def questions(self) -> None:

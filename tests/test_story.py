@@ -76,6 +76,8 @@ async def test_admin_tries_a_rubric_in_the_editor_before_inviting_anyone(user: U
     await user.should_see("An aid for a person's judgement, not a decision")
     await user.should_see("Closest to the example answer for level 5")
     await user.should_see("similarity")  # a rubric point found by meaning, not by its words
+    await user.should_see("by meaning (similarity")  # evidence in a reviewer's words, with the answer's number
+    await user.should_see("in answer 1")
     await user.should_not_see("Total 0.0 / 100")
 
 

@@ -19,6 +19,8 @@ class ScorePanel(ui.column):
         self.classes("w-full gap-2")
 
     def show(self, card: ScoreCard | UnscoredCard, rubric: TemplateContent | None = None) -> None:
+        """Show `card`; `rubric` (the template) numbers the answers that evidence is quoted from and, for an
+        `UnscoredCard`, gives the criteria to show."""
         self.clear()
         with self:
             if isinstance(card, UnscoredCard):
@@ -29,6 +31,7 @@ class ScorePanel(ui.column):
                 "text-xs text-gray-500"
             )
             ui.label(how_far_to_trust(card.scoring_version)).classes("text-xs text-gray-700")
+            numbers = {q.id: n for n, q in enumerate(rubric.questions, start=1)} if rubric else {}
             for criterion in card.criteria:
                 with ui.card().classes("w-full"):
                     with ui.row().classes("w-full items-center"):
@@ -49,9 +52,9 @@ class ScorePanel(ui.column):
                             mark = "✓" if rule.fired else "·"
                             ui.label(f"{mark} {rule.detail} ({rule.points:+.2f})")
                         for span in criterion.evidence:
-                            ui.label(f"“{span.text}” — {span.shows()}, answer to {span.question_id}").classes(
-                                "italic text-gray-700"
-                            )
+                            number = numbers.get(span.question_id)
+                            where = f"in answer {number}" if number else f"in the answer to {span.question_id}"
+                            ui.label(f"“{span.text}” — {span.shows()}, {where}").classes("italic text-gray-700")
 
     @staticmethod
     def _rubric(card: UnscoredCard, rubric: TemplateContent | None) -> None:
