@@ -91,10 +91,8 @@ def test_a_misspelt_rubric_word_counts_and_the_evidence_feature_names_it() -> No
     assert span.similarity is None
     assert span.text == "add servers behind a load balanser"
     assert "misspelt: “balanser”" in next(r.detail for r in card.rules if r.rule == "evidence")
-    vocabulary = next(r.detail for r in card.rules if r.rule == "vocabulary")
-    assert (
-        "(add, servers, behind, load, balanser)" in vocabulary
-    )  # the words as the answer has them, in its order (not stems)
+    vocabulary = next(r.detail for r in card.rules if r.rule == "vocabulary")  # the answer's words, in order
+    assert "(add, servers, behind, load, balanser)" in vocabulary
 
 
 def test_a_real_word_one_letter_from_a_rubric_word_is_not_read_as_it() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 
 from interviewer.embeddings import known_words
-from interviewer.scoring.text import FUNCTION_WORDS, WORD, stem, stem_tokens, words
+from interviewer.scoring.text import WORD, content_words, stem, stem_tokens
 
 MIN_LETTERS = 5
 
@@ -67,10 +67,8 @@ def _unknown(word: str) -> bool:
 
 
 def content_words_read(text: str, stems: frozenset[str]) -> list[tuple[str, str]]:
-    """(word, stem) of the content words of `text` in order (as `text.content_stems` picks them), a misspelt
-    rubric word with the rubric's stem."""
-    content = [w for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha()]
-    return [(w, read_as(w, stems) or stem(w)) for w in content]
+    """(word, stem) of the `content_words` of `text`, a misspelt rubric word with the rubric's stem."""
+    return [(w, read_as(w, stems) or stem(w)) for w in content_words(text)]
 
 
 def content_stems_read(text: str, stems: frozenset[str]) -> frozenset[str]:

@@ -80,10 +80,15 @@ def stem_tokens(text: str, word: re.Pattern[str] = WORD) -> tuple[tuple[str, int
     return tuple((stem(m.group().lower()), m.start(), m.end()) for m in word.finditer(text))
 
 
+def content_words(text: str) -> list[str]:
+    """The content words of `text` in order, lowercased: no function words, no numbers, at least 3 letters."""
+    return [w for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha()]
+
+
 @functools.lru_cache(maxsize=4096)
 def content_stems(text: str) -> frozenset[str]:
-    """The stems of the content words of `text` (no function words, no numbers); cached: rubric texts repeat."""
-    return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and len(w) > 2 and w.isalpha())
+    """The stems of the content words of `text`; cached: rubric texts repeat."""
+    return frozenset(stem(w) for w in content_words(text))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -96,13 +101,8 @@ def function_word_share(text: str) -> float:
 @functools.lru_cache(maxsize=4096)
 def covered_share(text: str, source: str, n: int = 3) -> float:
     """Share of the words of `text` that lie inside a run of `n` words also found in `source` (copied text)."""
-    covered = copied_words(text, source, n)
+    covered = copied(words(text), words(source), n)
     return sum(covered) / len(covered) if covered else 0.0
-
-
-def copied_words(text: str, source: str, n: int = 3) -> list[bool]:
-    """For each word of `text` (as `words` splits it): whether it lies inside a run of `n` words also in `source`."""
-    return copied(words(text), words(source), n)
 
 
 def copied(mine: Sequence[str], theirs: Sequence[str], n: int = 3) -> list[bool]:
