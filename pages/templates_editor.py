@@ -151,6 +151,26 @@ def few_points_hint(evidence_text: str) -> str:
     )
 
 
+COMPARED_FIELDS = ("evidence_text", "must_show_text", "reference_answer", *(f"example_{i}" for i in range(1, 6)))
+"""The draft fields of a criterion that give the scorer something to compare answers with."""
+LENGTH_ONLY_HINT = (
+    "Nothing to compare answers with yet: this criterion is scored on answer length and fillers only (and story "
+    "structure, when ticked). Add evidence phrases, a reference answer or example answers for two levels."
+)
+
+
+def compares_nothing(criterion: dict[str, Any]) -> bool:
+    """Whether a criterion draft has no evidence phrases, must-show points or reference answer, and fewer than two
+    example answers: then only length, fillers and structure score its answers."""
+    examples = sum(1 for i in range(1, 6) if (criterion.get(f"example_{i}") or "").strip())
+    return not (
+        _lines(criterion.get("evidence_text") or "")
+        or _lines(criterion.get("must_show_text") or "")
+        or (criterion.get("reference_answer") or "").strip()
+        or examples >= 2
+    )
+
+
 def _lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
@@ -332,6 +352,9 @@ class TemplateEditor:
         hint = ui.label().classes("text-xs text-orange-800").mark(f"few-points-{index}")
         hint.bind_text_from(criterion, "evidence_text", backward=few_points_hint)
         hint.bind_visibility_from(criterion, "evidence_text", backward=lambda text: bool(few_points_hint(text)))
+        length_only = ui.label(LENGTH_ONLY_HINT).classes("text-xs text-orange-800").mark(f"length-only-{index}")
+        for field in COMPARED_FIELDS:  # each binding re-reads the whole draft, so any of the fields updates the hint
+            length_only.bind_visibility_from(criterion, field, backward=lambda _: compares_nothing(criterion))
         ui.textarea(
             "Must show (optional): points without which an answer cannot score well; one per line, synonyms with |",
             placeholder="names a character trait | hardworking | caring",

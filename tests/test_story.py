@@ -91,6 +91,20 @@ async def test_a_must_show_point_missing_halves_the_score_and_says_so(user: User
     await see_within(user, "Lowered: must show: not found: “measure first”; score halved", 30)
 
 
+async def test_a_criterion_with_nothing_to_compare_says_it_is_scored_on_length(user: User) -> None:
+    await new_scaling_rubric(user)
+    length_only = "Nothing to compare answers with yet: this criterion is scored on answer length"
+    await user.should_see(length_only)  # a new criterion has no evidence phrases, reference or examples
+    user.find("example-0-5").type("I would profile it, put a cache in front and scale out behind a load balancer.")
+    await user.should_see(length_only)  # one example answer is reported, not scored against
+    user.find("example-0-1").type("I would tell the users to wait.")
+    await user.should_not_see(length_only, retries=40)
+    user.find("example-0-1").clear()
+    await user.should_see(length_only, retries=40)
+    user.find("evidence-0").type("cache the responses | caching")
+    await user.should_not_see(length_only, retries=40)
+
+
 async def test_an_admin_checks_the_rubric_against_answers_the_team_graded(user: User) -> None:
     await new_scaling_rubric(user)
     user.find("evidence-0").type("cache the responses | caching\nadd servers behind a load balancer\nprofile it")
