@@ -151,7 +151,13 @@ def few_points_hint(evidence_text: str) -> str:
     )
 
 
-COMPARED_FIELDS = ("evidence_text", "must_show_text", "reference_answer", *(f"example_{i}" for i in range(1, 6)))
+COMPARED_FIELDS = (
+    "evidence_text",
+    "must_show_text",
+    "reference_answer",
+    *(f"example_{i}" for i in range(1, 6)),
+    "llm_weight",
+)
 """The draft fields of a criterion that give the scorer something to compare answers with."""
 LENGTH_ONLY_HINT = (
     "Nothing to compare answers with yet: this criterion is scored on answer length and fillers only (and story "
@@ -160,14 +166,15 @@ LENGTH_ONLY_HINT = (
 
 
 def compares_nothing(criterion: dict[str, Any]) -> bool:
-    """Whether a criterion draft has no evidence phrases, must-show points or reference answer, and fewer than two
-    example answers: then only length, fillers and structure score its answers."""
+    """Whether a criterion draft has no evidence phrases, must-show points, reference answer or model weight, and
+    fewer than two example answers: then only length, fillers and structure score its answers."""
     examples = sum(1 for i in range(1, 6) if (criterion.get(f"example_{i}") or "").strip())
     return not (
         _lines(criterion.get("evidence_text") or "")
         or _lines(criterion.get("must_show_text") or "")
         or (criterion.get("reference_answer") or "").strip()
         or examples >= 2
+        or criterion.get("llm_weight")
     )
 
 
