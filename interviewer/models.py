@@ -93,7 +93,8 @@ class CriterionSpec(BaseModel):
         max_length=20,
         description="Points an answer must show to score well, written like evidence phrases; they count as "
         "evidence too. Scoring v2 halves the criterion's score when one of them is not found, by its words or "
-        "by meaning (e.g. 'names a character trait' where the task asks for a trait and its support).",
+        "by meaning (e.g. 'measure first | profile it' where a good answer starts by measuring). A point of "
+        "single words is found by those words only (as written or misspelt), so list the words candidates use.",
     )
     evidence_needed: Annotated[int, Field(ge=1, le=50), BeforeValidator(_not_a_bool)] | None = Field(
         default=None,

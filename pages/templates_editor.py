@@ -151,6 +151,23 @@ def few_points_hint(evidence_text: str) -> str:
     )
 
 
+def single_words_hint(must_show_text: str) -> str:
+    """What to know about must-show points written as single words (empty when there are none)."""
+    single = [
+        alternatives[0]
+        for line in _lines(must_show_text or "")
+        if (alternatives := [a.strip() for a in line.split("|") if a.strip()])
+        and all(len(a.split()) == 1 for a in alternatives)
+    ]
+    if not single:
+        return ""
+    named = ", ".join(f"“{word}”" for word in single)
+    return (
+        f"{named}: a point of single words is found by those words only (as written or misspelt), hardly ever by "
+        "meaning; an answer that says it another way is halved. List the other words candidates would use."
+    )
+
+
 COMPARED_FIELDS = (
     "evidence_text",
     "must_show_text",
@@ -364,10 +381,13 @@ class TemplateEditor:
             length_only.bind_visibility_from(criterion, field, backward=lambda _: compares_nothing(criterion))
         ui.textarea(
             "Must show (optional): points without which an answer cannot score well; one per line, synonyms with |",
-            placeholder="names a character trait | hardworking | caring",
+            placeholder="measure first | profile it | find the slow part",
         ).bind_value(criterion, "must_show_text").classes("w-full").props("autogrow").mark(
             f"must-show-{index}"
         ).tooltip("They count as rubric points too; scoring v2 halves the criterion's score when one is not found")
+        single = ui.label().classes("text-xs text-orange-800").mark(f"single-words-{index}")
+        single.bind_text_from(criterion, "must_show_text", backward=single_words_hint)
+        single.bind_visibility_from(criterion, "must_show_text", backward=lambda text: bool(single_words_hint(text)))
         ui.number("Points for full marks (empty: all)", min=1, max=50, format="%d").bind_value(
             criterion, "evidence_needed"
         ).classes("w-64").mark(f"evidence-needed-{index}")

@@ -91,6 +91,14 @@ async def test_a_must_show_point_missing_halves_the_score_and_says_so(user: User
     await see_within(user, "Lowered: must show: not found: “measure first”; score halved", 30)
 
 
+async def test_must_show_points_of_single_words_are_said_to_be_found_by_their_words_only(user: User) -> None:
+    await new_scaling_rubric(user)
+    user.find("must-show-0").type("measure first | profile it\ncaching | cache\nscale")
+    await user.should_see("“caching”, “scale”: a point of single words is found by those words only")
+    user.find("must-show-0").clear().type("measure first | profile it")
+    await user.should_not_see("a point of single words", retries=40)
+
+
 async def test_a_criterion_with_nothing_to_compare_says_it_is_scored_on_length(user: User) -> None:
     await new_scaling_rubric(user)
     length_only = "Nothing to compare answers with yet: this criterion is scored on answer length"
