@@ -164,7 +164,7 @@ def single_words_hint(must_show_text: str) -> str:
     named = ", ".join(f"“{word}”" for word in single)
     return (
         f"{named}: a point of single words is found by those words only (as written or misspelt), hardly ever by "
-        "meaning; an answer that says it another way is halved. List the other words candidates would use."
+        "meaning, so scoring v2 halves an answer that says it another way. List the other words candidates use."
     )
 
 
