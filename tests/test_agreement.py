@@ -84,6 +84,17 @@ def test_the_probe_says_when_a_rubric_of_few_points_can_be_gamed_with_its_own_ph
     assert not probe.below  # the README: write 5 or more evidence lines
 
 
+def test_a_must_show_point_that_halves_top_graded_answers_is_named_with_their_rows() -> None:
+    scaling = RUBRIC.criteria[0]
+    profiler_only = RUBRIC.model_copy(
+        update={"criteria": [scaling.model_copy(update={"must_show": ["profiler"]}), RUBRIC.criteria[1]]}
+    )
+    misses = check_agreement(SCORER, profiler_only, "q1", GRADED).must_show_misses
+    assert [(m.criterion, m.top_graded, m.halved, m.lines) for m in misses] == [("Scaling", 3, 2, [1, 3])]
+    # answers 1 and 3 say "profile" and "profiling", which the single word "profiler" does not find
+    assert check_agreement(SCORER, RUBRIC, "q1", GRADED).must_show_misses == []  # no must-show point, nothing halved
+
+
 def test_each_criterion_of_a_question_is_measured_on_its_own_too() -> None:
     scaling = RUBRIC.criteria[0]
     off_the_point = CriterionSpec(

@@ -134,9 +134,26 @@ async def test_an_admin_checks_the_rubric_against_answers_the_team_graded(user: 
     await user.should_see("Furthest from your grades")
     await user.should_see("No idea.")  # graded 2 by the team, last by the rubric
     await user.should_see("Gaming probe: the rubric's phrases in a row")
+    await user.should_not_see("Must show halved")  # the rubric has no must-show point
     user.find("agreement-disagreements").trigger("rowClick", [{}, {"line": 7}, 0])  # "No idea.": why so low?
     await see_within(user, "Total", 30)  # its score card in "Try it", with the evidence and rules
     await user.should_see("Level 1: Poor")
+
+
+async def test_the_check_names_a_must_show_point_that_halves_answers_the_team_graded_best(user: User) -> None:
+    await new_scaling_rubric(user)
+    user.find("evidence-0").type("cache the responses | caching\nadd servers behind a load balancer")
+    user.find("must-show-0").type("profiler")
+    user.find("check-agreement").click()
+    user.find("graded-answers").type(
+        "2,I would profile it and cache the responses.\n"
+        "2,Profiling first, then caching and more servers behind a load balancer.\n"
+        "2,I would run a profiler and add servers behind a load balancer.\n"
+        "1,I would add a cache.\n"
+        "0,I would ask the users to wait.\n"
+    )
+    user.find("check-agreement-run").click()
+    await see_within(user, "Must show halved 2 of the 3 answers with your top grade (Scaling; answer no. 1, 2)", 30)
 
 
 async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:

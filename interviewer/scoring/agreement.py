@@ -10,6 +10,7 @@ order is compared with the team's grades.
 - The answers whose grade-by-rank is furthest from the team's grade: where to look when writing the rubric.
 - The gaming probe: the rubric's evidence phrases in a row (and glued three ways), scored like an answer,
   against the median score of the answers with the team's top grade.
+- Must-show points that halved answers with the team's top grade: the point misses how those answers say it.
 `bench/scoring_agreement.py` measures the engines with the same metrics on public human-graded data.
 """
 
@@ -40,6 +41,7 @@ HUMAN_AGREEMENT = "0.75–0.97"  # the same sets' two human raters
 MIN_ANSWERS = 5
 MAX_ANSWERS = 2000
 SHOWN_DISAGREEMENTS = 5
+SHOWN_HALVED = 5  # rows named per criterion whose must-show rule halved top-graded answers
 STRONG_AGREEMENT = 0.80  # human raters of the public ASAP sets agree at 0.75–0.97
 MODERATE_AGREEMENT = 0.60
 SAME_SCORE = "No agreement: the rubric gives every answer the same score. Add evidence lines the answers differ in."
@@ -81,6 +83,15 @@ class StuffingProbe(BaseModel):
     below: bool
 
 
+class MustShowMisses(BaseModel):
+    """Answers with the team's top grade whose score a criterion's must-show rule halved."""
+
+    criterion: str
+    top_graded: int  # answers with the team's top grade
+    halved: int  # of them, halved because a must-show point was not found
+    lines: list[int]  # the first SHOWN_HALVED of them, 1-based positions in the graded answers
+
+
 class CriterionAgreement(BaseModel):
     """One criterion's own scores against the team's grades (when several criteria score the question)."""
 
@@ -100,6 +111,7 @@ class AgreementReport(BaseModel):
     disagreements: list[Disagreement]
     stuffing: StuffingProbe | None  # None when the rubric has no evidence phrases for this question
     criteria: list[CriterionAgreement]  # each criterion on its own, when several score the question; else empty
+    must_show_misses: list[MustShowMisses] = []  # criteria whose must-show rule halved top-graded answers
 
 
 def check_agreement(
@@ -159,7 +171,22 @@ def check_agreement(
         ]
         if len(criteria) > 1
         else [],
+        must_show_misses=must_show_misses(cards, grades, [c.name for c in criteria]),
     )
+
+
+def must_show_misses(cards: Sequence[ScoreCard], grades: Sequence[int], names: Sequence[str]) -> list[MustShowMisses]:
+    """Per criterion (`names`, in the cards' order): the answers with the top grade that its must-show rule halved;
+    criteria that halved none are left out."""
+    top = [i for i, grade in enumerate(grades) if grade == max(grades)]
+    found = []
+    for k, name in enumerate(names):
+        halved = [i + 1 for i in top if any(r.rule == "must_show" and r.fired for r in cards[i].criteria[k].rules)]
+        if halved:
+            found.append(
+                MustShowMisses(criterion=name, top_graded=len(top), halved=len(halved), lines=halved[:SHOWN_HALVED])
+            )
+    return found
 
 
 def how_far_to_trust(scoring_version: str) -> str:

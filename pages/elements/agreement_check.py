@@ -84,6 +84,13 @@ class AgreementCheck(ui.column):
                     f"Gaming probe: the rubric's phrases in a row (“{probe.answer[:120]}”) score {probe.score:.1f}; "
                     f"the median answer with your top grade scores {probe.top_grade_median:.1f} — {outcome}."
                 ).classes("text-sm" if probe.below else "text-sm font-medium text-orange-800").mark("agreement-probe")
+            for misses in report.must_show_misses:
+                rows = ", ".join(map(str, misses.lines)) + (" …" if misses.halved > len(misses.lines) else "")
+                ui.label(
+                    f"Must show halved {misses.halved} of the {misses.top_graded} answers with your top grade "
+                    f"({misses.criterion}; answer no. {rows}): its points miss how these answers say it. Add the "
+                    "words they use to the must-show lines."
+                ).classes("text-sm font-medium text-orange-800").mark("agreement-must-show")
             if report.disagreements:
                 ui.label("Furthest from your grades (click one to see its score card in “Try it”)").classes(
                     "font-medium mt-2"
