@@ -13,6 +13,7 @@ from interviewer.errors import NotFound
 from interviewer.models import DEFAULT_PRACTICE_QUESTION, CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.scoring import AnswerForScoring
 from interviewer.scoring.gaming import STRUNG_GROUPS
+from interviewer.scoring.rules_v1 import point_groups
 from interviewer.system import System
 from interviewer.tts.service import VoiceService
 from pages.elements.agreement_check import AgreementCheck
@@ -153,12 +154,7 @@ def few_points_hint(evidence_text: str) -> str:
 
 def single_words_hint(must_show_text: str) -> str:
     """What to know about must-show points written as single words (empty when there are none)."""
-    single = [
-        alternatives[0]
-        for line in _lines(must_show_text or "")
-        if (alternatives := [a.strip() for a in line.split("|") if a.strip()])
-        and all(len(a.split()) == 1 for a in alternatives)
-    ]
+    single = [group[0] for group in point_groups(_lines(must_show_text or "")) if all(" " not in a for a in group)]
     if not single:
         return ""
     named = ", ".join(f"“{word}”" for word in single)

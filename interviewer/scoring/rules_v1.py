@@ -167,15 +167,17 @@ def no_answer(criterion: CriterionSpec) -> CriterionScore:
 def phrase_groups(criterion: CriterionSpec) -> list[list[str]]:
     """The criterion's evidence-phrase groups (its must-show points first) as lists of alternatives; groups
     without a word are left out."""
-    return _groups([*criterion.must_show, *criterion.evidence_phrases])
+    return point_groups([*criterion.must_show, *criterion.evidence_phrases])
 
 
 def must_show_groups(criterion: CriterionSpec) -> list[list[str]]:
     """The must-show points as groups of alternatives: the first groups of `phrase_groups`."""
-    return _groups(criterion.must_show)
+    return point_groups(criterion.must_show)
 
 
-def _groups(lines: list[str]) -> list[list[str]]:
+def point_groups(lines: list[str]) -> list[list[str]]:
+    """Rubric points written one per line, "|" between alternatives, as lists of alternatives; lines without a
+    word are left out."""
     groups = [[alt.strip() for alt in line.split("|") if alt.strip()] for line in lines]
     return [g for g in groups if any(_WORD.search(alt) for alt in g)]
 
