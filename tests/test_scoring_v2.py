@@ -74,6 +74,14 @@ def test_a_rubric_point_is_found_by_meaning_and_quoted_with_its_similarity() -> 
     assert meaning.score > by_words.score + 1
 
 
+def test_a_quote_keeps_the_signs_of_its_numbers() -> None:
+    said = "$40 a month of extra servers behind a balancer took the traffic. Caching the responses took 90%"
+    quotes = [e.text for e in score(said).evidence]
+    assert "Caching the responses took 90%" in quotes  # not "… took 90": the reviewer reads what was said
+    assert any(quote.startswith("$40") for quote in quotes), quotes
+    assert all(said[e.start : e.end] == e.text for e in score(said).evidence)
+
+
 def test_literal_matches_still_count() -> None:
     literal = score("Caching is what I would add first, in front of the database.").evidence
     span = next(e for e in literal if e.rule == "evidence:cache the responses" and e.similarity is None)

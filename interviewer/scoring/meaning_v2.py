@@ -72,7 +72,7 @@ from interviewer.scoring.rules_v1 import (
     structure_feature,
 )
 from interviewer.scoring.spelling import content_words_read, stem_tokens_read
-from interviewer.scoring.text import Unit, content_stems, sentences, stem_tokens, units, words
+from interviewer.scoring.text import Unit, content_stems, sentences, stem_tokens, units, with_signs, words
 
 EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
 REFERENCE_SIMILARITY = (0.40, 0.75)
@@ -337,14 +337,17 @@ def _best_unit(answers: list[_Answer], targets: np.ndarray) -> tuple[float, _Ans
 
 
 def _span(found: tuple[float, _Answer, Unit], rule: str) -> EvidenceSpan:
-    """The quoted unit as evidence, with its offsets in the answer as given and its similarity."""
+    """The quoted unit as evidence (with the signs of its first and last words), with its offsets in the answer as
+    given and its similarity."""
     similarity, answer, unit = found
-    start = answer.source.text.find(unit.text)
+    text = answer.source.text
+    first = text.find(unit.text)
+    start, end = with_signs(text, first, first + len(unit.text))
     return EvidenceSpan(
         question_id=answer.source.question_id,
         start=start,
-        end=start + len(unit.text),
-        text=unit.text,
+        end=end,
+        text=text[start:end],
         rule=rule,
         similarity=similarity,
     )
@@ -360,7 +363,7 @@ def _literal_span(answers: list[_Answer], group: list[str]) -> tuple[EvidenceSpa
         hits = matches([t[0] for t in found], needles)
         if hits:
             first, stop = hits[0]
-            start, end = found[first][1], found[stop - 1][2]
+            start, end = with_signs(answer.source.text, found[first][1], found[stop - 1][2])
             misspelt = [answer.source.text[found[i][1] : found[i][2]] for i in range(first, stop) if i in misread]
             span = EvidenceSpan(
                 question_id=answer.source.question_id,

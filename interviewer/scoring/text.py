@@ -10,6 +10,8 @@ from typing import NamedTuple
 WORD = re.compile(r"\w+(?:'\w+)*")  # "don't", "reader's"; not the quotes around 'Space Junk'
 SUFFIXES = ("ing", "ed", "ly", "es", "s")
 SENTENCE = re.compile(r"[^.!?;\n]+")
+CURRENCY_SIGNS = "$€£¥"
+UNIT_SIGNS = "%‰°"
 UNIT_MAX_WORDS = 20  # a longer sentence is compared in windows of WINDOW words, STRIDE apart
 WINDOW = 12
 STRIDE = 6
@@ -57,6 +59,16 @@ def units(text: str) -> list[Unit]:
             start, end = spans[first][0], spans[stop - 1][1]
             found.append(Unit(start, end, text[start:end]))
     return found
+
+
+def with_signs(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start`, `end` of a span of `text` widened over the signs that belong to its first and last words: a currency
+    sign just before ("$5") and a percent or degree sign just after ("40%", "90°"), so a quote keeps what was said."""
+    while start > 0 and text[start - 1] in CURRENCY_SIGNS:
+        start -= 1
+    while end < len(text) and text[end] in UNIT_SIGNS:
+        end += 1
+    return start, end
 
 
 def sentences(text: str) -> list[Unit]:
