@@ -104,7 +104,8 @@ class CriterionSpec(BaseModel):
     reference_answer: str = Field(
         default="",
         max_length=4000,
-        description="Optional: what a strong answer would say. Scoring v2 compares answers with it by meaning.",
+        description="Optional: a strong answer, written as a candidate would give it ('I was responsible for …'), "
+        "not a description of one ('the candidate should explain …'): scoring v2 compares answers with it by meaning.",
     )
     level_examples: list[str] = Field(
         default_factory=lambda: [""] * 5,

@@ -192,8 +192,9 @@ def example_template() -> TemplateContent:
                     "i measured | we measured | dropped from | fell from | went down from",
                 ],
                 evidence_needed=2,
-                reference_answer="A clear situation, what the candidate personally was responsible for, the "
-                "actions they took themselves, and a result they measured, such as latency, errors or revenue.",
+                reference_answer="At my last job a service we ran was too slow for our customers. I was responsible "
+                "for fixing it: I found the root cause myself, decided what to change and made the change. I measured "
+                "the result before and after: latency fell and errors dropped.",
                 level_examples=[
                     "We had some problems once and the team fixed them.",
                     "",

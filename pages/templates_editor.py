@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.responses import RedirectResponse
@@ -161,6 +162,26 @@ def single_words_hint(must_show_text: str) -> str:
     return (
         f"{named}: a point of single words is found by those words only (as written or misspelt), hardly ever by "
         "meaning, so scoring v2 halves an answer that says it another way. List the other words candidates use."
+    )
+
+
+DESCRIBED_ANSWER = re.compile(
+    r"\bthe candidate(?:'s)?\b|\b(?:a|the) (?:strong|good|great|ideal|best|complete) answer\b"
+    r"|\bshould (?:mention|explain|describe|name|say|show|include|cover|discuss|give)\b",
+    re.IGNORECASE,
+)
+"""Words that tell a description of a good answer ("the candidate should explain …") from an answer."""
+
+
+def described_answer_hint(reference_text: str) -> str:
+    """What to know about a reference answer written as a description of one (empty when it reads as an answer)."""
+    found = DESCRIBED_ANSWER.search(reference_text or "")
+    if not found:
+        return ""
+    return (
+        f"This reads as a description of a good answer (“{found.group()}”), and scoring v2 compares answers with it "
+        "by meaning: a description matches no real answer. Write it as a strong candidate would say it "
+        "(“I was responsible for …, I measured …”)."
     )
 
 
@@ -387,9 +408,14 @@ class TemplateEditor:
         ui.number("Points for full marks (empty: all)", min=1, max=50, format="%d").bind_value(
             criterion, "evidence_needed"
         ).classes("w-64").mark(f"evidence-needed-{index}")
-        ui.textarea("Reference answer (optional): what a strong answer would say").bind_value(
+        ui.textarea("Reference answer (optional): a strong answer, as a candidate would give it").bind_value(
             criterion, "reference_answer"
         ).classes("w-full").props("autogrow").mark(f"reference-{index}")
+        described = ui.label().classes("text-xs text-orange-800").mark(f"described-answer-{index}")
+        described.bind_text_from(criterion, "reference_answer", backward=described_answer_hint)
+        described.bind_visibility_from(
+            criterion, "reference_answer", backward=lambda text: bool(described_answer_hint(text))
+        )
         ui.label("Example answers (optional): what an answer at a level sounds like").classes("text-sm mt-1")
         with ui.row().classes("w-full gap-2"):
             for level in range(5):
