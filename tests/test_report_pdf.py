@@ -122,3 +122,19 @@ def test_overlapping_evidence_is_highlighted_once_and_escaped() -> None:
         EvidenceSpan(question_id="q", start=3, end=9, text="", rule="b"),
     ]
     assert highlighted("a<b>cache & more", spans) == '<font backColor="#fde68a">a&lt;b&gt;cache</font> &amp; more'
+
+
+def test_a_heading_is_never_left_alone_at_the_foot_of_a_page() -> None:
+    report = sample_report()
+    first = report.scores.criteria[0]
+    quoted = [e for e in first.evidence if e.similarity is not None] * 12  # a criterion with much evidence
+    scores = report.scores.model_copy(
+        update={"criteria": [first.model_copy(update={"evidence": quoted}), *report.scores.criteria[1:]]}
+    )
+    pages = [
+        page.extract_text()
+        for page in PdfReader(BytesIO(render_pdf(report.model_copy(update={"scores": scores})))).pages
+    ]
+    heading = next(i for i, text in enumerate(pages) if "How each score came about" in text)
+    assert f"{first.name} —" in pages[heading]
+    assert len(pages) > heading + 1 and "off topic: no" in pages[heading + 1]  # the rules go on over the page

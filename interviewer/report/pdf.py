@@ -95,8 +95,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=20, alignment=0),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, spaceBefore=10),
-        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName=bold, fontSize=11, spaceBefore=6),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, spaceBefore=10, keepWithNext=1),
+        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName=bold, fontSize=11, spaceBefore=6, keepWithNext=1),
         "body": ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=10, leading=14),
         "small": ParagraphStyle("small", parent=base["BodyText"], fontName=regular, fontSize=8, textColor="#6b7280"),
         "total": ParagraphStyle("total", parent=base["Title"], fontName=bold, fontSize=28, alignment=0),
@@ -296,7 +296,8 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             Paragraph("Rubric (assessed by a person)", s["h2"]),
             *(Paragraph(f"{_text(c.name)} (weight {c.weight:g})", s["body"]) for c in report.scores.criteria),
         ]
-    flow: list[Flowable] = [Paragraph("How each score came about", s["h2"])]
+    flow: list[Flowable] = []
+    heading: list[Flowable] = [Paragraph("How each score came about", s["h2"])]  # kept with the first criterion
     for criterion in report.scores.criteria:
         rows = [
             [
@@ -319,12 +320,23 @@ def _criteria(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             block.append(Paragraph(f"Closest to the example answer for level {criterion.closest_anchor}.", s["body"]))
         for span in (e for e in criterion.evidence if e.similarity is not None):
             block.append(Paragraph(f"“{_text(span.text)}” — {_text(span.shows())}", s["small"]))
-        if rows:
-            table = Table(rows, colWidths=[8 * mm, 140 * mm, 16 * mm])
-            table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-            block.append(table)
-        flow.append(KeepTogether(block))
+        # the heading, its notes and the first rules stay together; the other rules may go on to the next page
+        flow.append(KeepTogether([*heading, *block, *_rules_table(rows[:RULES_KEPT_WITH_HEADING])]))
+        flow.extend(_rules_table(rows[RULES_KEPT_WITH_HEADING:]))
+        heading = []
     return flow
+
+
+RULES_KEPT_WITH_HEADING = 3
+
+
+def _rules_table(rows: list[list[Flowable]]) -> list[Flowable]:
+    """Rules as rows of mark, detail and points (none when there are no rows)."""
+    if not rows:
+        return []
+    table = Table(rows, colWidths=[8 * mm, 140 * mm, 16 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return [table]
 
 
 def _answers(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
