@@ -307,9 +307,10 @@ def _evidence(credits: list[float], literal: int, misspelt: list[str], needed: i
     feature = min(1.0, sum(credits) / need)
     shown = ", ".join(f"“{word}”" for word in misspelt)
     return feature, (
-        f"evidence: {sum(credits):.2f} of {need} rubric points needed ({literal} by their words"
+        f"evidence: {sum(credits):.2f} of the rubric's {len(credits)} point{'s' if len(credits) > 1 else ''} "
+        f"({literal} by their words"
         + (f", misspelt: {shown}" if misspelt else "")
-        + f", {by_meaning} more by meaning, of {len(credits)} groups)"
+        + f", {by_meaning} more by meaning); {need} give{'s' if need == 1 else ''} full marks"
     )
 
 
