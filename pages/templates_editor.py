@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.responses import RedirectResponse
@@ -212,6 +213,14 @@ def compares_nothing(criterion: dict[str, Any]) -> bool:
     )
 
 
+def _hint(criterion: dict[str, Any], field: str, hint: Callable[[str], str]) -> ui.label:
+    """A warning under a field of a criterion: `hint` of the field's text, shown while it is not empty."""
+    label = ui.label().classes("text-xs text-orange-800")
+    label.bind_text_from(criterion, field, backward=hint)
+    label.bind_visibility_from(criterion, field, backward=lambda text: bool(hint(text)))
+    return label
+
+
 def _lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
@@ -390,9 +399,7 @@ class TemplateEditor:
             "Scoring v2 also finds a point when a sentence of the answer means it: short sentences a good answer "
             "would contain work best"
         )
-        hint = ui.label().classes("text-xs text-orange-800").mark(f"few-points-{index}")
-        hint.bind_text_from(criterion, "evidence_text", backward=few_points_hint)
-        hint.bind_visibility_from(criterion, "evidence_text", backward=lambda text: bool(few_points_hint(text)))
+        _hint(criterion, "evidence_text", few_points_hint).mark(f"few-points-{index}")
         length_only = ui.label(LENGTH_ONLY_HINT).classes("text-xs text-orange-800").mark(f"length-only-{index}")
         for field in COMPARED_FIELDS:  # each binding re-reads the whole draft, so any of the fields updates the hint
             length_only.bind_visibility_from(criterion, field, backward=lambda _: compares_nothing(criterion))
@@ -402,20 +409,14 @@ class TemplateEditor:
         ).bind_value(criterion, "must_show_text").classes("w-full").props("autogrow").mark(
             f"must-show-{index}"
         ).tooltip("They count as rubric points too; scoring v2 halves the criterion's score when one is not found")
-        single = ui.label().classes("text-xs text-orange-800").mark(f"single-words-{index}")
-        single.bind_text_from(criterion, "must_show_text", backward=single_words_hint)
-        single.bind_visibility_from(criterion, "must_show_text", backward=lambda text: bool(single_words_hint(text)))
+        _hint(criterion, "must_show_text", single_words_hint).mark(f"single-words-{index}")
         ui.number("Points for full marks (empty: all)", min=1, max=50, format="%d").bind_value(
             criterion, "evidence_needed"
         ).classes("w-64").mark(f"evidence-needed-{index}")
         ui.textarea("Reference answer (optional): a strong answer, as a candidate would give it").bind_value(
             criterion, "reference_answer"
         ).classes("w-full").props("autogrow").mark(f"reference-{index}")
-        described = ui.label().classes("text-xs text-orange-800").mark(f"described-answer-{index}")
-        described.bind_text_from(criterion, "reference_answer", backward=described_answer_hint)
-        described.bind_visibility_from(
-            criterion, "reference_answer", backward=lambda text: bool(described_answer_hint(text))
-        )
+        _hint(criterion, "reference_answer", described_answer_hint).mark(f"described-answer-{index}")
         ui.label("Example answers (optional): what an answer at a level sounds like").classes("text-sm mt-1")
         with ui.row().classes("w-full gap-2"):
             for level in range(5):

@@ -425,7 +425,12 @@ def _relevance(answers: list[_Answer], questions: dict[str, str], embedder: Sent
             pairs.append(float(_similarity(answer.vector[None, :], embedder.embed([question]))[0, 0]))
     if not pairs:
         return "similarity to the question: no question text", 1.0
-    return f"similarity to the question: {min(pairs):.2f} (for the reviewer; decides off_topic)", min(pairs)
+    which = f"the lowest of {len(pairs)} answers; " if len(pairs) > 1 else ""
+    return (
+        f"similarity to the question: {min(pairs):.2f} ({which}off_topic under {gaming.OFF_TOPIC_SIMILARITY:.2f} "
+        "with no rubric point)",
+        min(pairs),
+    )
 
 
 def _vocabulary(
