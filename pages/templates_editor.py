@@ -186,6 +186,19 @@ def described_answer_hint(reference_text: str) -> str:
     )
 
 
+def described_examples_hint(criterion: dict[str, Any]) -> str:
+    """What to know about example answers written as descriptions of answers (empty when each reads as an answer)."""
+    described = [
+        str(level) for level in range(1, 6) if DESCRIBED_ANSWER.search(criterion.get(f"example_{level}") or "")
+    ]
+    if not described:
+        return ""
+    return (
+        f"Example for level {', '.join(described)}: reads as a description of an answer, and answers are compared "
+        "with the examples by meaning. Write what a candidate at that level would say."
+    )
+
+
 COMPARED_FIELDS = (
     "evidence_text",
     "must_show_text",
@@ -423,6 +436,14 @@ class TemplateEditor:
                 ui.textarea(f"Example, level {LEVEL_NAMES[level]}").bind_value(
                     criterion, f"example_{level + 1}"
                 ).classes("grow").props("autogrow").mark(f"example-{index}-{level + 1}")
+        examples_hint = ui.label().classes("text-xs text-orange-800").mark(f"described-examples-{index}")
+        for level in range(1, 6):  # each binding re-reads every example, so any of them updates the hint
+            examples_hint.bind_text_from(
+                criterion, f"example_{level}", backward=lambda _: described_examples_hint(criterion)
+            )
+            examples_hint.bind_visibility_from(
+                criterion, f"example_{level}", backward=lambda _: bool(described_examples_hint(criterion))
+            )
         with ui.row().classes("w-full items-center gap-4"):
             ui.number("Expected words from", min=0, format="%d").bind_value(
                 criterion, "expected_words_min", forward=lambda v: int(v or 0)

@@ -99,12 +99,16 @@ async def test_must_show_points_of_single_words_are_said_to_be_found_by_their_wo
     await user.should_not_see("a point of single words", retries=40)
 
 
-async def test_a_reference_answer_written_as_a_description_is_said_to_match_no_answer(user: User) -> None:
+async def test_a_reference_or_example_answer_written_as_a_description_is_named(user: User) -> None:
     await new_scaling_rubric(user)
     user.find("reference-0").type("A strong answer explains what the candidate would measure first.")
     await user.should_see("This reads as a description of a good answer (“A strong answer”)")
     user.find("reference-0").clear().type("I would measure first, then cache the hot reads.")
     await user.should_not_see("This reads as a description", retries=40)
+    user.find("example-0-3").type("The candidate names one technique.")
+    await user.should_see("Example for level 3: reads as a description of an answer")
+    user.find("example-0-3").clear().type("I would add a cache.")
+    await user.should_not_see("reads as a description of an answer", retries=40)
 
 
 async def test_a_criterion_with_nothing_to_compare_says_it_is_scored_on_length(user: User) -> None:
