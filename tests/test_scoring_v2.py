@@ -14,6 +14,7 @@ from interviewer.report.pdf import render_pdf
 from interviewer.scoring import AnswerForScoring, CriterionScore, RubricScorer
 from interviewer.scoring.agreement import stuffed_answers
 from interviewer.scoring.gaming import what_lowered
+from interviewer.scoring.language import other_language
 from interviewer.scoring.spelling import one_edit_apart
 from interviewer.templates import example_template
 from tests.conftest import AppProcess, admin_headers
@@ -52,6 +53,8 @@ GAMED = {
     "endpoint handle ten times more traffic.",
     "repetition": " ".join(["We keep hot results in Redis."] * 8),
     "off_topic": "I really enjoy hiking in the mountains with my family on weekends, and my favourite food is pizza.",
+    "not_english": "Zuerst würde ich messen, wo die Zeit verloren geht. Dann halte ich häufige Ergebnisse im Speicher "
+    "und betreibe mehr Server hinter einem Load Balancer.",
 }
 
 
@@ -279,6 +282,26 @@ def test_a_capped_criterion_says_so_beside_its_level_in_the_pdf() -> None:
     pdf = render_pdf(sample_report().model_copy(update={"scores": gamed}))
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
     assert "Capped: keyword list: answer to q1" in text
+
+
+def test_an_answer_in_another_language_asks_for_a_person_instead_of_being_called_a_keyword_list() -> None:
+    card = score(GAMED["not_english"])
+    detail = next(r.detail for r in card.rules if r.rule == "not_english")
+    assert "answer to q1 is in another language (" in detail
+    assert "scoring v2 reads English only, ask a person" in detail
+    assert fired(card) & {"keyword_list", "off_topic"} == set()  # what the English rules would misread it as
+    assert "keyword_list" in fired(score(GAMED["keyword_list"]))  # an English keyword list is still one
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "В моей прошлой компании я переписал сервис заказов и добавил кэш, и задержка упала с 800 до 150 мс.",
+        "Dans mon dernier poste, j'ai ajouté un cache et un index sur la table des commandes pour le service.",
+    ],
+)
+def test_other_scripts_and_languages_read_as_not_english(text: str) -> None:
+    assert other_language(text) is not None
 
 
 def test_a_genuine_answer_fires_no_gaming_rule() -> None:

@@ -23,6 +23,9 @@ apply.
   Repeated sentences never count twice (`without_repeats`); this rule caps what is left at 1.0.
 - off_topic: an answer of 8 words or more that is not about its question (similarity below 0.10) and shows
   no rubric point, by its words or by meaning. Cap 0.5.
+- not_english: an answer written in another language (`interviewer.scoring.language`), which the model and these
+  rules cannot read: it says so and asks for a person instead of calling the answer a keyword list off the question
+  (neither of those fires on it). Cap 1.0, as for a keyword list.
 Where the criterion's own strong answer (its reference answer, else its level-5 example) is made of its evidence
 phrases — one sentence naming 2 or more of them and at most one other content word: "push and pop" for "What are
 the main operations of a stack?", "A node that has no children" for "What is a leaf?" — an answer made of them is
@@ -40,6 +43,7 @@ from collections.abc import Sequence
 
 from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, in_scope, round_half_up
+from interviewer.scoring.language import other_language
 from interviewer.scoring.rules_v1 import matches, phrase_groups
 from interviewer.scoring.spelling import content_stems_read, stem_tokens_read
 from interviewer.scoring.text import (
@@ -69,7 +73,14 @@ OFF_TOPIC_MIN_WORDS = 8
 REPEATED_SHARE = 1 / 3
 OFF_TOPIC_SIMILARITY = 0.10
 LIST_RULES = ("keyword_list", "rubric_paste")  # not about lists when lists are the expected answer
-CAPS = {"keyword_list": 1.0, "rubric_paste": 0.5, "question_echo": 0.5, "repetition": 1.0, "off_topic": 0.5}
+CAPS = {
+    "keyword_list": 1.0,
+    "rubric_paste": 0.5,
+    "question_echo": 0.5,
+    "repetition": 1.0,
+    "off_topic": 0.5,
+    "not_english": 1.0,
+}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -223,8 +234,12 @@ def _findings(
     findings: dict[str, str] = {}
     count = len(words(text))
     share = function_word_share(text)
+    if language := other_language(text):
+        findings["not_english"] = (
+            f"answer to {question_id} is in another language ({language}); scoring v2 reads English only, ask a person"
+        )
     if not lists_expected:  # else a list of the rubric's points, in its words, is the answer asked for
-        if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE:
+        if count >= KEYWORD_MIN_WORDS and share < KEYWORD_FUNCTION_SHARE and not language:
             findings["keyword_list"] = f"answer to {question_id}: {share:.0%} function words"
         if (pasted := _share_of(text, groups, rubric)) >= COPIED_SHARE:
             findings["rubric_paste"] = f"answer to {question_id}: {pasted:.0%} of its words are the rubric's"
@@ -274,7 +289,12 @@ def apply_caps(
     on some answer in scope; with `left_out`, those answers were already scored as not given (other answers in
     scope were honest), so their rules cap nothing. off_topic is judged here, on the answers that were scored."""
     findings = dict(findings)
-    if relevance_similarity < OFF_TOPIC_SIMILARITY and not any_evidence and longest_answer_words >= OFF_TOPIC_MIN_WORDS:
+    if (
+        relevance_similarity < OFF_TOPIC_SIMILARITY
+        and not any_evidence
+        and longest_answer_words >= OFF_TOPIC_MIN_WORDS
+        and "not_english" not in findings  # the model cannot tell what another language's answer is about
+    ):
         findings["off_topic"] = f"similarity to the question {relevance_similarity:.2f}, no rubric point"
     for rule, cap in CAPS.items():
         fired = rule in findings
