@@ -293,6 +293,17 @@ def test_an_answer_in_another_language_asks_for_a_person_instead_of_being_called
     assert "keyword_list" in fired(score(GAMED["keyword_list"]))  # an English keyword list is still one
 
 
+def test_an_answer_in_another_language_beside_an_off_topic_one_keeps_off_topic_firing() -> None:
+    two_questions = CONTENT.model_copy(
+        update={"questions": [QuestionSpec(id="q1", text=QUESTION), QuestionSpec(id="q2", text="What would you add?")]}
+    )
+    german = AnswerForScoring(question_id="q1", text=GAMED["not_english"])
+    off_topic = AnswerForScoring(question_id="q2", text=GAMED["off_topic"])
+    card = SCORER.score([german, off_topic], two_questions).criteria[0]
+    assert "left out" in next(r.detail for r in card.rules if r.rule == "not_english")
+    assert "off_topic" in fired(card)  # the English answer that was scored is still off the question
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -293,7 +293,7 @@ def apply_caps(
         relevance_similarity < OFF_TOPIC_SIMILARITY
         and not any_evidence
         and longest_answer_words >= OFF_TOPIC_MIN_WORDS
-        and "not_english" not in findings  # the model cannot tell what another language's answer is about
+        and ("not_english" not in findings or left_out)  # the model cannot tell what such an answer is about
     ):
         findings["off_topic"] = f"similarity to the question {relevance_similarity:.2f}, no rubric point"
     for rule, cap in CAPS.items():
