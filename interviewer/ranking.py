@@ -37,6 +37,7 @@ class RankedInterview(BaseModel):
     decision: str | None
     finished_at: datetime | None
     flags: int  # attention events, for review only
+    rules_fired: list[str]  # capping rules fired on an engine score still counting: look before acting
 
 
 class Ranking(BaseModel):
@@ -108,6 +109,7 @@ class RankingService:
                 decision=row.decision,
                 finished_at=row.finished_at,
                 flags=flags.get(row.session_id, 0),
+                rules_fired=row.rules_fired,
             )
             for row in finished
         ]

@@ -1,7 +1,9 @@
 """A template's results, one row per interview (every version of the template): the export as JSON and CSV.
 
 A row holds the scores that count (a reviewer's adjusted score in place of the engine's, the total after review
-if there is one), the engine's total beside them, the decision and the dates. Answer text is left out unless the
+if there is one), the engine's total beside them, the decision, the scoring rules that fired on an engine score that
+still counts (`rules_fired`: a keyword list, an answer in another language, …; look before acting on it) and the
+dates. Answer text is left out unless the
 caller asks for it. CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
 carriage return) are written with a leading apostrophe.
 """
@@ -20,6 +22,8 @@ from interviewer.errors import NotFound
 from interviewer.invites import as_utc
 from interviewer.models import Answer, CriterionSpec, InterviewSession, Invite, StoredReport, Template
 from interviewer.report.schema import Report
+from interviewer.scoring import ScoreCard
+from interviewer.scoring.gaming import CAPS
 
 FIXED_COLUMNS = ["session_id", "candidate_name", "status", "template_version", "total", "engine_total"]
 DATE_COLUMNS = ["created_at", "finished_at", "finalized_at"]
@@ -45,6 +49,12 @@ class ResultRow(BaseModel):
         description="Criterion name → the engine's score (0–5) as the report has it, before any review."
     )
     decision: str | None = Field(default=None, description="The team's decision (advance, hold, reject), if any.")
+    rules_fired: list[str] = Field(
+        default_factory=list,
+        description="The scoring rules (keyword_list, rubric_paste, question_echo, repetition, off_topic, not_english) "
+        "that fired on an engine score that still counts, i.e. of a criterion no reviewer has set: look at the "
+        "interview before acting on its total.",
+    )
     created_at: datetime
     finished_at: datetime | None
     finalized_at: datetime | None
@@ -103,6 +113,7 @@ class ResultsExport:
                     total=_counting_total(report),
                     engine_total=report.scores.total if report else None,
                     decision=report.decision.decision if report and report.decision else None,
+                    rules_fired=rules_fired(report) if report else [],
                     scores=_by_column(counting_scores(report) if report else {}, columns),
                     engine_scores=_by_column(
                         {c.criterion_id: c.score for c in report.scores.criteria} if report else {}, columns
@@ -129,7 +140,7 @@ def criterion_columns(criteria_by_version: list[list[CriterionSpec]]) -> dict[st
         for criterion in criteria:
             if criterion.id in columns:
                 continue
-            taken = {*FIXED_COLUMNS, *DATE_COLUMNS, "decision", *columns.values()}
+            taken = {*FIXED_COLUMNS, *DATE_COLUMNS, "decision", "rules_fired", *columns.values()}
             columns[criterion.id] = f"{criterion.name} ({criterion.id})" if criterion.name in taken else criterion.name
     return columns
 
@@ -146,6 +157,22 @@ def counting_scores(report: Report) -> dict[str, float | None]:
     return {c.criterion_id: adjusted.get(c.criterion_id, c.score) for c in report.scores.criteria}
 
 
+def rules_fired(report: Report) -> list[str]:
+    """The capping rules that fired on an engine score that still counts (of a criterion no reviewer has set; a
+    rule that left an answer out counts too), in rule order."""
+    if not isinstance(report.scores, ScoreCard):  # a person assesses it: no engine score, no rule
+        return []
+    reviewed = {a.criterion_id for a in report.review.adjustments}
+    fired = {
+        rule.rule
+        for criterion in report.scores.criteria
+        if criterion.criterion_id not in reviewed
+        for rule in criterion.rules
+        if rule.rule in CAPS and rule.fired
+    }
+    return [rule for rule in CAPS if rule in fired]
+
+
 def _by_column(scores: dict[str, float | None], columns: dict[str, str]) -> dict[str, float | None]:
     """Criterion id → score, as column name → score (every column, None where the report has none)."""
     named: dict[str, float | None] = dict.fromkeys(columns.values())
@@ -160,7 +187,14 @@ def to_csv(results: TemplateResults) -> str:
     question_ids: list[str] = []
     for row in results.rows:
         question_ids += [q for q in (row.answers or {}) if q not in question_ids]
-    header = [*FIXED_COLUMNS, *results.criteria, "decision", *DATE_COLUMNS, *(f"answer: {q}" for q in question_ids)]
+    header = [
+        *FIXED_COLUMNS,
+        *results.criteria,
+        "decision",
+        "rules_fired",
+        *DATE_COLUMNS,
+        *(f"answer: {q}" for q in question_ids),
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([_cell(name) for name in header])
@@ -174,6 +208,7 @@ def to_csv(results: TemplateResults) -> str:
             row.engine_total,
             *(row.scores.get(name) for name in results.criteria),
             row.decision,
+            "; ".join(row.rules_fired),
             *(_iso(moment) for moment in (row.created_at, row.finished_at, row.finalized_at)),
             *((row.answers or {}).get(q, "") for q in question_ids),
         ]

@@ -71,7 +71,9 @@ class RankingView:
     def build(self) -> None:
         ui.label(
             "Totals and criteria are the scores that count (after review). Attention flags are for review: they "
-            "are counted here and decide nothing. Select two or three interviews to compare them."
+            "are counted here and decide nothing. “Rules fired” names the scoring rules that fired on a score nobody "
+            "has reviewed yet (a keyword list, an answer in another language, …): look at that interview before "
+            "acting on its total. Select two or three interviews to compare them."
         ).classes("text-sm text-gray-600")
         with ui.row().classes("w-full items-end gap-4"):
             statuses = {ANY: "Any status", "finished": "finished", "finalized": "finalized"}
@@ -129,6 +131,7 @@ class RankingView:
             column("total", "Total"),
             *(column(key, name) for key, name in self.columns.items()),
             column("flags", "Flags"),
+            column("rules", "Rules fired", "left"),
             column("decision", "Decision", "left"),
             column("finished", "Finished (UTC)", "left"),
         ]
@@ -152,6 +155,7 @@ class RankingView:
                 "total": r.total,
                 **{key: _one_decimal(r.scores.get(name)) for key, name in self.columns.items()},
                 "flags": r.flags,
+                "rules": ", ".join(rule.replace("_", " ") for rule in r.rules_fired),
                 "decision": r.decision or "",
                 "finished": f"{r.finished_at:%Y-%m-%d %H:%M}" if r.finished_at else "",
             }

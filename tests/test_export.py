@@ -60,7 +60,15 @@ def test_the_results_of_a_template_are_exported_as_csv_one_row_per_interview(app
     assert [row["session_id"] for row in rows] == [running, second, first]  # newest first
     header = list(rows[0])
     assert header[:6] == ["session_id", "candidate_name", "status", "template_version", "total", "engine_total"]
-    assert header[6:] == ["Technical depth", "Storytelling", "decision", "created_at", "finished_at", "finalized_at"]
+    assert header[6:] == [
+        "Technical depth",
+        "Storytelling",
+        "decision",
+        "rules_fired",
+        "created_at",
+        "finished_at",
+        "finalized_at",
+    ]
     by_id = {row["session_id"]: row for row in rows}
     scores = {c["name"]: c["score"] for c in report["scores"]["criteria"]}
     assert float(by_id[second]["total"]) == report["scores"]["total"]

@@ -113,3 +113,31 @@ def test_a_reviewer_ranks_selects_and_compares_in_a_real_browser(app_process: Ap
         errors = console_errors(browser)
     assert foreign == []  # ECharts comes from the app, not a CDN
     assert errors == []
+
+
+GERMAN = [
+    "Ich habe eine Datenstrecke mit Airflow gebaut, die jeden Tag eine Partition in das Lager schreibt.",
+    "Als der nächtliche Ladevorgang fehlschlug, habe ich Wiederholungen eingebaut, und seitdem läuft er stabil.",
+]
+
+
+def test_a_score_a_rule_fired_on_is_named_in_the_ranking_until_a_reviewer_sets_it(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        family_id = create_template(client)["family_id"]
+        started = start_as(client, family_id, "Kurt Gödel").json()
+    answer_all(app_process, started, GERMAN)
+    db = Database(f"sqlite:///{app_process.env['STORAGE_DIR']}/interviewer.db")
+    rankings = RankingService(db, ResultsExport(db))
+    try:
+        assert rankings.ranking(family_id).rows[0].rules_fired == ["not_english"]
+        with app_process.client() as client:
+            csv_text = client.get(f"/api/templates/{family_id}/results.csv", headers=admin_headers()).text
+            for criterion_id in ("c-tech", "c-story"):
+                body = {"criterion_id": criterion_id, "score": 3.5, "reason": "Read the German answers myself."}
+                url = f"/api/sessions/{started['session_id']}/adjustments"
+                assert client.post(url, json=body, headers=admin_headers()).is_success
+        assert rankings.ranking(family_id).rows[0].rules_fired == []  # a person has set every score
+    finally:
+        db.dispose()
+    assert "rules_fired" in csv_text.splitlines()[0]
+    assert ",not_english," in csv_text.splitlines()[1]
