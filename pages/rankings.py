@@ -12,6 +12,7 @@ from nicegui import events, ui
 from interviewer.accounts import Caller, Role
 from interviewer.errors import DomainError
 from interviewer.ranking import COMPARE_AT_MOST, NO_DECISION, Comparison, RankedInterview, Ranking
+from interviewer.scoring.gaming import RULE_NAMES
 from interviewer.system import System
 from pages.gate import team_page
 from pages.layout import admin_frame
@@ -155,7 +156,7 @@ class RankingView:
                 "total": r.total,
                 **{key: _one_decimal(r.scores.get(name)) for key, name in self.columns.items()},
                 "flags": r.flags,
-                "rules": ", ".join(rule.replace("_", " ") for rule in r.rules_fired),
+                "rules": ", ".join(RULE_NAMES[rule] for rule in r.rules_fired),
                 "decision": r.decision or "",
                 "finished": f"{r.finished_at:%Y-%m-%d %H:%M}" if r.finished_at else "",
             }

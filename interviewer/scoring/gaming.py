@@ -72,6 +72,14 @@ ECHO_OWN_WORDS = 3
 OFF_TOPIC_MIN_WORDS = 8
 REPEATED_SHARE = 1 / 3
 OFF_TOPIC_SIMILARITY = 0.10
+RULE_NAMES = {  # each capping rule in a reviewer's words
+    "keyword_list": "keyword list",
+    "rubric_paste": "rubric paste",
+    "question_echo": "question echo",
+    "repetition": "repetition",
+    "off_topic": "off topic",
+    "not_english": "not in English",
+}
 LIST_RULES = ("keyword_list", "rubric_paste")  # not about lists when lists are the expected answer
 CAPS = {
     "keyword_list": 1.0,
@@ -299,12 +307,12 @@ def apply_caps(
     for rule, cap in CAPS.items():
         fired = rule in findings
         if fired and left_out and rule != "off_topic":
-            detail = f"{rule.replace('_', ' ')}: {findings[rule]}; that answer is left out, as if not given"
+            detail = f"{RULE_NAMES[rule]}: {findings[rule]}; that answer is left out, as if not given"
             rules.append(RuleResult(rule=rule, fired=True, detail=detail, points=0.0))
             continue
         points = min(0.0, cap - score) if fired else 0.0
         score += points
-        detail = f"{rule.replace('_', ' ')}: " + (findings[rule] + f"; capped at {cap:g}" if fired else "no")
+        detail = f"{RULE_NAMES[rule]}: " + (findings[rule] + f"; capped at {cap:g}" if fired else "no")
         if not fired and lists_expected and rule in LIST_RULES:
             detail += " (the strong answer is made of the rubric's points: an answer made of them is no trick here)"
         rules.append(RuleResult(rule=rule, fired=fired, detail=detail, points=round_half_up(points, 2)))
