@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
+import pytest
 from nicegui.testing import User
 
 from tests.user_steps import invite_link, log_in, see_within
@@ -91,24 +92,36 @@ async def test_a_must_show_point_missing_halves_the_score_and_says_so(user: User
     await see_within(user, "Lowered: must show: not found: “measure first”; score halved", 30)
 
 
-async def test_must_show_points_of_single_words_are_said_to_be_found_by_their_words_only(user: User) -> None:
-    await new_scaling_rubric(user)
-    user.find("must-show-0").type("measure first | profile it\ncaching | cache\nscale")
-    await user.should_see("“caching”, “scale”: a point of single words is found by those words only")
-    user.find("must-show-0").clear().type("measure first | profile it")
-    await user.should_not_see("a point of single words", retries=40)
+WARNED_FIELDS = {  # a field written so that scoring v2 can hardly use it: (field, text, warning, rewritten)
+    "must-show points of single words": (
+        "must-show-0",
+        "measure first | profile it\ncaching | cache\nscale",
+        "“caching”, “scale”: a point of single words is found by those words only",
+        "measure first | profile it",
+    ),
+    "a reference answer that describes one": (
+        "reference-0",
+        "A strong answer explains what the candidate would measure first.",
+        "This reads as a description of a good answer (“A strong answer”)",
+        "I would measure first, then cache the hot reads.",
+    ),
+    "an example answer that describes one": (
+        "example-0-3",
+        "The candidate names one technique.",
+        "Example for level 3: reads as a description of an answer",
+        "I would add a cache.",
+    ),
+}
 
 
-async def test_a_reference_or_example_answer_written_as_a_description_is_named(user: User) -> None:
+@pytest.mark.parametrize("case", sorted(WARNED_FIELDS))
+async def test_a_field_scoring_can_hardly_use_is_warned_about_until_it_is_rewritten(user: User, case: str) -> None:
+    field, text, warning, rewritten = WARNED_FIELDS[case]
     await new_scaling_rubric(user)
-    user.find("reference-0").type("A strong answer explains what the candidate would measure first.")
-    await user.should_see("This reads as a description of a good answer (“A strong answer”)")
-    user.find("reference-0").clear().type("I would measure first, then cache the hot reads.")
-    await user.should_not_see("This reads as a description", retries=40)
-    user.find("example-0-3").type("The candidate names one technique.")
-    await user.should_see("Example for level 3: reads as a description of an answer")
-    user.find("example-0-3").clear().type("I would add a cache.")
-    await user.should_not_see("reads as a description of an answer", retries=40)
+    user.find(field).type(text)
+    await user.should_see(warning)
+    user.find(field).clear().type(rewritten)
+    await user.should_not_see(warning, retries=40)
 
 
 async def test_a_criterion_with_nothing_to_compare_says_it_is_scored_on_length(user: User) -> None:
