@@ -33,6 +33,7 @@ from interviewer.event_messages import DecisionMade, EventMessage, ReportReady, 
 from interviewer.invites import as_utc
 from interviewer.models import StoredReport, Webhook, WebhookDelivery, utc_now
 from interviewer.report.schema import Report
+from interviewer.results import rules_fired
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +225,7 @@ class WebhookService:
             "template_family_id": report.template.family_id,
             "template_version": report.template.version,
             "total": report.scores.total,
+            "rules_fired": rules_fired(report),
             "ai_scoring": report.ai_scoring,
             "scores": [
                 {"criterion_id": c.criterion_id, "name": c.name, "score": c.score} for c in report.scores.criteria

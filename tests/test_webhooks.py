@@ -152,6 +152,7 @@ def test_an_integrator_hears_of_a_finalized_report_and_an_erasure(app_process: A
     assert arrivals["/plain"].event == "report.finalized"
     assert (body["session_id"], body["template_family_id"]) == (session_id, family_id)
     assert body["total"] == report["scores"]["total"]
+    assert body["rules_fired"] == []  # honest answers: no rule capped or flagged a score
     assert CANDIDATE not in json.dumps(body)
     assert ANSWER_1 not in json.dumps(body)
     with_details = arrivals["/detailed"].body
