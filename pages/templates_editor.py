@@ -433,9 +433,9 @@ class TemplateEditor:
         ui.label("Example answers (optional): what an answer at a level sounds like").classes("text-sm mt-1")
         with ui.row().classes("w-full gap-2"):
             for level in range(5):
-                ui.textarea(f"Example, level {LEVEL_NAMES[level]}").bind_value(
-                    criterion, f"example_{level + 1}"
-                ).classes("grow").props("autogrow").mark(f"example-{index}-{level + 1}")
+                ui.textarea(f"Example {LEVEL_NAMES[level]}").bind_value(criterion, f"example_{level + 1}").classes(
+                    "grow"
+                ).props("autogrow").mark(f"example-{index}-{level + 1}")
         examples_hint = ui.label().classes("text-xs text-orange-800").mark(f"described-examples-{index}")
         for level in range(1, 6):  # each binding re-reads every example, so any of them updates the hint
             examples_hint.bind_text_from(
