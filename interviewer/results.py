@@ -3,9 +3,8 @@
 A row holds the scores that count (a reviewer's adjusted score in place of the engine's, the total after review
 if there is one), the engine's total beside them, the decision, the scoring rules that fired on an engine score that
 still counts (`rules_fired`: a keyword list, an answer in another language, …; look before acting on it) and the
-dates. Answer text is left out unless the
-caller asks for it. CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
-carriage return) are written with a leading apostrophe.
+dates. Answer text is left out unless the caller asks for it. CSV cells that a spreadsheet would run as a formula
+(starting with = + - @, a tab or a carriage return) are written with a leading apostrophe.
 """
 
 from __future__ import annotations
