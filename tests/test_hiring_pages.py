@@ -4,6 +4,7 @@ self-description after the interview, and the adverse-impact check on a template
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 from nicegui import app, ui
@@ -98,3 +99,40 @@ async def test_after_the_interview_the_candidate_may_describe_themselves_and_the
     await user.should_not_see("Hedy Lamarr-Testperson")  # counts only, never a name
     await user.should_see("1 interview with an engine score.")  # the engine beside the team's reviews
     await user.should_see("reviewers changed 0 of 1 engine scores")
+
+
+GERMAN = (
+    "Ich habe eine Datenstrecke mit Airflow gebaut, die jeden Tag eine Partition in das Lager schreibt.",
+    "Als der nächtliche Ladevorgang fehlschlug, habe ich Wiederholungen eingebaut, und seitdem läuft er stabil.",
+)
+
+
+async def test_the_sessions_list_names_the_rules_that_fired_on_an_interview(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    created = await user.http_client.post("/api/templates", json=TEMPLATE, headers=admin_headers())
+    invited = await user.http_client.post(
+        "/api/invites",
+        json={"template_family_id": created.json()["family_id"], "candidate_name": "Kurt Gödel-Testperson"},
+        headers=admin_headers(),
+    )
+    candidate = create_user()
+    await candidate.open("/i/" + invited.json()["url"].rsplit("/i/", 1)[1])
+    candidate.find("consent-box").click()
+    candidate.find("start-interview").click()
+    for number, answer in enumerate(GERMAN, start=1):
+        await see_within(candidate, f"Question {number} of 2")
+        await see_within(candidate, "answer-box")
+        candidate.find("answer-box").type(answer)
+        candidate.find("next-button").click()
+    await see_within(candidate, "Thank you!")
+
+    system: System = app.state.system
+    [session_id] = [v.session.id for v in system.interview.list_sessions() if v.invite.candidate_name[0] == "K"]
+    deadline = time.monotonic() + 30
+    while not system.reports.has_report(session_id):  # the report is built in the background
+        assert time.monotonic() < deadline, "no report within 30 s"
+        await asyncio.sleep(0.1)
+    await log_in(user)
+    await user.should_see("rules fired: not in English")
+    await user.should_see(marker=f"rules-{session_id}")
