@@ -18,6 +18,7 @@ from interviewer.interview import PRACTICE_ID, SessionView
 from interviewer.invites import as_utc
 from interviewer.models import SessionStatus, TemplateContent, utc_now
 from interviewer.ratelimit import RateLimited
+from interviewer.scoring.language import other_language
 from interviewer.security import CANDIDATE_COOKIE
 from interviewer.system import System
 from pages.elements.attention_monitor import AttentionMonitor
@@ -90,6 +91,16 @@ def scoring_notice(content: TemplateContent) -> str:
         "Answers are scored against the points the interviewer wrote: a small language model that runs on this "
         "server compares the meaning of your sentences with those points, and the same answers always get the "
         "same score"
+    )
+
+
+def language_note(answer: str) -> str:
+    """Said under an answer typed in another language than English (empty otherwise)."""
+    if not other_language(answer or ""):
+        return ""
+    return (
+        "This interview is held in English, and your answer seems to be in another language: please answer in English "
+        "if you can."
     )
 
 
@@ -207,6 +218,9 @@ class CandidateInterview:
             ).mark("retaking")
         answer = ui.textarea("Your answer", value=existing.text if existing else "").props("autogrow outlined")
         answer.classes("w-full").mark("answer-box")
+        language = ui.label().classes("text-sm text-orange-800").props('aria-live="polite"').mark("language-note")
+        language.bind_text_from(answer, "value", backward=language_note)
+        language.bind_visibility_from(answer, "value", backward=lambda text: bool(language_note(text)))
         timer_label = ui.label().classes("text-sm text-gray-600").props("role=timer").mark("timer")
         warning = ui.label().classes("text-sm font-medium text-orange-800").props('aria-live="assertive"')
         warning.mark("time-warning")

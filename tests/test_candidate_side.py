@@ -325,6 +325,22 @@ async def test_a_note_is_short_and_only_on_the_candidates_own_flags(user: User) 
     assert system.attention.events(sessions[0])[0].candidate_note == "I looked up a word."
 
 
+async def test_a_candidate_typing_in_another_language_is_asked_to_answer_in_english(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    await log_in(user)
+    path = await invite_link(user, "Lise Meitner")
+    candidate = create_user()
+    await candidate.open(path)
+    candidate.find("consent-box").click()
+    candidate.find("start-interview").click()
+    await skip_practice(candidate)
+    candidate.find("answer-box").type("Ich habe den Dienst neu gebaut und einen Cache und einen Index eingeführt.")
+    await candidate.should_see("your answer seems to be in another language: please answer in English if you can")
+    candidate.find("answer-box").clear().type("I rebuilt the service and added a cache and an index.")
+    await candidate.should_not_see("your answer seems to be in another language", retries=40)
+
+
 async def test_the_practice_question_can_be_repeated_and_never_reaches_the_database_or_the_report(
     user: User, create_user: Callable[[], User]
 ) -> None:
