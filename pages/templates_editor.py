@@ -186,6 +186,33 @@ def described_answer_hint(reference_text: str) -> str:
     )
 
 
+_DOES = ("mention", "talk about", "explain", "describe", "discuss", "name", "identify", "list", "cover", "refer to")
+_DOES_3RD = ("mentions", "talks about", "explains", "describes", "discusses", "names", "identifies", "lists", "covers")
+DESCRIBED_POINT = re.compile(
+    rf"^(?:(?:the )?(?:candidate|answer) )?(?:(?:should|must|will) (?:{'|'.join(_DOES)})|{'|'.join(_DOES_3RD)}"
+    r"|refers to|gives an example of|shows (?:that|how))\s+\S",
+    re.IGNORECASE,
+)
+"""A rubric point written as what the answer does ("mentions caching") instead of what it says ("caching")."""
+
+
+def described_points_hint(points_text: str) -> str:
+    """What to know about rubric points written as what an answer does (empty when there are none)."""
+    described = [
+        alternative
+        for group in point_groups(_lines(points_text or ""))
+        for alternative in group
+        if DESCRIBED_POINT.match(alternative)
+    ]
+    if not described:
+        return ""
+    named = ", ".join(f"“{point}”" for point in described)
+    return (
+        f"{named}: points are matched with what candidates say, so write what the answer says (“caching”), not what "
+        "it does (“mentions caching”): written so, a point is hardly ever found."
+    )
+
+
 def described_examples_hint(criterion: dict[str, Any]) -> str:
     """What to know about example answers written as descriptions of answers (empty when each reads as an answer)."""
     described = [
@@ -413,6 +440,7 @@ class TemplateEditor:
             "would contain work best"
         )
         _hint(criterion, "evidence_text", few_points_hint).mark(f"few-points-{index}")
+        _hint(criterion, "evidence_text", described_points_hint).mark(f"described-points-{index}")
         length_only = ui.label(LENGTH_ONLY_HINT).classes("text-xs text-orange-800").mark(f"length-only-{index}")
         for field in COMPARED_FIELDS:  # each binding re-reads the whole draft, so any of the fields updates the hint
             length_only.bind_visibility_from(criterion, field, backward=lambda _: compares_nothing(criterion))
@@ -423,6 +451,7 @@ class TemplateEditor:
             f"must-show-{index}"
         ).tooltip("They count as rubric points too; scoring v2 halves the criterion's score when one is not found")
         _hint(criterion, "must_show_text", single_words_hint).mark(f"single-words-{index}")
+        _hint(criterion, "must_show_text", described_points_hint).mark(f"described-must-show-{index}")
         ui.number("Points for full marks (empty: all)", min=1, max=50, format="%d").bind_value(
             criterion, "evidence_needed"
         ).classes("w-64").mark(f"evidence-needed-{index}")

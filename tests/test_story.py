@@ -99,6 +99,12 @@ WARNED_FIELDS = {  # a field written so that scoring v2 can hardly use it: (fiel
         "“caching”, “scale”: a point of single words is found by those words only",
         "measure first | profile it",
     ),
+    "rubric points that say what the answer does": (
+        "evidence-0",
+        "mentions caching\ntalks about load balancing | more servers",
+        "“mentions caching”, “talks about load balancing”: points are matched with what candidates say",
+        "caching | cache\nload balancer | more servers",
+    ),
     "a reference answer that describes one": (
         "reference-0",
         "A strong answer explains what the candidate would measure first.",
