@@ -86,7 +86,7 @@ class CriterionSpec(BaseModel):
         default_factory=list,
         max_length=50,
         description='Phrases that show the criterion; alternatives (synonyms) separated by "|", '
-        'e.g. "load balancer | load balancing".',
+        'e.g. "load balancer | load balancing". What an answer says, not what it does ("mentions load balancing").',
     )
     must_show: list[str] = Field(
         default_factory=list,
