@@ -157,13 +157,16 @@ def few_points_hint(evidence_text: str) -> str:
 def single_words_hint(must_show_text: str) -> str:
     """What to know about must-show points written as single words (empty when there are none)."""
     single = [group[0] for group in point_groups(_lines(must_show_text or "")) if all(" " not in a for a in group)]
-    if not single:
-        return ""
-    named = ", ".join(f"“{word}”" for word in single)
-    return (
-        f"{named}: a point of single words is found by those words only (as written or misspelt), hardly ever by "
-        "meaning, so scoring v2 halves an answer that says it another way. List the other words candidates use."
+    return _named(
+        single,
+        "a point of single words is found by those words only (as written or misspelt), hardly ever by meaning, so "
+        "scoring v2 halves an answer that says it another way. List the other words candidates use.",
     )
+
+
+def _named(points: list[str], says: str) -> str:
+    """The points, quoted, then what `says` about them (empty when there are none)."""
+    return f"{', '.join(f'“{point}”' for point in points)}: {says}" if points else ""
 
 
 DESCRIBED_ANSWER = re.compile(
@@ -198,18 +201,11 @@ DESCRIBED_POINT = re.compile(
 
 def described_points_hint(points_text: str) -> str:
     """What to know about rubric points written as what an answer does (empty when there are none)."""
-    described = [
-        alternative
-        for group in point_groups(_lines(points_text or ""))
-        for alternative in group
-        if DESCRIBED_POINT.match(alternative)
-    ]
-    if not described:
-        return ""
-    named = ", ".join(f"“{point}”" for point in described)
-    return (
-        f"{named}: points are matched with what candidates say, so write what the answer says (“caching”), not what "
-        "it does (“mentions caching”): written so, a point is hardly ever found."
+    groups = point_groups(_lines(points_text or ""))
+    return _named(
+        [alternative for group in groups for alternative in group if DESCRIBED_POINT.match(alternative)],
+        "points are matched with what candidates say, so write what the answer says (“caching”), not what it does "
+        "(“mentions caching”): written so, a point is hardly ever found.",
     )
 
 

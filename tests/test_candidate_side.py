@@ -45,6 +45,19 @@ async def skip_practice(candidate: User) -> None:
     await candidate.should_see("Question 1 of 3")
 
 
+async def at_the_first_question(user: User, create_user: Callable[[], User], name: str) -> User:
+    """The admin invites `name` to the example template; the candidate opens the link, agrees, starts, and goes past
+    the practice question to the first real one."""
+    await log_in(user)
+    path = await invite_link(user, name)
+    candidate = create_user()
+    await candidate.open(path)
+    candidate.find("consent-box").click()
+    candidate.find("start-interview").click()
+    await skip_practice(candidate)
+    return candidate
+
+
 def pdf_text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
 
@@ -256,13 +269,7 @@ async def test_the_admin_grants_extra_time_and_the_candidates_timer_has_it(
 async def test_the_candidate_sees_their_flags_before_finishing_and_their_note_reaches_the_report(
     user: User, create_user: Callable[[], User]
 ) -> None:
-    await log_in(user)
-    path = await invite_link(user, "Dorothy Vaughan")
-    candidate = create_user()
-    await candidate.open(path)
-    candidate.find("consent-box").click()
-    candidate.find("start-interview").click()
-    await skip_practice(candidate)
+    candidate = await at_the_first_question(user, create_user, "Dorothy Vaughan")
     system: System = app.state.system
     [view] = system.interview.list_sessions()
     assert view.session.consented_at is not None
@@ -328,13 +335,7 @@ async def test_a_note_is_short_and_only_on_the_candidates_own_flags(user: User) 
 async def test_a_candidate_typing_in_another_language_is_asked_to_answer_in_english(
     user: User, create_user: Callable[[], User]
 ) -> None:
-    await log_in(user)
-    path = await invite_link(user, "Lise Meitner")
-    candidate = create_user()
-    await candidate.open(path)
-    candidate.find("consent-box").click()
-    candidate.find("start-interview").click()
-    await skip_practice(candidate)
+    candidate = await at_the_first_question(user, create_user, "Lise Meitner")
     candidate.find("answer-box").type("Ich habe den Dienst neu gebaut und einen Cache und einen Index eingeführt.")
     await candidate.should_see("your answer seems to be in another language: please answer in English if you can")
     candidate.find("answer-box").clear().type("I rebuilt the service and added a cache and an index.")
