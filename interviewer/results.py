@@ -21,8 +21,6 @@ from interviewer.errors import NotFound
 from interviewer.invites import as_utc
 from interviewer.models import Answer, CriterionSpec, InterviewSession, Invite, StoredReport, Template
 from interviewer.report.schema import Report
-from interviewer.scoring import ScoreCard
-from interviewer.scoring.gaming import CAPS
 
 FIXED_COLUMNS = ["session_id", "candidate_name", "status", "template_version", "total", "engine_total"]
 DATE_COLUMNS = ["created_at", "finished_at", "finalized_at"]
@@ -112,7 +110,7 @@ class ResultsExport:
                     total=_counting_total(report),
                     engine_total=report.scores.total if report else None,
                     decision=report.decision.decision if report and report.decision else None,
-                    rules_fired=rules_fired(report) if report else [],
+                    rules_fired=report.rules_fired() if report else [],
                     scores=_by_column(counting_scores(report) if report else {}, columns),
                     engine_scores=_by_column(
                         {c.criterion_id: c.score for c in report.scores.criteria} if report else {}, columns
@@ -154,22 +152,6 @@ def counting_scores(report: Report) -> dict[str, float | None]:
     """Criterion id → the score that counts (0–5): the reviewer's latest, else the engine's."""
     adjusted = {a.criterion_id: a.score for a in report.review.adjustments}  # oldest first: the latest wins
     return {c.criterion_id: adjusted.get(c.criterion_id, c.score) for c in report.scores.criteria}
-
-
-def rules_fired(report: Report) -> list[str]:
-    """The capping rules that fired on an engine score that still counts (of a criterion no reviewer has set; a
-    rule that left an answer out counts too), in rule order."""
-    if not isinstance(report.scores, ScoreCard):  # a person assesses it: no engine score, no rule
-        return []
-    reviewed = {a.criterion_id for a in report.review.adjustments}
-    fired = {
-        rule.rule
-        for criterion in report.scores.criteria
-        if criterion.criterion_id not in reviewed
-        for rule in criterion.rules
-        if rule.rule in CAPS and rule.fired
-    }
-    return [rule for rule in CAPS if rule in fired]
 
 
 def _by_column(scores: dict[str, float | None], columns: dict[str, str]) -> dict[str, float | None]:

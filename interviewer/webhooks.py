@@ -33,7 +33,6 @@ from interviewer.event_messages import DecisionMade, EventMessage, ReportReady, 
 from interviewer.invites import as_utc
 from interviewer.models import StoredReport, Webhook, WebhookDelivery, utc_now
 from interviewer.report.schema import Report
-from interviewer.results import rules_fired
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +224,7 @@ class WebhookService:
             "template_family_id": report.template.family_id,
             "template_version": report.template.version,
             "total": report.scores.total,
-            "rules_fired": rules_fired(report),
+            "rules_fired": report.rules_fired(),
             "ai_scoring": report.ai_scoring,
             "scores": [
                 {"criterion_id": c.criterion_id, "name": c.name, "score": c.score} for c in report.scores.criteria

@@ -16,7 +16,6 @@ from interviewer.event_messages import AnswerSaved, AttentionNoted, EventMessage
 from interviewer.interview import SessionView
 from interviewer.models import SessionStatus
 from interviewer.report.schema import DecisionSection, Report
-from interviewer.results import rules_fired
 from interviewer.review import AdjustmentIn
 from interviewer.scoring.gaming import RULE_NAMES
 from interviewer.system import System
@@ -75,7 +74,7 @@ def _session_row(view: SessionView, system: System, decision: DecisionSection | 
         if decision is not None:
             ui.badge(decision.decision, color=DECISION_COLOR[decision.decision]).mark(f"decision-{view.session.id}")
         if (stored := system.reports.stored(view.session.id)) is not None:
-            if fired := rules_fired(Report.model_validate_json(stored.report_json)):
+            if fired := Report.model_validate_json(stored.report_json).rules_fired():
                 ui.badge("rules fired: " + ", ".join(RULE_NAMES[rule] for rule in fired), color="deep-orange-10").mark(
                     f"rules-{view.session.id}"
                 ).tooltip("Scoring rules capped or flagged a score nobody has reviewed yet: look before acting on it")

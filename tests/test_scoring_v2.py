@@ -282,6 +282,10 @@ def test_a_capped_criterion_says_so_beside_its_level_in_the_pdf() -> None:
     pdf = render_pdf(sample_report().model_copy(update={"scores": gamed}))
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
     assert "Capped: keyword list: answer to q1" in text
+    first_page = " ".join(PdfReader(BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Rules fired: keyword list — see the criteria below" in first_page  # beside the total it caps
+    honest = " ".join(PdfReader(BytesIO(render_pdf(sample_report()))).pages[0].extract_text().split())
+    assert "Rules fired" not in honest
 
 
 def test_an_answer_in_another_language_asks_for_a_person_instead_of_being_called_a_keyword_list() -> None:

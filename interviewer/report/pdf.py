@@ -28,7 +28,7 @@ from interviewer.attention import in_plain_words
 from interviewer.report.schema import Adjustment, Report
 from interviewer.scoring import EvidenceSpan, ScoreCard
 from interviewer.scoring.agreement import how_far_to_trust
-from interviewer.scoring.gaming import what_lowered
+from interviewer.scoring.gaming import RULE_NAMES, what_lowered
 
 _FONT_DIR = Path("/usr/share/fonts/truetype")  # Debian's fonts-dejavu-core and fonts-wqy-microhei (scripts/install.sh)
 _MAIN = ("DejaVuSans", _FONT_DIR / "dejavu/DejaVuSans.ttf", _FONT_DIR / "dejavu/DejaVuSans-Bold.ttf")
@@ -164,9 +164,17 @@ def _overall(report: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     scores = report.scores
     if not isinstance(scores, ScoreCard):
         return _assessed_by_a_person(report, s)
+    flow: list[Flowable] = [Paragraph(f"{scores.total:.1f} / 100", s["total"]), Spacer(1, 8 * mm)]
+    if fired := report.rules_fired():
+        flow.append(
+            Paragraph(
+                f"<b>Rules fired:</b> {', '.join(RULE_NAMES[rule] for rule in fired)} — see the criteria below; look "
+                "at the answers before acting on this total.",
+                s["body"],
+            )
+        )
     return [
-        Paragraph(f"{scores.total:.1f} / 100", s["total"]),
-        Spacer(1, 8 * mm),
+        *flow,
         Paragraph(
             f"Weighted total of {len(scores.criteria)} criteria · scoring {scores.scoring_version}"
             + (f" · model {_text(scores.model)}" if scores.model else ""),

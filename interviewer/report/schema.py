@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from interviewer.models import Accommodations
 from interviewer.scoring import ScoreCard, UnscoredCard
+from interviewer.scoring.gaming import CAPS
 
 REPORT_SCHEMA_VERSION = "1"
 
@@ -127,3 +128,18 @@ class Report(BaseModel):
     review: ReviewSection = ReviewSection()
     accommodations: AccommodationsSection = AccommodationsSection()
     decision: DecisionSection | None = None  # None until the team decided
+
+    def rules_fired(self) -> list[str]:
+        """The capping rules that fired on an engine score that still counts (of a criterion no reviewer has set; a
+        rule that left an answer out counts too), in rule order: look at the interview before acting on its total."""
+        if not isinstance(self.scores, ScoreCard):  # a person assesses it: no engine score, no rule
+            return []
+        reviewed = {a.criterion_id for a in self.review.adjustments}
+        fired = {
+            rule.rule
+            for criterion in self.scores.criteria
+            if criterion.criterion_id not in reviewed
+            for rule in criterion.rules
+            if rule.rule in CAPS and rule.fired
+        }
+        return [rule for rule in CAPS if rule in fired]
