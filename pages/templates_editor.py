@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi.responses import RedirectResponse
@@ -251,9 +251,16 @@ def compares_nothing(criterion: dict[str, Any]) -> bool:
 
 def _hint(criterion: dict[str, Any], field: str, hint: Callable[[str], str]) -> ui.label:
     """A warning under a field of a criterion: `hint` of the field's text, shown while it is not empty."""
+    return _draft_hint(criterion, (field,), lambda draft: hint(draft.get(field) or ""))
+
+
+def _draft_hint(criterion: dict[str, Any], fields: Sequence[str], hint: Callable[[dict[str, Any]], str]) -> ui.label:
+    """A warning under a criterion: `hint` of its whole draft, shown while it is not empty; re-read whenever any of
+    `fields` changes."""
     label = ui.label().classes("text-xs text-orange-800")
-    label.bind_text_from(criterion, field, backward=hint)
-    label.bind_visibility_from(criterion, field, backward=lambda text: bool(hint(text)))
+    for field in fields:
+        label.bind_text_from(criterion, field, backward=lambda _: hint(criterion))
+        label.bind_visibility_from(criterion, field, backward=lambda _: bool(hint(criterion)))
     return label
 
 
@@ -437,9 +444,9 @@ class TemplateEditor:
         )
         _hint(criterion, "evidence_text", few_points_hint).mark(f"few-points-{index}")
         _hint(criterion, "evidence_text", described_points_hint).mark(f"described-points-{index}")
-        length_only = ui.label(LENGTH_ONLY_HINT).classes("text-xs text-orange-800").mark(f"length-only-{index}")
-        for field in COMPARED_FIELDS:  # each binding re-reads the whole draft, so any of the fields updates the hint
-            length_only.bind_visibility_from(criterion, field, backward=lambda _: compares_nothing(criterion))
+        _draft_hint(criterion, COMPARED_FIELDS, lambda draft: LENGTH_ONLY_HINT if compares_nothing(draft) else "").mark(
+            f"length-only-{index}"
+        )
         ui.textarea(
             "Must show (optional): points without which an answer cannot score well; one per line, synonyms with |",
             placeholder="measure first | profile it | find the slow part",
@@ -461,14 +468,8 @@ class TemplateEditor:
                 ui.textarea(f"Example {LEVEL_NAMES[level]}").bind_value(criterion, f"example_{level + 1}").classes(
                     "grow"
                 ).props("autogrow").mark(f"example-{index}-{level + 1}")
-        examples_hint = ui.label().classes("text-xs text-orange-800").mark(f"described-examples-{index}")
-        for level in range(1, 6):  # each binding re-reads every example, so any of them updates the hint
-            examples_hint.bind_text_from(
-                criterion, f"example_{level}", backward=lambda _: described_examples_hint(criterion)
-            )
-            examples_hint.bind_visibility_from(
-                criterion, f"example_{level}", backward=lambda _: bool(described_examples_hint(criterion))
-            )
+        examples = [f"example_{level}" for level in range(1, 6)]
+        _draft_hint(criterion, examples, described_examples_hint).mark(f"described-examples-{index}")
         with ui.row().classes("w-full items-center gap-4"):
             ui.number("Expected words from", min=0, format="%d").bind_value(
                 criterion, "expected_words_min", forward=lambda v: int(v or 0)
