@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import wave
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,14 @@ def ws_connect(app: AppProcess, session_id: str, token: str, origin: str | None 
     return connect(url, additional_headers=headers, open_timeout=10)
 
 
-_unread: dict[int, list[dict[str, Any]]] = {}
+_unread: weakref.WeakKeyDictionary[ClientConnection, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+"""Messages `receive_until` read past, per socket (weakly keyed: a closed socket's leftovers go with it, and a
+new socket never inherits them, as it could by reusing an old one's `id`)."""
 
 
 def receive_until(ws: ClientConnection, kind: str) -> dict[str, Any]:
     """The next message of `kind`; messages of other kinds stay readable, in order, for later calls."""
-    unread = _unread.setdefault(id(ws), [])
+    unread = _unread.setdefault(ws, [])
     for message in unread:
         if message["type"] == kind:
             unread.remove(message)
