@@ -113,6 +113,23 @@ def test_a_real_word_one_letter_from_a_rubric_word_is_not_read_as_it() -> None:
 
 
 @pytest.mark.parametrize(
+    ("point", "said", "found"),
+    [
+        ("load balancer", "I would add servers behind a loadbalancer.", "loadbalancer"),
+        ("hardworking", "Rose is hard-working: she takes the late shift.", "hard-working"),
+        ("database", "I would index the data base.", "data base"),
+        ("notable", "I was not able to ship it.", None),  # "not" is a function word: no compound
+        ("in order", "The steps are inorder.", None),
+    ],
+)
+def test_a_compound_counts_by_its_words_written_open_or_closed(point: str, said: str, found: str | None) -> None:
+    criterion = CriterionSpec(id="c", name="Point", evidence_phrases=[point])
+    content = CONTENT.model_copy(update={"criteria": [criterion]})
+    literal = [e.text for e in score(said, content).evidence if e.similarity is None]
+    assert literal == ([found] if found else [])
+
+
+@pytest.mark.parametrize(
     ("a", "b", "apart"),
     [
         ("enviroment", "environment", True),

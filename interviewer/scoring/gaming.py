@@ -45,7 +45,7 @@ from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, in_scope, round_half_up
 from interviewer.scoring.language import other_language
 from interviewer.scoring.rules_v1 import matches, phrase_groups
-from interviewer.scoring.spelling import content_stems_read, stem_tokens_read
+from interviewer.scoring.spelling import content_stems_read, stem_tokens_read, written_forms
 from interviewer.scoring.text import (
     FUNCTION_WORDS,
     SENTENCE,
@@ -274,12 +274,13 @@ def _read(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, in
 
 @functools.lru_cache(maxsize=256)
 def _phrase_stems(groups: tuple[tuple[str, ...], ...]) -> frozenset[str]:
-    return frozenset(token[0] for group in groups for alternative in group for token in stem_tokens(alternative))
+    forms = (form for group in groups for alternative in group for form in written_forms(alternative))
+    return frozenset(part for form in forms for part in form)
 
 
 def _hits(stems: list[str], group: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where any alternative of one evidence-phrase group occurs among the answer's stems."""
-    return matches(stems, [[t[0] for t in stem_tokens(alternative)] for alternative in group])
+    return matches(stems, [list(form) for alternative in group for form in written_forms(alternative)])
 
 
 def apply_caps(

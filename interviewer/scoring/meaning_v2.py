@@ -71,8 +71,8 @@ from interviewer.scoring.rules_v1 import (
     speaking_rate,
     structure_feature,
 )
-from interviewer.scoring.spelling import content_words_read, stem_tokens_read
-from interviewer.scoring.text import Unit, content_stems, sentences, stem_tokens, units, with_signs, words
+from interviewer.scoring.spelling import content_words_read, stem_tokens_read, written_forms
+from interviewer.scoring.text import Unit, content_stems, sentences, units, with_signs, words
 
 EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
 REFERENCE_SIMILARITY = (0.40, 0.75)
@@ -357,7 +357,7 @@ def _span(found: tuple[float, _Answer, Unit], rule: str) -> EvidenceSpan:
 def _literal_span(answers: list[_Answer], group: list[str]) -> tuple[EvidenceSpan, list[str]] | None:
     """The first place where an alternative of `group` occurs by its words (`spelling`: misspelt ones too), and the
     misspelt words in it."""
-    needles = [[t[0] for t in stem_tokens(alternative)] for alternative in group]
+    needles = [list(form) for alternative in group for form in written_forms(alternative)]
     stems = frozenset(s for needle in needles for s in needle)
     for answer in answers:
         found, misread = stem_tokens_read(answer.source.text, stems)

@@ -6,6 +6,9 @@ An answer word is read as a rubric word when
 - its stem is one edit (a letter added, dropped or changed, or two neighbours swapped) from the stem of exactly
   one word of the rubric's (several candidates: it is left as it is).
 Deterministic: it depends on the word, the rubric's stems and the model's vocabulary only.
+
+A compound counts however it is written (`written_forms`): the rubric's "hard worker" also as "hardworker", its
+"database" also as "data base" or "data-base".
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from __future__ import annotations
 import functools
 
 from interviewer.embeddings import known_words
-from interviewer.scoring.text import WORD, content_words, stem, stem_tokens
+from interviewer.scoring.text import FUNCTION_WORDS, WORD, content_words, stem, stem_tokens
 
 MIN_LETTERS = 5
+COMPOUND_LETTERS = 6  # a compound written closed has at least this many letters ("tool bag" → "toolbag")
+COMPOUND_PART = 3  # letters, at least, of each part of a closed compound read open ("data base")
 
 
 def one_edit_apart(a: str, b: str) -> bool:
@@ -30,6 +35,28 @@ def one_edit_apart(a: str, b: str) -> bool:
         return len(differ) == 1
     shorter, longer = (a, b) if len(a) < len(b) else (b, a)
     return any(shorter == longer[:i] + longer[i + 1 :] for i in range(len(longer)))
+
+
+@functools.lru_cache(maxsize=4096)
+def written_forms(alternative: str) -> tuple[tuple[str, ...], ...]:
+    """The stems of a rubric alternative as written, then as the same compound written the other way: two words
+    closed ("hard worker" → "hardworker", from COMPOUND_LETTERS letters) or one word opened ("database" → "data
+    base", where both parts are words of the model's vocabulary with COMPOUND_PART letters or more). A part that is
+    a function word makes no compound: "not able" is not "notable", nor "in order" "inorder"."""
+    tokens = WORD.findall(alternative.lower())
+    forms = [tuple(stem(token) for token in tokens)]
+    if len(tokens) == 2 and _compound(*tokens) and len(tokens[0] + tokens[1]) >= COMPOUND_LETTERS:
+        forms.append((stem(tokens[0] + tokens[1]),))
+    if len(tokens) == 1:
+        word = tokens[0]
+        parts = [(word[:cut], word[cut:]) for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)]
+        forms += [(stem(a), stem(b)) for a, b in parts if _compound(a, b) and {a, b} <= known_words()]
+    return tuple(forms)
+
+
+def _compound(first: str, second: str) -> bool:
+    """Whether two words could be the parts of a compound: letters only, neither a function word."""
+    return all(part.isalpha() and part not in FUNCTION_WORDS for part in (first, second))
 
 
 @functools.lru_cache(maxsize=100_000)
