@@ -20,7 +20,7 @@ from interviewer.scoring.text import FUNCTION_WORDS, WORD, content_words, stem, 
 
 MIN_LETTERS = 5
 COMPOUND_LETTERS = 6  # a compound written closed has at least this many letters ("tool bag" → "toolbag")
-COMPOUND_PART = 3  # letters, at least, of each part of a closed compound read open ("data base")
+COMPOUND_PART = 4  # letters, at least, of each part of a closed compound read open ("data base", not "car ing")
 
 
 def one_edit_apart(a: str, b: str) -> bool:
