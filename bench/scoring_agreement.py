@@ -29,6 +29,10 @@ Metrics (`interviewer/scoring/agreement.py`, which the editor's "Check against g
   the highest-scoring of the three counts), and those four with the 3rd and 4th letters of every word of 5+ letters
   swapped ("cahce daatbase"; the best counts), each scored like an answer, against the median score of the
   answers humans gave full marks.
+- One round of the editor's "Check against graded answers" (ASAP, with the v2 rubric-only engine): the words that
+  the even-numbered answers with the top grade use and the rubric lacks (`missing_words`) are added as one evidence
+  line, all of them, unread, as the least careful admin would; QWK by rank on the odd-numbered answers, which took
+  no part, with the rubric as written, with the words, and bow's.
 - answers/s per engine (answers scored one per item; v2 through `score_many` in batches of 500, one cold
   embedding cache per engine).
 
@@ -66,7 +70,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from interviewer.embeddings import SentenceEmbedder
 from interviewer.models import TemplateContent
 from interviewer.scoring import AnswerForScoring, RubricScorer, ScoreCard
-from interviewer.scoring.agreement import grade_by_rank, pearson, qwk, qwk_by_rank, spearman, stuffed_answers
+from interviewer.scoring.agreement import (
+    GradedAnswer,
+    grade_by_rank,
+    missing_words,
+    pearson,
+    qwk,
+    qwk_by_rank,
+    spearman,
+    stuffed_answers,
+)
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 RUBRICS = Path(__file__).resolve().parent / "rubrics"
@@ -466,6 +479,29 @@ def notes(asap: list[Item], mohler: list[Item], asap_folder: Path, datasets: Pat
     return lines
 
 
+def admin_round(items: list[Item], score: ScoreFn) -> list[list[str]]:
+    """Rows of the one-round table (see the module's docstring): per ASAP set and their Fisher-z mean."""
+    rows, kappas = [], []
+    for item in items:
+        content = variant(item.content, "v2 rubric-only")
+        seen, held = range(0, len(item.texts), 2), range(1, len(item.texts), 2)
+        graded = [GradedAnswer(text=item.texts[i], grade=item.human[i]) for i in seen]
+        words = [w.word for w in missing_words(graded, content.questions[0], content.criteria)]
+        first = content.criteria[0]
+        line = first.model_copy(update={"evidence_phrases": [*first.evidence_phrases, " | ".join(words)]})
+        added = content.model_copy(update={"criteria": [line, *content.criteria[1:]]})
+        texts, human = [item.texts[i] for i in held], [item.human[i] for i in held]
+        figures = [
+            qwk_by_rank(score(texts, content), human),
+            qwk_by_rank(score(texts, added), human),
+            qwk_by_rank([item.baselines["bow"][i] for i in held], human),
+        ]
+        kappas.append(figures)
+        rows.append([f"ASAP {item.key}", str(len(texts)), *map(fmt, figures), ", ".join(words)])
+    means = [fmt(fisher_mean([k[column] for k in kappas])) for column in range(3)]
+    return [*rows, ["ASAP mean (Fisher z)", str(sum(int(r[1]) for r in rows)), *means, ""]]
+
+
 def worst(items: list[Item], result: Result, engine: str, k: int) -> None:
     """The k answers per item whose grade by rank is furthest from the human grade (to stdout, never to a file)."""
     for item in items:
@@ -538,6 +574,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     scored_by = f"Scored by {result.source or 'an unrecorded version'}."
     for line in [scored_by, *notes(asap, mohler, asap_folder, args.datasets)]:
         print(f"- {line}" if args.markdown else line)
+    if asap and "v2 rubric-only" in wanted and not args.load and all("bow" in i.baselines for i in asap):
+        print("\nOne round of “Check against graded answers”: words from the even-numbered answers, QWK on the odd")
+        columns = ["set", "n", "v2 rubric-only", "+ the words as one line", "bow", "the words"]
+        print(render(admin_round(asap, engine("v2 rubric-only")), columns, args.markdown))
     for name in wanted:
         if args.worst:
             worst(asap + mohler, result, name, args.worst)

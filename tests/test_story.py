@@ -171,20 +171,21 @@ async def test_an_admin_checks_the_rubric_against_answers_the_team_graded(user: 
     await user.should_see("Level 1: Poor")
 
 
-async def test_the_check_names_a_must_show_point_that_halves_answers_the_team_graded_best(user: User) -> None:
+async def test_the_check_names_a_must_show_point_that_halves_answers_and_words_the_rubric_lacks(user: User) -> None:
     await new_scaling_rubric(user)
     user.find("evidence-0").type("cache the responses | caching\nadd servers behind a load balancer")
     user.find("must-show-0").type("profiler")
     user.find("check-agreement").click()
     user.find("graded-answers").type(
-        "2,I would profile it and cache the responses.\n"
-        "2,Profiling first, then caching and more servers behind a load balancer.\n"
-        "2,I would run a profiler and add servers behind a load balancer.\n"
+        "2,I would profile it and cache the responses on replicas.\n"
+        "2,Profiling first, then caching and more servers and replicas behind a load balancer.\n"
+        "2,I would run a profiler and add servers and read replicas behind a load balancer.\n"
         "1,I would add a cache.\n"
         "0,I would ask the users to wait.\n"
     )
     user.find("check-agreement-run").click()
     await see_within(user, "Must show halved 2 of the 3 answers with your top grade (Scaling; answer no. 1, 2)", 30)
+    await user.should_see("Words your answers graded 2 use and the rubric does not: “replicas” (3 of 3 graded 2, 0 of")
 
 
 async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:

@@ -11,6 +11,9 @@ order is compared with the team's grades.
 - The gaming probe: the rubric's evidence phrases in a row (and glued three ways), scored like an answer,
   against the median score of the answers with the team's top grade.
 - Must-show points that halved answers with the team's top grade: the point misses how those answers say it.
+- Words the answers with the team's top grade use far more often than those with its lowest, and that neither the
+  rubric nor the question has: what the team credits that the rubric does not say. The admin decides which are
+  rubric points (nothing is added by itself).
 `bench/scoring_agreement.py` measures the engines with the same metrics on public human-graded data.
 """
 
@@ -29,9 +32,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.errors import Invalid
-from interviewer.models import TemplateContent
+from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.scoring.card import AnswerForScoring, ScoreCard, in_scope, weighted_total
+from interviewer.scoring.meaning_v2 import rubric_text
 from interviewer.scoring.rules_v1 import phrase_groups
+from interviewer.scoring.text import content_stems, content_words, stem
 
 MEASURED_AGREEMENT = {  # QWK by rank, ASAP dev sets 3/4/7/8/9, rubric-only (bench/RESULTS.md)
     "meaning-v2": "0.44–0.69",
@@ -42,6 +47,10 @@ MIN_ANSWERS = 5
 MAX_ANSWERS = 2000
 SHOWN_DISAGREEMENTS = 5
 SHOWN_HALVED = 5  # rows named per criterion whose must-show rule halved top-graded answers
+SHOWN_WORDS = 8  # words the top-graded answers use that the rubric lacks
+WORD_MIN_ANSWERS = 3  # … used in at least this many top-graded answers (and WORD_MIN_SHARE of them)
+WORD_MIN_SHARE = 0.03
+WORD_LIFT = 2.0  # … and this many times as often as in the lowest-graded ones
 STRONG_AGREEMENT = 0.80  # human raters of the public ASAP sets agree at 0.75–0.97
 MODERATE_AGREEMENT = 0.60
 SAME_SCORE = "No agreement: the rubric gives every answer the same score. Add evidence lines the answers differ in."
@@ -92,6 +101,14 @@ class MustShowMisses(BaseModel):
     lines: list[int]  # the first SHOWN_HALVED of them, 1-based positions in the graded answers
 
 
+class MissingWord(BaseModel):
+    """A word the answers with the team's top grade use that the rubric and the question do not."""
+
+    word: str  # as the top-graded answers most often write it
+    top_graded: int  # answers with the top grade that use it (any form of the word)
+    lowest_graded: int  # answers with the lowest grade that use it
+
+
 class CriterionAgreement(BaseModel):
     """One criterion's own scores against the team's grades (when several criteria score the question)."""
 
@@ -112,6 +129,9 @@ class AgreementReport(BaseModel):
     stuffing: StuffingProbe | None  # None when the rubric has no evidence phrases for this question
     criteria: list[CriterionAgreement]  # each criterion on its own, when several score the question; else empty
     must_show_misses: list[MustShowMisses] = []  # criteria whose must-show rule halved top-graded answers
+    missing_words: list[
+        MissingWord
+    ] = []  # what the top-graded answers say that the rubric does not, most telling first
 
 
 def check_agreement(
@@ -172,7 +192,36 @@ def check_agreement(
         if len(criteria) > 1
         else [],
         must_show_misses=must_show_misses(cards, grades, [c.name for c in criteria]),
+        missing_words=missing_words(graded, question, criteria),
     )
+
+
+def missing_words(
+    graded: Sequence[GradedAnswer], question: QuestionSpec, criteria: Sequence[CriterionSpec]
+) -> list[MissingWord]:
+    """Content words (by stem; none of the question's or the criteria's texts) that at least WORD_MIN_ANSWERS and
+    WORD_MIN_SHARE of the answers with the top grade use, WORD_LIFT times as often as the answers with the lowest
+    grade; ordered by the difference of those shares, at most SHOWN_WORDS."""
+    known = content_stems(" ".join([question.text, *map(rubric_text, criteria)]))
+    top, lowest = max(a.grade for a in graded), min(a.grade for a in graded)
+    written: dict[str, Counter[str]] = {}  # stem → how the top-graded answers write it
+    for answer in (a for a in graded if a.grade == top):
+        for word in set(content_words(answer.text)):
+            written.setdefault(stem(word), Counter())[word] += 1
+    in_top = Counter(s for a in graded if a.grade == top for s in content_stems(a.text))
+    in_lowest = Counter(s for a in graded if a.grade == lowest for s in content_stems(a.text))
+    n_top, n_lowest = sum(a.grade == top for a in graded), sum(a.grade == lowest for a in graded)
+    telling = sorted(
+        (s for s in in_top if s not in known and in_top[s] >= max(WORD_MIN_ANSWERS, WORD_MIN_SHARE * n_top)),
+        key=lambda s: (in_lowest[s] / n_lowest - in_top[s] / n_top, s),
+    )
+    return [
+        MissingWord(
+            word=min(written[s], key=lambda w: (-written[s][w], w)), top_graded=in_top[s], lowest_graded=in_lowest[s]
+        )
+        for s in telling
+        if in_top[s] / n_top > WORD_LIFT * in_lowest[s] / n_lowest
+    ][:SHOWN_WORDS]
 
 
 def must_show_misses(cards: Sequence[ScoreCard], grades: Sequence[int], names: Sequence[str]) -> list[MustShowMisses]:

@@ -437,17 +437,7 @@ def _vocabulary(
     answers: list[AnswerForScoring], criterion: CriterionSpec, questions: dict[str, str]
 ) -> tuple[float, str]:
     asked = set().union(*(content_stems(questions.get(a.scope_id or a.question_id, "")) for a in answers))
-    rubric_text = " ".join(
-        [
-            criterion.description,
-            *criterion.levels,
-            *criterion.must_show,
-            *criterion.evidence_phrases,
-            criterion.reference_answer,
-            *criterion.level_examples,
-        ]
-    )
-    vocabulary = content_stems(rubric_text) - asked
+    vocabulary = content_stems(rubric_text(criterion)) - asked
     used: dict[str, str] = {}  # stem → the word as the answer first has it
     for answer in answers:
         for word, found in content_words_read(answer.text, vocabulary):
@@ -457,6 +447,20 @@ def _vocabulary(
     shown = ", ".join(list(used.values())[:12]) + (" …" if len(used) > 12 else "")
     detail = f"rubric vocabulary: {len(used)} of its words used, {full} give full credit ({shown})"
     return min(1.0, len(used) / full), detail
+
+
+def rubric_text(criterion: CriterionSpec) -> str:
+    """Everything the admin wrote for a criterion: description, levels, points, reference and example answers."""
+    return " ".join(
+        [
+            criterion.description,
+            *criterion.levels,
+            *criterion.must_show,
+            *criterion.evidence_phrases,
+            criterion.reference_answer,
+            *criterion.level_examples,
+        ]
+    )
 
 
 def _length(answers: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[float, str]:

@@ -91,6 +91,8 @@ class AgreementCheck(ui.column):
                     f"({misses.criterion}; answer no. {rows}): its points miss how these answers say it. Add the "
                     "words they use to the must-show lines."
                 ).classes("text-sm font-medium text-orange-800").mark("agreement-must-show")
+            if report.missing_words:
+                self.show_missing_words(report)
             if report.disagreements:
                 ui.label("Furthest from your grades (click one to see its score card in “Try it”)").classes(
                     "font-medium mt-2"
@@ -121,3 +123,18 @@ class AgreementCheck(ui.column):
                     .mark("agreement-disagreements")
                 )
                 table.on("rowClick", lambda e: self.try_answer(report.question_id, by_line[e.args[1]["line"]]))
+
+    def show_missing_words(self, report: AgreementReport) -> None:
+        """The words the top-graded answers use that the rubric lacks, with how many answers use them."""
+        top, lowest = max(report.grades), min(report.grades)
+        counts = (
+            f"“{w.word}” ({w.top_graded} of {report.grades[top]} graded {top}, "
+            f"{w.lowest_graded} of {report.grades[lowest]} graded {lowest})"
+            for w in report.missing_words
+        )
+        ui.label(
+            f"Words your answers graded {top} use and the rubric does not: {', '.join(counts)}. Put those that are "
+            "points of a good answer into the rubric, as evidence phrases or must-show alternatives (as one line: "
+            f"“{' | '.join(w.word for w in report.missing_words)}”); leave out words that merely come with good "
+            "answers."
+        ).classes("text-sm").mark("agreement-missing-words")
