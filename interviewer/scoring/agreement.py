@@ -36,7 +36,7 @@ from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.scoring.card import AnswerForScoring, ScoreCard, in_scope, weighted_total
 from interviewer.scoring.meaning_v2 import rubric_text
 from interviewer.scoring.rules_v1 import phrase_groups
-from interviewer.scoring.text import content_stems, content_words, stem
+from interviewer.scoring.text import WORD, content_stems, content_words, stem
 
 MEASURED_AGREEMENT = {  # QWK by rank, ASAP dev sets 3/4/7/8/9, rubric-only (bench/RESULTS.md)
     "meaning-v2": "0.44–0.69",
@@ -204,10 +204,11 @@ def missing_words(
     grade; ordered by the difference of those shares, at most SHOWN_WORDS."""
     known = content_stems(" ".join([question.text, *map(rubric_text, criteria)]))
     top, lowest = max(a.grade for a in graded), min(a.grade for a in graded)
-    written: dict[str, Counter[str]] = {}  # stem → how the top-graded answers write it
+    written: dict[str, Counter[str]] = {}  # stem → how the top-graded answers write it ("CDN", not "cdn")
     for answer in (a for a in graded if a.grade == top):
-        for word in set(content_words(answer.text)):
-            written.setdefault(stem(word), Counter())[word] += 1
+        own = set(content_words(answer.text))
+        for word in {w for w in WORD.findall(answer.text) if w.lower() in own}:
+            written.setdefault(stem(word.lower()), Counter())[word] += 1
     in_top = Counter(s for a in graded if a.grade == top for s in content_stems(a.text))
     in_lowest = Counter(s for a in graded if a.grade == lowest for s in content_stems(a.text))
     n_top, n_lowest = sum(a.grade == top for a in graded), sum(a.grade == lowest for a in graded)
