@@ -488,13 +488,14 @@ def admin_round(items: list[Item], score: ScoreFn) -> list[list[str]]:
         graded = [GradedAnswer(text=item.texts[i], grade=item.human[i]) for i in seen]
         words = [w.word for w in missing_words(graded, content.questions[0], content.criteria)]
         first = content.criteria[0]
-        line = first.model_copy(update={"evidence_phrases": [*first.evidence_phrases, " | ".join(words)]})
+        phrases = [*first.evidence_phrases, " | ".join(words)] if words else first.evidence_phrases
+        line = first.model_copy(update={"evidence_phrases": phrases})
         added = content.model_copy(update={"criteria": [line, *content.criteria[1:]]})
         texts, human = [item.texts[i] for i in held], [item.human[i] for i in held]
         figures = [
             qwk_by_rank(score(texts, content), human),
             qwk_by_rank(score(texts, added), human),
-            qwk_by_rank([item.baselines["bow"][i] for i in held], human),
+            qwk_by_rank([item.baselines["bow"][i] for i in held], human) if "bow" in item.baselines else math.nan,
         ]
         kappas.append(figures)
         rows.append([f"ASAP {item.key}", str(len(texts)), *map(fmt, figures), ", ".join(words)])
@@ -574,7 +575,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     scored_by = f"Scored by {result.source or 'an unrecorded version'}."
     for line in [scored_by, *notes(asap, mohler, asap_folder, args.datasets)]:
         print(f"- {line}" if args.markdown else line)
-    if asap and "v2 rubric-only" in wanted and not args.load and all("bow" in i.baselines for i in asap):
+    if asap and "v2 rubric-only" in wanted and not args.load:
         print("\nOne round of “Check against graded answers”: words from the even-numbered answers, QWK on the odd")
         columns = ["set", "n", "v2 rubric-only", "+ the words as one line", "bow", "the words"]
         print(render(admin_round(asap, engine("v2 rubric-only")), columns, args.markdown))

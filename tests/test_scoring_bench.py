@@ -84,6 +84,7 @@ def test_bench_scores_another_folder_with_its_own_rubrics(
     assert "✓" in stuffed
     assert "✗" in glued  # two points glued into a sentence read as a terse right answer (README: limits)
     assert "✗" in typed  # the same, with typos
+    assert "One round of “Check against graded answers”" in out  # on held-out answers; no bow column here: "–"
 
 
 def test_bench_takes_a_template_as_the_apps_api_returns_it(

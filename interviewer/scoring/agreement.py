@@ -204,7 +204,7 @@ def missing_words(
     grade; ordered by the difference of those shares, at most SHOWN_WORDS."""
     known = content_stems(" ".join([question.text, *map(rubric_text, criteria)]))
     top, lowest = max(a.grade for a in graded), min(a.grade for a in graded)
-    written: dict[str, Counter[str]] = {}  # stem → how the top-graded answers write it ("CDN", not "cdn")
+    written: dict[str, Counter[str]] = {}  # stem → how the top-graded answers write it
     for answer in (a for a in graded if a.grade == top):
         own = set(content_words(answer.text))
         for word in {w for w in WORD.findall(answer.text) if w.lower() in own}:
@@ -217,12 +217,17 @@ def missing_words(
         key=lambda s: (in_lowest[s] / n_lowest - in_top[s] / n_top, s),
     )
     return [
-        MissingWord(
-            word=min(written[s], key=lambda w: (-written[s][w], w)), top_graded=in_top[s], lowest_graded=in_lowest[s]
-        )
+        MissingWord(word=_as_written(written[s]), top_graded=in_top[s], lowest_graded=in_lowest[s])
         for s in telling
         if in_top[s] / n_top > WORD_LIFT * in_lowest[s] / n_lowest
     ][:SHOWN_WORDS]
+
+
+def _as_written(forms: Counter[str]) -> str:
+    """The most common form of a word, in lower case if it is ever so written ("however", not the "However" that
+    opens sentences; "CDN" and "Paul" as they always are)."""
+    lower = [form for form in forms if form.islower()] or list(forms)
+    return min(lower, key=lambda form: (-forms[form], form))
 
 
 def must_show_misses(cards: Sequence[ScoreCard], grades: Sequence[int], names: Sequence[str]) -> list[MustShowMisses]:
