@@ -237,6 +237,19 @@ def test_the_rubric_pasted_with_typos_is_still_a_paste() -> None:
             assert card.total <= 10, (form, card.criteria)
 
 
+def test_a_typo_one_letter_from_the_words_of_two_points_is_still_read_in_a_paste() -> None:
+    """ "realte" is one letter from "relate" and from "really": the evidence reads it as the point it is typed in,
+    and so must the paste rules (they read it as neither, and a typed paste of six points scored 3.7 of 5)."""
+    lines = ["relate | in common", "could not read", "scholarship", "help Mr. Leonard", "hurdles", "shocked | really"]
+    criterion = CriterionSpec(id="c", name="Effect on Paul", evidence_phrases=lines, expected_words_min=20)
+    content = CONTENT.model_copy(update={"criteria": [criterion]})
+    pasted = score(
+        "I thnik realte and colud not read and scohlarship and help Mr. Lenoard and hudrles and shcoked.", content
+    )
+    assert "rubric_paste" in fired(pasted)
+    assert pasted.score <= 0.5
+
+
 METHODS = CriterionSpec(
     id="c-methods",
     name="Idempotent methods",

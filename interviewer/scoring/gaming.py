@@ -45,14 +45,16 @@ from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, in_scope, round_half_up
 from interviewer.scoring.language import other_language
 from interviewer.scoring.rules_v1 import matches, phrase_groups
-from interviewer.scoring.spelling import content_stems_read, stem_tokens_read, written_forms
+from interviewer.scoring.spelling import read_as, stem_tokens_read, written_forms
 from interviewer.scoring.text import (
     FUNCTION_WORDS,
     SENTENCE,
     content_stems,
+    content_words,
     copied,
     covered_share,
     function_word_share,
+    stem,
     stem_tokens,
     words,
 )
@@ -121,31 +123,33 @@ def _rubric_text(criterion: CriterionSpec) -> str:
 
 def _phrase_cover(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[float, int]:
     """Share of the words of `text` inside literal matches of evidence phrases, and how many groups matched."""
-    found = _read(text, groups)
-    covered, groups_hit = _covered([t[0] for t in found], groups)
-    return (sum(covered) / len(found) if found else 0.0), groups_hit
+    covered, groups_hit = _covered(text, groups)
+    return (sum(covered) / len(covered) if covered else 0.0), groups_hit
 
 
-def _covered(stems: list[str], groups: tuple[tuple[str, ...], ...]) -> tuple[list[bool], int]:
-    """Which of the stems lie inside a literal match of an evidence phrase, and how many groups matched."""
-    covered = [False] * len(stems)
+def _covered(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[list[bool], int]:
+    """Which words of `text` lie inside a literal match of an evidence phrase, and how many groups matched. Each group
+    reads the misspellings of its own words, as the evidence feature does (a paste with typos is still a paste, and
+    a typo one letter from words of two points still counts for the one it meets)."""
+    covered: list[bool] = []
     groups_hit = 0
     for group in groups:
+        stems = [token[0] for token in stem_tokens_read(text, _phrase_stems((group,)))[0]]
+        covered = covered or [False] * len(stems)
         hits = _hits(stems, group)
         groups_hit += bool(hits)
         for start, end in hits:
             covered[start:end] = [True] * (end - start)
-    return covered, groups_hit
+    return covered or [False] * len(stem_tokens(text)), groups_hit
 
 
 def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> float:
     """Share of the words of `text` that are the rubric's own (see the module docstring's rubric_paste)."""
-    found = _read(text, groups)
-    covered, groups_hit = _covered([t[0] for t in found], groups)
-    share = sum(covered) / len(found) if found else 0.0
+    covered, groups_hit = _covered(text, groups)
+    share = sum(covered) / len(covered) if covered else 0.0
     two_phrases = groups_hit >= LIST_GROUPS and share == 1.0 and len(words(text)) >= PASTED_PHRASES_MIN_WORDS
     by_phrases = share if groups_hit >= PASTED_GROUPS or two_phrases else 0.0
-    if len(found) < PASTED_RUNS_MIN_WORDS:
+    if len(covered) < PASTED_RUNS_MIN_WORDS:
         return by_phrases
     return max(by_phrases, covered_share(text, rubric))
 
@@ -164,7 +168,7 @@ def _is_list(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     if sum(1 for sentence in SENTENCE.finditer(text) if words(sentence.group())) != 1:
         return False
     found = stem_tokens(text)
-    covered, groups_hit = _covered([t[0] for t in found], groups)
+    covered, groups_hit = _covered(text, groups)
     own = [text[start:end].lower() for (_, start, end), inside in zip(found, covered, strict=True) if not inside]
     return groups_hit >= LIST_GROUPS and sum(word not in FUNCTION_WORDS for word in own) <= LIST_OWN_WORDS
 
@@ -180,7 +184,13 @@ def _strung_together(
     its own; every criterion's points count as the rubric's words. None when it does not."""
     phrases = content_stems(" ".join(alt for points in (groups, *others) for group in points for alt in group))
     unechoed = " ".join(w for w, echoed in zip(words(text), _echoed(text, question), strict=True) if not echoed)
-    own = content_stems_read(unechoed, phrases) - phrases
+    each_point = [_phrase_stems((group,)) for criterion in (groups, *others) for group in criterion]
+    theirs = phrases.union(*each_point)
+    own = {  # a typo one letter from the words of two points is still the rubric's, as the evidence reads it
+        s
+        for w in content_words(unechoed)
+        if (s := stem(w)) not in theirs and not any(read_as(w, point) for point in each_point)
+    }
     if len(own) > STRUNG_OWN_WORDS:
         return None
     for points in (groups, *others):
@@ -264,12 +274,6 @@ def _findings(
     if repeats >= 2 and repeats >= total * REPEATED_SHARE:
         findings["repetition"] = f"answer to {question_id}: {repeats} of {total} sentences repeated"
     return tuple(findings.items())
-
-
-def _read(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, int, int], ...]:
-    """(stem, start, end) of the words of `text`, a misspelt word of the phrases read as meant, as the evidence
-    feature reads it (a paste with typos is still a paste)."""
-    return stem_tokens_read(text, _phrase_stems(groups))[0]
 
 
 @functools.lru_cache(maxsize=256)

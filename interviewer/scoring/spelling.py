@@ -96,8 +96,3 @@ def _unknown(word: str) -> bool:
 def content_words_read(text: str, stems: frozenset[str]) -> list[tuple[str, str]]:
     """(word, stem) of the `content_words` of `text`, a misspelt rubric word with the rubric's stem."""
     return [(w, read_as(w, stems) or stem(w)) for w in content_words(text)]
-
-
-def content_stems_read(text: str, stems: frozenset[str]) -> frozenset[str]:
-    """The stems of the content words of `text`, misspelt rubric words as meant."""
-    return frozenset(found for _, found in content_words_read(text, stems))
