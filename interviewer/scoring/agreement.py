@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.errors import Invalid
 from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.scoring.card import AnswerForScoring, ScoreCard, in_scope, weighted_total
-from interviewer.scoring.meaning_v2 import rubric_text
+from interviewer.scoring.meaning_v2 import criterion_text
 from interviewer.scoring.rules_v1 import phrase_groups
 from interviewer.scoring.text import WORD, content_stems, content_words, stem
 
@@ -129,9 +129,7 @@ class AgreementReport(BaseModel):
     stuffing: StuffingProbe | None  # None when the rubric has no evidence phrases for this question
     criteria: list[CriterionAgreement]  # each criterion on its own, when several score the question; else empty
     must_show_misses: list[MustShowMisses] = []  # criteria whose must-show rule halved top-graded answers
-    missing_words: list[
-        MissingWord
-    ] = []  # what the top-graded answers say that the rubric does not, most telling first
+    missing_words: list[MissingWord] = []  # what top-graded answers say and the rubric does not; most telling first
 
 
 def check_agreement(
@@ -202,7 +200,7 @@ def missing_words(
     """Content words (by stem; none of the question's or the criteria's texts) that at least WORD_MIN_ANSWERS and
     WORD_MIN_SHARE of the answers with the top grade use, WORD_LIFT times as often as the answers with the lowest
     grade; ordered by the difference of those shares, at most SHOWN_WORDS."""
-    known = content_stems(" ".join([question.text, *map(rubric_text, criteria)]))
+    known = content_stems(" ".join([question.text, *map(criterion_text, criteria)]))
     top, lowest = max(a.grade for a in graded), min(a.grade for a in graded)
     written: dict[str, Counter[str]] = {}  # stem → how the top-graded answers write it
     for answer in (a for a in graded if a.grade == top):

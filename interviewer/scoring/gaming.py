@@ -131,16 +131,14 @@ def _covered(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[list[bool]
     """Which words of `text` lie inside a literal match of an evidence phrase, and how many groups matched. Each group
     reads the misspellings of its own words, as the evidence feature does (a paste with typos is still a paste, and
     a typo one letter from words of two points still counts for the one it meets)."""
-    covered: list[bool] = []
+    covered = [False] * len(stem_tokens(text))
     groups_hit = 0
     for group in groups:
-        stems = [token[0] for token in stem_tokens_read(text, _phrase_stems((group,)))[0]]
-        covered = covered or [False] * len(stems)
-        hits = _hits(stems, group)
+        hits = _hits([token[0] for token in stem_tokens_read(text, _phrase_stems((group,)))[0]], group)
         groups_hit += bool(hits)
         for start, end in hits:
             covered[start:end] = [True] * (end - start)
-    return covered or [False] * len(stem_tokens(text)), groups_hit
+    return covered, groups_hit
 
 
 def _share_of(text: str, groups: tuple[tuple[str, ...], ...], rubric: str) -> float:

@@ -437,7 +437,7 @@ def _vocabulary(
     answers: list[AnswerForScoring], criterion: CriterionSpec, questions: dict[str, str]
 ) -> tuple[float, str]:
     asked = set().union(*(content_stems(questions.get(a.scope_id or a.question_id, "")) for a in answers))
-    vocabulary = content_stems(rubric_text(criterion)) - asked
+    vocabulary = content_stems(criterion_text(criterion)) - asked
     used: dict[str, str] = {}  # stem → the word as the answer first has it
     for answer in answers:
         for word, found in content_words_read(answer.text, vocabulary):
@@ -449,7 +449,7 @@ def _vocabulary(
     return min(1.0, len(used) / full), detail
 
 
-def rubric_text(criterion: CriterionSpec) -> str:
+def criterion_text(criterion: CriterionSpec) -> str:
     """Everything the admin wrote for a criterion: description, levels, points, reference and example answers."""
     return " ".join(
         [
