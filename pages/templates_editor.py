@@ -331,7 +331,7 @@ class TemplateEditor:
             .classes("w-full")
             .mark("check-agreement")
         ):
-            self.agreement = AgreementCheck(self.scorer, self.validated, self.try_answer)
+            self.agreement = AgreementCheck(self.scorer, self.validated, self.try_answer, self.add_evidence_line)
         self.questions_changed()
 
     def questions_changed(self) -> None:
@@ -351,6 +351,12 @@ class TemplateEditor:
             ui.textarea(f"Answer to {index + 1}. {question['text'][:80]}").bind_value(
                 self.trial_answers, question["id"]
             ).classes("w-full").props("autogrow").mark(f"try-answer-{index}")
+
+    async def add_evidence_line(self, criterion_id: str, line: str) -> None:
+        """Add `line` to the evidence phrases of the criterion `criterion_id` in the form (from the agreement check)."""
+        criterion = next(c for c in self.draft["criteria"] if c["id"] == criterion_id)
+        criterion["evidence_text"] = "\n".join(filter(None, [(criterion.get("evidence_text") or "").rstrip(), line]))
+        await self.criteria.refresh()
 
     async def try_answer(self, question_id: str, text: str) -> None:
         """Show one answer's score card in "Try it" (in place of the answers typed there)."""

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 
 from tests.user_steps import invite_link, log_in, see_within
@@ -186,6 +187,12 @@ async def test_the_check_names_a_must_show_point_that_halves_answers_and_words_t
     user.find("check-agreement-run").click()
     await see_within(user, "Must show halved 2 of the 3 answers with your top grade (Scaling; answer no. 1, 2)", 30)
     await user.should_see("Words your answers graded 2 use and the rubric does not: “replicas” (3 of 3 graded 2, 0 of")
+    user.find("missing-word-replicas").click()  # a point of a good answer: tick it, add it to the criterion
+    user.find("add-missing-words-0").click()
+    await user.should_see("Added “replicas” to the evidence phrases of Scaling")
+    evidence = user.find("evidence-0").elements.pop()
+    assert isinstance(evidence, ui.textarea)
+    assert evidence.value.endswith("a load balancer\nreplicas")
 
 
 async def test_a_candidate_interview_end_to_end(user: User, create_user: Callable[[], User]) -> None:

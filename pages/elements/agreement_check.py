@@ -3,14 +3,15 @@ how the rubric in the form orders them (`interviewer.scoring.agreement`); nothin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 
 from nicegui import run, ui
 from pydantic import ValidationError
 
 from interviewer.errors import Invalid
-from interviewer.models import TemplateContent
-from interviewer.scoring import RubricScorer
+from interviewer.models import CriterionSpec, TemplateContent
+from interviewer.scoring import AnswerForScoring, RubricScorer, in_scope
 from interviewer.scoring.agreement import MAX_ANSWERS, MIN_ANSWERS, AgreementReport, check_agreement, read_graded
 
 EXCERPT_CHARS = 200
@@ -24,12 +25,14 @@ class AgreementCheck(ui.column):
         scorer: RubricScorer,
         rubric: Callable[[], TemplateContent | None],
         try_answer: Callable[[str, str], Awaitable[None]],
+        add_points: Callable[[str, str], Awaitable[None]],
     ) -> None:
         super().__init__()
         self.classes("w-full gap-2")
         self.scorer = scorer
         self.rubric = rubric  # the rubric as it stands in the form, or None after telling the admin what is wrong
         self.try_answer = try_answer  # (question id, text): show that answer's score card
+        self.add_points = add_points  # (criterion id, evidence line): add the line to that criterion in the form
         with self:
             ui.label(
                 "Paste answers to one question that people on your team graded, one per row: the grade (a whole "
@@ -62,9 +65,9 @@ class AgreementCheck(ui.column):
         finally:
             self.button.props(remove="loading")
         if report is not None:  # None only while the app shuts down
-            self.show(report)
+            self.show(report, content)
 
-    def show(self, report: AgreementReport) -> None:
+    def show(self, report: AgreementReport, content: TemplateContent) -> None:
         self.result.clear()
         with self.result:
             counts = ", ".join(f"{grade}: {n}" for grade, n in report.grades.items())
@@ -92,7 +95,7 @@ class AgreementCheck(ui.column):
                     "words they use to the must-show lines."
                 ).classes("text-sm font-medium text-orange-800").mark("agreement-must-show")
             if report.missing_words:
-                self.show_missing_words(report)
+                self.show_missing_words(report, content)
             if report.disagreements:
                 ui.label("Furthest from your grades (click one to see its score card in “Try it”)").classes(
                     "font-medium mt-2"
@@ -124,8 +127,9 @@ class AgreementCheck(ui.column):
                 )
                 table.on("rowClick", lambda e: self.try_answer(report.question_id, by_line[e.args[1]["line"]]))
 
-    def show_missing_words(self, report: AgreementReport) -> None:
-        """The words the top-graded answers use that the rubric lacks, with how many answers use them."""
+    def show_missing_words(self, report: AgreementReport, content: TemplateContent) -> None:
+        """The words the top-graded answers use that the rubric lacks, with how many answers use them; the admin
+        ticks those that are points and adds them as one evidence line to a criterion that scores the question."""
         top, lowest = max(report.grades), min(report.grades)
         counts = (
             f"“{w.word}” ({w.top_graded} of {report.grades[top]} graded {top}, "
@@ -133,8 +137,25 @@ class AgreementCheck(ui.column):
             for w in report.missing_words
         )
         ui.label(
-            f"Words your answers graded {top} use and the rubric does not: {', '.join(counts)}. Put those that are "
-            "points of a good answer into the rubric, as evidence phrases or must-show alternatives (as one line: "
-            f"“{' | '.join(w.word for w in report.missing_words)}”); leave out words that merely come with good "
-            "answers."
+            f"Words your answers graded {top} use and the rubric does not: {', '.join(counts)}. Tick those that are "
+            "points of a good answer and add them to the rubric as one evidence line; leave out words that merely "
+            "come with good answers."
         ).classes("text-sm").mark("agreement-missing-words")
+        with ui.row().classes("gap-2"):
+            ticks = {w.word: ui.checkbox(w.word).mark(f"missing-word-{w.word}") for w in report.missing_words}
+        probe = AnswerForScoring(question_id=report.question_id, text="")
+        for index, criterion in enumerate(content.criteria):  # the mark names the criterion's place in the form
+            if criterion.kind == "answers" and in_scope(probe, criterion):
+                ui.button(
+                    f"Add the ticked words to “{criterion.name}”",
+                    icon="playlist_add",
+                    on_click=functools.partial(self._add_ticked, ticks, criterion),
+                ).props("flat").mark(f"add-missing-words-{index}")
+
+    async def _add_ticked(self, ticks: dict[str, ui.checkbox], criterion: CriterionSpec) -> None:
+        chosen = [word for word, tick in ticks.items() if tick.value]
+        if not chosen:
+            ui.notify("Tick the words that are points of a good answer first.", type="warning")
+            return
+        await self.add_points(criterion.id, " | ".join(chosen))
+        ui.notify(f"Added “{' | '.join(chosen)}” to the evidence phrases of {criterion.name}; check again to see it.")
