@@ -352,11 +352,15 @@ class TemplateEditor:
                 self.trial_answers, question["id"]
             ).classes("w-full").props("autogrow").mark(f"try-answer-{index}")
 
-    async def add_evidence_line(self, criterion_id: str, line: str) -> None:
-        """Add `line` to the evidence phrases of the criterion `criterion_id` in the form (from the agreement check)."""
-        criterion = next(c for c in self.draft["criteria"] if c["id"] == criterion_id)
+    async def add_evidence_line(self, criterion_id: str, line: str) -> bool:
+        """Add `line` to the evidence phrases of the criterion `criterion_id` in the form (from the agreement check);
+        False when the form no longer has that criterion."""
+        criterion = next((c for c in self.draft["criteria"] if c["id"] == criterion_id), None)
+        if criterion is None:
+            return False
         criterion["evidence_text"] = "\n".join(filter(None, [(criterion.get("evidence_text") or "").rstrip(), line]))
         await self.criteria.refresh()
+        return True
 
     async def try_answer(self, question_id: str, text: str) -> None:
         """Show one answer's score card in "Try it" (in place of the answers typed there)."""

@@ -25,14 +25,14 @@ class AgreementCheck(ui.column):
         scorer: RubricScorer,
         rubric: Callable[[], TemplateContent | None],
         try_answer: Callable[[str, str], Awaitable[None]],
-        add_points: Callable[[str, str], Awaitable[None]],
+        add_points: Callable[[str, str], Awaitable[bool]],
     ) -> None:
         super().__init__()
         self.classes("w-full gap-2")
         self.scorer = scorer
         self.rubric = rubric  # the rubric as it stands in the form, or None after telling the admin what is wrong
         self.try_answer = try_answer  # (question id, text): show that answer's score card
-        self.add_points = add_points  # (criterion id, evidence line): add the line to that criterion in the form
+        self.add_points = add_points  # (criterion id, evidence line): add it to that criterion; False: no such one
         with self:
             ui.label(
                 "Paste answers to one question that people on your team graded, one per row: the grade (a whole "
@@ -157,5 +157,7 @@ class AgreementCheck(ui.column):
         if not chosen:
             ui.notify("Tick the words that are points of a good answer first.", type="warning")
             return
-        await self.add_points(criterion.id, " | ".join(chosen))
+        if not await self.add_points(criterion.id, " | ".join(chosen)):
+            ui.notify(f"The form has no criterion “{criterion.name}” any more: check again.", type="warning")
+            return
         ui.notify(f"Added “{' | '.join(chosen)}” to the evidence phrases of {criterion.name}; check again to see it.")
