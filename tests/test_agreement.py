@@ -97,9 +97,9 @@ def test_a_must_show_point_that_halves_top_graded_answers_is_named_with_their_ro
 
 def test_words_the_top_graded_answers_use_and_the_rubric_lacks_are_named() -> None:
     graded = [
-        GradedAnswer(grade=2, text="Cache the hot responses and add read replicas for the service."),
-        GradedAnswer(grade=2, text="I would add replicas of the database and cache the service's responses."),
-        GradedAnswer(grade=2, text="Read replicas take the load off; a cache in front of the service helps too."),
+        GradedAnswer(grade=2, text="Cache the hot responses and add read replicas behind a loadbalancer."),
+        GradedAnswer(grade=2, text="I would add replicas of the database behind a loadbalancer and cache responses."),
+        GradedAnswer(grade=2, text="Read replicas take the load off; a cache and a loadbalancer help the service."),
         GradedAnswer(grade=1, text="Put a cache in front of the service."),
         GradedAnswer(grade=0, text="Restart the service every night."),
         GradedAnswer(grade=0, text="Ask the users to wait for the service."),
@@ -107,7 +107,7 @@ def test_words_the_top_graded_answers_use_and_the_rubric_lacks_are_named() -> No
     words = {
         w.word: (w.top_graded, w.lowest_graded) for w in check_agreement(SCORER, RUBRIC, "q1", graded).missing_words
     }
-    assert words == {"replicas": (3, 0)}  # "cache" is the rubric's, "service" the low-graded answers' too
+    assert words == {"replicas": (3, 0)}  # "cache" and "loadbalancer" (its "load balancer") are the rubric's
     assert check_agreement(SCORER, RUBRIC, "q1", GRADED).missing_words == []  # no word in 3 of 3 the rubric lacks
 
 
