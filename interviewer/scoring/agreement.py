@@ -36,7 +36,7 @@ from interviewer.models import CriterionSpec, QuestionSpec, TemplateContent
 from interviewer.scoring.card import AnswerForScoring, ScoreCard, in_scope, weighted_total
 from interviewer.scoring.meaning_v2 import criterion_text
 from interviewer.scoring.rules_v1 import phrase_groups
-from interviewer.scoring.spelling import written_forms
+from interviewer.scoring.spelling import point_needles
 from interviewer.scoring.text import WORD, content_stems, content_words, stem
 
 MEASURED_AGREEMENT = {  # QWK by rank, ASAP dev sets 3/4/7/8/9, rubric-only (bench/RESULTS.md)
@@ -202,8 +202,8 @@ def missing_words(
     word, which the evidence reads already) that at least WORD_MIN_ANSWERS and WORD_MIN_SHARE of the answers with
     the top grade use, WORD_LIFT times as often as the answers with the lowest grade; ordered by the difference of
     those shares, at most SHOWN_WORDS."""
-    alternatives = [a for criterion in criteria for group in phrase_groups(criterion) for a in group]
-    closed = {form[0] for a in alternatives for form in written_forms(a) if len(form) == 1}  # "loadbalancer" too
+    needles = [n for criterion in criteria for group in phrase_groups(criterion) for n in point_needles(group)]
+    closed = {needle[0] for needle in needles if len(needle) == 1}  # "loadbalancer" for "load balancer" too
     known = content_stems(" ".join([question.text, *map(criterion_text, criteria)])) | closed
     top, lowest = max(a.grade for a in graded), min(a.grade for a in graded)
     written: dict[str, Counter[str]] = {}  # stem → how the top-graded answers write it

@@ -45,7 +45,7 @@ from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, in_scope, round_half_up
 from interviewer.scoring.language import other_language
 from interviewer.scoring.rules_v1 import matches, phrase_groups
-from interviewer.scoring.spelling import read_as, stem_tokens_read, written_forms
+from interviewer.scoring.spelling import point_needles, point_stems, read_as, stem_tokens_read
 from interviewer.scoring.text import (
     FUNCTION_WORDS,
     SENTENCE,
@@ -134,7 +134,7 @@ def _covered(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[list[bool]
     covered = [False] * len(stem_tokens(text))
     groups_hit = 0
     for group in groups:
-        hits = _hits([token[0] for token in stem_tokens_read(text, _point_stems(group))[0]], group)
+        hits = _hits([token[0] for token in stem_tokens_read(text, point_stems(group))[0]], group)
         groups_hit += bool(hits)
         for start, end in hits:
             covered[start:end] = [True] * (end - start)
@@ -182,7 +182,7 @@ def _strung_together(
     its own; every criterion's points count as the rubric's words. None when it does not."""
     phrases = content_stems(" ".join(alt for points in (groups, *others) for group in points for alt in group))
     unechoed = " ".join(w for w, echoed in zip(words(text), _echoed(text, question), strict=True) if not echoed)
-    each_point = [_point_stems(group) for criterion in (groups, *others) for group in criterion]
+    each_point = [point_stems(group) for criterion in (groups, *others) for group in criterion]
     theirs = phrases.union(*each_point)
     own = {  # a typo one letter from the words of two points is still the rubric's, as the evidence reads it
         s
@@ -274,15 +274,9 @@ def _findings(
     return tuple(findings.items())
 
 
-@functools.lru_cache(maxsize=4096)
-def _point_stems(group: tuple[str, ...]) -> frozenset[str]:
-    """The stems of one point's alternatives, in every written form (what its misspellings are read against)."""
-    return frozenset(part for alternative in group for form in written_forms(alternative) for part in form)
-
-
 def _hits(stems: list[str], group: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where any alternative of one evidence-phrase group occurs among the answer's stems."""
-    return matches(stems, [list(form) for alternative in group for form in written_forms(alternative)])
+    return matches(stems, point_needles(group))
 
 
 def apply_caps(

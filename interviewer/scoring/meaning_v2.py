@@ -71,7 +71,7 @@ from interviewer.scoring.rules_v1 import (
     speaking_rate,
     structure_feature,
 )
-from interviewer.scoring.spelling import content_words_read, stem_tokens_read, written_forms
+from interviewer.scoring.spelling import content_words_read, point_needles, point_stems, stem_tokens_read
 from interviewer.scoring.text import Unit, content_stems, sentences, units, with_signs, words
 
 EVIDENCE_SIMILARITY = (0.45, 0.75)  # (FLOOR, FULL) of credit(); tuned on the dev sets in bench/
@@ -357,8 +357,7 @@ def _span(found: tuple[float, _Answer, Unit], rule: str) -> EvidenceSpan:
 def _literal_span(answers: list[_Answer], group: list[str]) -> tuple[EvidenceSpan, list[str]] | None:
     """The first place where an alternative of `group` occurs by its words (`spelling`: misspelt ones too), and the
     misspelt words in it."""
-    needles = [list(form) for alternative in group for form in written_forms(alternative)]
-    stems = frozenset(s for needle in needles for s in needle)
+    needles, stems = point_needles(group), point_stems(tuple(group))
     for answer in answers:
         found, misread = stem_tokens_read(answer.source.text, stems)
         hits = matches([t[0] for t in found], needles)

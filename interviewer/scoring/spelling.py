@@ -14,6 +14,7 @@ A compound counts however it is written (`written_forms`): the rubric's "hard wo
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from interviewer.embeddings import known_words
 from interviewer.scoring.text import FUNCTION_WORDS, WORD, content_words, stem, stem_tokens
@@ -52,6 +53,17 @@ def written_forms(alternative: str) -> tuple[tuple[str, ...], ...]:
         parts = [(word[:cut], word[cut:]) for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)]
         forms += [(stem(a), stem(b)) for a, b in parts if _compound(a, b) and {a, b} <= known_words()]
     return tuple(forms)
+
+
+def point_needles(group: Sequence[str]) -> list[list[str]]:
+    """Every written form of every alternative of one rubric point, as stems to match (`rules_v1.matches`)."""
+    return [list(form) for alternative in group for form in written_forms(alternative)]
+
+
+@functools.lru_cache(maxsize=4096)
+def point_stems(group: tuple[str, ...]) -> frozenset[str]:
+    """The stems of one point's written forms: what an answer's misspellings are read against for that point."""
+    return frozenset(part for needle in point_needles(group) for part in needle)
 
 
 def _compound(first: str, second: str) -> bool:
