@@ -220,7 +220,7 @@ class CandidateInterview:
         answer.classes("w-full").mark("answer-box")
         language = ui.label().classes("text-sm text-orange-800").props('aria-live="polite"').mark("language-note")
         language.bind_text_from(answer, "value", backward=language_note)
-        language.bind_visibility_from(answer, "value", backward=lambda text: bool(language_note(text)))
+        language.bind_visibility_from(language, "text", backward=bool)  # shown while it has something to say
         timer_label = ui.label().classes("text-sm text-gray-600").props("role=timer").mark("timer")
         warning = ui.label().classes("text-sm font-medium text-orange-800").props('aria-live="assertive"')
         warning.mark("time-warning")
