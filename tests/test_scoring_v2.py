@@ -85,6 +85,16 @@ def test_a_quote_keeps_the_signs_of_its_numbers() -> None:
     assert all(said[e.start : e.end] == e.text for e in score(said).evidence)
 
 
+def test_a_quote_does_not_stop_at_a_decimal_point_or_an_abbreviation() -> None:
+    said = (
+        "I profiled it to find which part was slow, e.g. the queries. "
+        "More servers behind a balancer took 2.5 times the traffic."
+    )
+    quotes = [e.text for e in score(said).evidence if e.similarity is not None]
+    assert "I profiled it to find which part was slow, e.g. the queries" in quotes, quotes
+    assert "More servers behind a balancer took 2.5 times the traffic" in quotes, quotes  # not "… took 2"
+
+
 def test_literal_matches_still_count() -> None:
     literal = score("Caching is what I would add first, in front of the database.").evidence
     span = next(e for e in literal if e.rule == "evidence:cache the responses" and e.similarity is None)

@@ -9,7 +9,9 @@ from typing import NamedTuple
 
 WORD = re.compile(r"\w+(?:'\w+)*")  # "don't", "reader's"; not the quotes around 'Space Junk'
 SUFFIXES = ("ing", "ed", "ly", "es", "s")
-SENTENCE = re.compile(r"[^.!?;\n]+")
+# A sentence ends at ! ? ; a line break or a full stop, but not at a full stop between a letter or digit and a
+# lowercase letter or digit ("1.8 s", "Node.js", "v2.1"), nor after "e.g.", "i.e." or "vs.".
+SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\w)\.(?=[a-z0-9])|(?i:(?<=\be\.g|\bi\.e)|(?<=\bvs))\.)+")
 CURRENCY_SIGNS = "$€£¥"
 UNIT_SIGNS = "%‰°"
 UNIT_MAX_WORDS = 20  # a longer sentence is compared in windows of WINDOW words, STRIDE apart
@@ -72,7 +74,7 @@ def with_signs(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentences(text: str) -> list[Unit]:
-    """The sentences of `text` (split at . ! ? ; and line breaks) that hold a word."""
+    """The sentences of `text` (see SENTENCE) that hold a word."""
     return [Unit(m.start(), m.end(), m.group().strip()) for m in SENTENCE.finditer(text) if WORD.search(m.group())]
 
 
