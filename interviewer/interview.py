@@ -82,6 +82,18 @@ class SessionView:
         return self.session.clock_paused_s + ongoing
 
     @property
+    def before_first_question(self) -> bool:
+        """Consent given, but the first question not yet heard nor anything answered (the practice question's time)."""
+        session = self.session
+        return (
+            session.status == SessionStatus.IN_PROGRESS
+            and session.current_index == 0
+            and session.follow_up_number == 0
+            and session.question_started_at is None
+            and not self.answers
+        )
+
+    @property
     def current_question(self) -> QuestionSpec | None:
         """The question being asked (perhaps a follow-up), or None when the interview is not in progress."""
         if self.session.status != SessionStatus.IN_PROGRESS:

@@ -53,7 +53,7 @@ def register(system: System) -> None:
             link_problem_page("no-session")
             return
         with candidate_frame(f"Interview: {view.content.name}"):
-            interview = CandidateInterview(system, view.session.id)
+            interview = CandidateInterview(system, view.session.id, practising=view.before_first_question)
             await interview.content()
             camera = view.content.camera if VENDOR_DIR.joinpath("human", "human.esm.js").exists() else "off"
             interview.monitor = AttentionMonitor(
@@ -136,12 +136,13 @@ def camera_notice(camera: str) -> str:
 class CandidateInterview:
     """Renders whichever step the session is at; each action commits, then re-renders from the database."""
 
-    def __init__(self, system: System, session_id: str) -> None:
+    def __init__(self, system: System, session_id: str, practising: bool = False) -> None:
         self.system = system
         self.session_id = session_id
         self.monitor: AttentionMonitor | None = None
         self.camera = "off"
-        self.practising = False  # after consent, until the candidate starts the real questions (not stored)
+        self.practising = practising  # after consent, until the candidate starts the real questions, or reopens the
+        # page after them (`SessionView.before_first_question`): a reload while practising practises on
         self.flags_before: str | None = None  # the last question, once answered: its flags are shown before finishing
 
     @ui.refreshable_method

@@ -353,6 +353,8 @@ async def test_the_practice_question_can_be_repeated_and_never_reaches_the_datab
     candidate.find("consent-box").click()
     candidate.find("start-interview").click()
     await candidate.should_see("To try things out: what did you have for breakfast today?")
+    await candidate.open("/interview")  # a reload (say, after allowing the microphone) practises on
+    await candidate.should_see("To try things out: what did you have for breakfast today?")
     await candidate.should_see(marker="practice-avatar")  # the interviewer asks it aloud
     candidate.find("practice-answer").type(practice)
     candidate.find("practice-check").click()
