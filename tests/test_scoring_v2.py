@@ -376,6 +376,29 @@ def test_the_issue_example_shows_ownership_and_impact() -> None:
     assert ownership.score >= 3.5, ownership.rules
 
 
+def test_a_strong_story_barely_like_its_open_question_is_not_off_topic() -> None:
+    story = (  # 0.08 similar to "Tell me about a backend system you built or improved", 0.75 to the level 5 example
+        "At Acme our search API timed out under Black Friday load. I owned the fix: I profiled it with py-spy, found "
+        "an unbounded query, added a composite index and cached the facet counts in Redis. p95 fell from 2.1 s to "
+        "180 ms, timeouts went to zero, and support tickets dropped by a third that quarter."
+    )
+    card = SCORER.score([AnswerForScoring(question_id="q-intro", text=story)], example_template())
+    communication = next(c for c in card.criteria if c.criterion_id == "c-communication")  # a criterion without points
+    assert "off_topic" not in fired(communication), communication.rules
+    assert communication.score > 3
+    relevance = next(r.detail for r in communication.rules if r.rule == "relevance")
+    assert relevance.startswith("similarity to the question: 0.08, to the rubric's reference and example answers: 0.7")
+
+
+def test_an_answer_off_its_open_question_and_unlike_the_rubric_examples_is_off_topic() -> None:
+    weather = "The weather today is nice and sunny, and I took my dog for a long walk in the park this morning."
+    card = SCORER.score([AnswerForScoring(question_id="q-intro", text=weather)], example_template())
+    assert all("off_topic" in fired(c) for c in card.criteria), card.criteria
+    detail = next(r.detail for r in card.criteria[0].rules if r.rule == "off_topic")
+    assert detail.startswith("off topic: similarity to the question 0.0")
+    assert ", to the closest reference or example answer 0.1" in detail
+
+
 def test_the_same_answers_give_the_same_card_bytes_with_a_fresh_model() -> None:
     answers = [AnswerForScoring(question_id="q1", text=GOOD)]
     first = SCORER.score(answers, CONTENT).model_dump_json()

@@ -21,8 +21,9 @@ apply.
   fewer than 3 content words of its own, and no evidence phrase occurs by its words. Cap 0.5.
 - repetition: a third or more of an answer's sentences (at least 2) say the same words as an earlier one.
   Repeated sentences never count twice (`without_repeats`); this rule caps what is left at 1.0.
-- off_topic: an answer of 8 words or more that is not about its question (similarity below 0.10) and shows
-  no rubric point, by its words or by meaning. Cap 0.5.
+- off_topic: an answer of 8 words or more that is not about its question (similarity below 0.10) nor like any
+  reference or example answer of the criteria that score it (below 0.25), and shows no rubric point, by its words or
+  by meaning. Cap 0.5.
 - not_english: an answer written in another language (`interviewer.scoring.language`), which the model and these
   rules cannot read: it says so and asks for a person instead of calling the answer a keyword list off the question
   (neither of those fires on it). Cap 1.0, as for a keyword list.
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from interviewer.models import CriterionSpec
 from interviewer.scoring.card import AnswerForScoring, CriterionScore, RuleResult, in_scope, round_half_up
@@ -74,6 +76,7 @@ ECHO_OWN_WORDS = 3
 OFF_TOPIC_MIN_WORDS = 8
 REPEATED_SHARE = 1 / 3
 OFF_TOPIC_SIMILARITY = 0.10
+OFF_TOPIC_EXAMPLES = 0.25  # genuine answers to the example template are 0.31–0.75 similar to its examples
 RULE_NAMES = {  # each capping rule in a reviewer's words
     "keyword_list": "keyword list",
     "rubric_paste": "rubric paste",
@@ -91,6 +94,14 @@ CAPS = {
     "off_topic": 0.5,
     "not_english": 1.0,
 }
+
+
+class Away(NamedTuple):
+    """An answer's similarity to its question and to the closest reference or example answer (None: the rubric has
+    none), when it is under the off_topic thresholds."""
+
+    question: float
+    examples: float | None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -282,7 +293,7 @@ def _hits(stems: list[str], group: tuple[str, ...]) -> list[tuple[int, int]]:
 def apply_caps(
     score: float,
     findings: dict[str, str],
-    relevance_similarity: float,
+    away: Away | None,
     *,
     longest_answer_words: int,
     any_evidence: bool,
@@ -295,12 +306,13 @@ def apply_caps(
     scope were honest), so their rules cap nothing. off_topic is judged here, on the answers that were scored."""
     findings = dict(findings)
     if (
-        relevance_similarity < OFF_TOPIC_SIMILARITY
+        away is not None
         and not any_evidence
         and longest_answer_words >= OFF_TOPIC_MIN_WORDS
         and ("not_english" not in findings or left_out)  # the model cannot tell what such an answer is about
     ):
-        findings["off_topic"] = f"similarity to the question {relevance_similarity:.2f}, no rubric point"
+        examples = "" if away.examples is None else f", to the closest reference or example answer {away.examples:.2f}"
+        findings["off_topic"] = f"similarity to the question {away.question:.2f}{examples}, no rubric point"
     for rule, cap in CAPS.items():
         fired = rule in findings
         if fired and left_out and rule != "off_topic":

@@ -24,7 +24,8 @@ Features, each in 0..1:
 - structure (with `structure_cues`): share of situation / task / action / result present (STRUCTURE_CUES_V2).
 - length: log(1 + words) / log(1 + expected_words_max), at most 1, averaged over the answers: people who
   explain more tend to be graded higher, with diminishing returns.
-The similarity of each answer to its question is reported (no points); it decides the off_topic rule.
+The similarity of each answer to its question, and to the reference and example answers of the criteria that score
+it, is reported (no points); they decide the off_topic rule.
 
 score = 5 × Σ wᵢ·featureᵢ / Σ wᵢ over the features the criterion has (WEIGHTS), minus the filler penalty of
 rules v1, halved (MUST_SHOW_FACTOR) when a `must_show` point earned under MUST_SHOW_CREDIT, then capped by
@@ -227,7 +228,7 @@ def score_criterion(
         points = 5 * WEIGHTS[name] / total_weight * feature
         raw += points
         rules.append(RuleResult(rule=name, fired=feature > 0, detail=detail, points=round_half_up(points, 2)))
-    relevance_detail, lowest_relevance = _relevance(prepared, questions, embedder)
+    relevance_detail, away = _relevance(prepared, questions, rubric, embedder)
     rules.append(RuleResult(rule="relevance", fired=False, detail=relevance_detail, points=0.0))
     score = min(5.0, max(0.0, raw + filler_penalty(deduped, rules, evidence)))
     if must := must_show_groups(criterion):
@@ -236,7 +237,7 @@ def score_criterion(
     score = gaming.apply_caps(
         score,
         gamed,
-        lowest_relevance,
+        away,
         longest_answer_words=max(len(words(a.text)) for a in scope),
         any_evidence=any(e.rule.startswith(("evidence:", "reference:")) for e in evidence),
         left_out=left_out,
@@ -415,21 +416,44 @@ def _anchors(
     return nearest, ((level - 1) / 4, f"closest to the level {nearest} example answer ({shown})")
 
 
-def _relevance(answers: list[_Answer], questions: dict[str, str], embedder: SentenceEmbedder) -> tuple[str, float]:
-    """How close each answer is in meaning to its question: an explanation and the lowest similarity."""
-    pairs = []
+def _relevance(
+    answers: list[_Answer], questions: dict[str, str], rubric: Sequence[CriterionSpec], embedder: SentenceEmbedder
+) -> tuple[str, gaming.Away | None]:
+    """How close each answer is in meaning to its question, and to the reference and example answers of the criteria
+    that score it: an explanation, and the answer furthest from both when it is under both off_topic thresholds.
+    An open question ("Tell me about a system you built") is often only 0.0–0.2 similar to a strong answer, which
+    is 0.3–0.75 similar to the rubric's examples of an answer to it."""
+    pairs: list[tuple[float, float | None]] = []
     for answer in answers:
         question = questions.get(answer.source.scope_id or answer.source.question_id, "")
-        if question:
-            pairs.append(float(_similarity(answer.vector[None, :], embedder.embed([question]))[0, 0]))
+        if not question:
+            continue
+        to_question = float(_similarity(answer.vector[None, :], embedder.embed([question]))[0, 0])
+        examples = [
+            text
+            for criterion in rubric
+            if in_scope(answer.source, criterion)
+            for text in (criterion.reference_answer, *criterion.level_examples)
+            if text
+        ]
+        to_examples = float(_similarity(answer.vector[None, :], embedder.embed(examples)).max()) if examples else None
+        pairs.append((to_question, to_examples))
     if not pairs:
-        return "similarity to the question: no question text", 1.0
+        return "similarity to the question: no question text", None
     which = f"the lowest of {len(pairs)} answers; " if len(pairs) > 1 else ""
-    return (
-        f"similarity to the question: {min(pairs):.2f} ({which}off_topic under {gaming.OFF_TOPIC_SIMILARITY:.2f} "
-        "with no rubric point)",
-        min(pairs),
-    )
+    detail = f"similarity to the question: {min(q for q, _ in pairs):.2f}"
+    nearest = [e for _, e in pairs if e is not None]
+    if nearest:
+        detail += f", to the rubric's reference and example answers: {min(nearest):.2f}"
+        which += f"off_topic under {gaming.OFF_TOPIC_SIMILARITY:.2f} and {gaming.OFF_TOPIC_EXAMPLES:.2f} "
+    else:
+        which += f"off_topic under {gaming.OFF_TOPIC_SIMILARITY:.2f} "
+    away = [
+        gaming.Away(q, e)
+        for q, e in pairs
+        if q < gaming.OFF_TOPIC_SIMILARITY and (e is None or e < gaming.OFF_TOPIC_EXAMPLES)
+    ]
+    return f"{detail} ({which}with no rubric point)", min(away, key=lambda a: a.question, default=None)
 
 
 def _vocabulary(
