@@ -175,6 +175,12 @@ def test_a_gamed_answer_scores_low_and_names_its_rule(rule: str) -> None:
     assert next(r for r in gamed.rules if r.rule == rule).points <= 0
 
 
+def test_a_spoken_answer_with_okay_and_yeah_between_its_sentences_is_no_repetition() -> None:
+    said = "Okay. So first I'd profile it. Okay. Then I'd add an index. Okay. And then caching. Yeah. Yeah."
+    assert "repetition" not in fired(score(said))
+    assert "repetition" in fired(score("Okay. I'd cache it. Okay. I'd cache it. Yeah. I'd cache it."))
+
+
 def test_a_gamed_answer_beside_honest_ones_is_left_out_not_the_whole_criterion_capped() -> None:
     two_questions = CONTENT.model_copy(
         update={"questions": [QuestionSpec(id="q1", text=QUESTION), QuestionSpec(id="q2", text="What would you add?")]}

@@ -19,7 +19,8 @@ apply.
   answer in the rubric's words still names what the question asks about ("Pythons can live anywhere"). Cap 0.5.
 - question_echo: 60 % or more of an answer's words lie inside runs of 3 words taken from its question, it adds
   fewer than 3 content words of its own, and no evidence phrase occurs by its words. Cap 0.5.
-- repetition: a third or more of an answer's sentences (at least 2) say the same words as an earlier one.
+- repetition: a third or more of an answer's sentences (at least 2) say the same words as an earlier one (sentences
+  of only function words and acknowledgements such as "Okay." or "Yeah, right." do not count).
   Repeated sentences never count twice (`without_repeats`); this rule caps what is left at 1.0.
 - off_topic: an answer of 8 words or more that is not about its question (similarity below 0.10) nor like any
   reference or example answer of the criteria that score it (below 0.25), and shows no rubric point, by its words or
@@ -76,6 +77,9 @@ ECHO_OWN_WORDS = 3
 OFF_TOPIC_MIN_WORDS = 8
 REPEATED_SHARE = 1 / 3
 OFF_TOPIC_SIMILARITY = 0.10
+ACKNOWLEDGEMENTS = frozenset(  # said between sentences: a transcript has "Okay." or "Yeah." as sentences of their own
+    ["okay", "ok", "yeah", "yes", "yep", "right", "alright", "sure", "um", "uh", "erm", "er", "hmm", "mm", "mhm"]
+)
 OFF_TOPIC_EXAMPLES = 0.25  # genuine answers to the example template are 0.31–0.75 similar to its examples
 RULE_NAMES = {  # each capping rule in a reviewer's words
     "keyword_list": "keyword list",
@@ -122,8 +126,10 @@ def without_repeats(text: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _repeated(text: str) -> tuple[int, int]:
+    """Of the sentences that say something (not only "Okay." or "Yeah, right."), how many repeat an earlier one, and
+    how many there are."""
     keys = [tuple(words(s.group())) for s in SENTENCE.finditer(text)]
-    keys = [k for k in keys if k]
+    keys = [k for k in keys if set(k) - FUNCTION_WORDS - ACKNOWLEDGEMENTS]
     return len(keys) - len(set(keys)), len(keys)
 
 
