@@ -3,7 +3,9 @@ determinism, and trying a rubric over the API."""
 
 from __future__ import annotations
 
+import json
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -12,8 +14,8 @@ from interviewer.embeddings import MODEL_SHA256, SentenceEmbedder
 from interviewer.models import CriterionSpec, QuestionSpec, Template, TemplateContent
 from interviewer.report.pdf import render_pdf
 from interviewer.scoring import AnswerForScoring, CriterionScore, RubricScorer
-from interviewer.scoring.agreement import stuffed_answers
-from interviewer.scoring.gaming import what_lowered
+from interviewer.scoring.agreement import spearman, stuffed_answers
+from interviewer.scoring.gaming import CAPS, what_lowered
 from interviewer.scoring.language import other_language
 from interviewer.scoring.spelling import one_edit_apart
 from interviewer.templates import example_template
@@ -492,3 +494,17 @@ def test_a_texts_vectors_do_not_depend_on_the_other_texts_of_its_batch() -> None
     batched = SentenceEmbedder().token_states(["x", GOOD, GAMED["off_topic"] * 10])[1]
     assert (alone.vectors == batched.vectors).all()
     assert (SentenceEmbedder().embed([GOOD])[0] == alone.whole()).all()
+
+
+def test_honest_interview_answers_fire_no_capping_rule_and_rank_like_their_levels() -> None:
+    written = json.loads((Path(__file__).parent / "data" / "interview_answers.json").read_text())["answers"]
+    content = example_template()
+    levels, scores = [], []
+    for answer in written:
+        card = SCORER.score([AnswerForScoring(question_id=answer["question_id"], text=answer["text"])], content)
+        capped = [(c.name, r.detail) for c in card.criteria for r in c.rules if r.fired and r.rule in CAPS]
+        assert capped == [], answer["text"]
+        judged = "c-technical" if answer["question_id"] == "q-scale" else "c-ownership"
+        levels.append(answer["level"])
+        scores.append(next(c.score for c in card.criteria if c.criterion_id == judged))
+    assert spearman(scores, levels) >= 0.8  # 0.90 when written
