@@ -97,6 +97,19 @@ def test_a_quote_does_not_stop_at_a_decimal_point_or_an_abbreviation() -> None:
     assert "More servers behind a balancer took 2.5 times the traffic" in quotes, quotes  # not "… took 2"
 
 
+@pytest.mark.parametrize(
+    ("said", "quoted"),
+    [
+        ("I owned it. p95 fell from 2.1 s to 180 ms after I added the index.", "from 2.1 s to 180"),  # not "… to 1"
+        ("I owned it. Errors went from 5% to 0.5% after I added the index.", "from 5% to 0.5%"),
+    ],
+)
+def test_a_result_quote_keeps_its_whole_numbers(said: str, quoted: str) -> None:
+    card = SCORER.score([AnswerForScoring(question_id="q-intro", text=said)], example_template())
+    ownership = next(c for c in card.criteria if c.criterion_id == "c-ownership")
+    assert [e.text for e in ownership.evidence if e.rule == "structure:result"] == [quoted]
+
+
 def test_literal_matches_still_count() -> None:
     literal = score("Caching is what I would add first, in front of the database.").evidence
     span = next(e for e in literal if e.rule == "evidence:cache the responses" and e.similarity is None)
