@@ -48,9 +48,9 @@ class ResultRow(BaseModel):
     decision: str | None = Field(default=None, description="The team's decision (advance, hold, reject), if any.")
     rules_fired: list[str] = Field(
         default_factory=list,
-        description="The scoring rules (keyword_list, rubric_paste, question_echo, repetition, off_topic, not_english) "
-        "that fired on an engine score that still counts, i.e. of a criterion no reviewer has set: look at the "
-        "interview before acting on its total.",
+        description="The scoring rules (keyword_list, rubric_paste, question_echo, repetition, copied_answer, "
+        "off_topic, not_english) that fired on an engine score that still counts, i.e. of a criterion no reviewer "
+        "has set: look at the interview before acting on its total.",
     )
     created_at: datetime
     finished_at: datetime | None

@@ -214,6 +214,25 @@ def test_a_gamed_answer_beside_honest_ones_is_left_out_not_the_whole_criterion_c
     assert only_gamed.score <= 1.0  # every answer gamed: the cap applies
 
 
+def test_one_answer_given_again_to_another_question_is_a_copy_and_counts_once() -> None:
+    two_questions = CONTENT.model_copy(
+        update={"questions": [QuestionSpec(id="q1", text=QUESTION), QuestionSpec(id="q2", text="What would you add?")]}
+    )
+    first = AnswerForScoring(question_id="q1", text=GOOD)
+    again = AnswerForScoring(question_id="q2", text="As I said: " + GOOD)
+    both = SCORER.score([first, again], two_questions).criteria[0]
+    assert both.score == SCORER.score([first], two_questions).criteria[0].score
+    rule = next(r for r in both.rules if r.rule == "copied_answer")
+    assert rule.fired
+    assert rule.detail.startswith("copied answer: answer to q2: 9")
+    assert "of its words repeat the answer to q1" in rule.detail
+    assert "left out, as if not given" in rule.detail
+    only_q2 = two_questions.model_copy(update={"criteria": [SCALING.model_copy(update={"question_ids": ["q2"]})]})
+    assert SCORER.score([first, again], only_q2).criteria[0].score <= 1.0  # nothing else answers q2: capped
+    other = AnswerForScoring(question_id="q2", text="I would also add rate limits per customer and alerts on p95.")
+    assert "copied_answer" not in fired(SCORER.score([first, other], two_questions).criteria[0])
+
+
 POINTS = ["caching", "load balancer", "profiling", "database index", "read replicas"]
 FIVE_POINTS = CONTENT.model_copy(update={"criteria": [SCALING.model_copy(update={"evidence_phrases": POINTS})]})
 GLUED = {

@@ -22,6 +22,9 @@ apply.
 - repetition: a third or more of an answer's sentences (at least 2) say the same words as an earlier one (sentences
   of only function words and acknowledgements such as "Okay." or "Yeah, right." do not count).
   Repeated sentences never count twice (`without_repeats`); this rule caps what is left at 1.0.
+- copied_answer: an answer of 8 words or more whose words lie, 60 % or more of them, in runs of 3 words of an
+  earlier answer of the same interview (the same prepared text given to several questions: it would count as an
+  answer to each, and a long one would lift every length feature). Cap 1.0.
 - off_topic: an answer of 8 words or more that is not about its question (similarity below 0.10) nor like any
   reference or example answer of the criteria that score it (below 0.25), and shows no rubric point, by its words or
   by meaning. Cap 0.5.
@@ -75,6 +78,7 @@ STRUNG_OWN_WORDS = 2
 ECHO_MIN_WORDS = 4
 ECHO_OWN_WORDS = 3
 OFF_TOPIC_MIN_WORDS = 8
+COPY_MIN_WORDS = 8
 REPEATED_SHARE = 1 / 3
 OFF_TOPIC_SIMILARITY = 0.10
 ACKNOWLEDGEMENTS = frozenset(  # said between sentences: a transcript has "Okay." or "Yeah." as sentences of their own
@@ -86,6 +90,7 @@ RULE_NAMES = {  # each capping rule in a reviewer's words
     "rubric_paste": "rubric paste",
     "question_echo": "question echo",
     "repetition": "repetition",
+    "copied_answer": "copied answer",
     "off_topic": "off topic",
     "not_english": "not in English",
 }
@@ -95,6 +100,7 @@ CAPS = {
     "rubric_paste": 0.5,
     "question_echo": 0.5,
     "repetition": 1.0,
+    "copied_answer": 1.0,
     "off_topic": 0.5,
     "not_english": 1.0,
 }
@@ -228,12 +234,18 @@ def _own_words(text: str, question: str) -> int:
 
 
 def answer_findings(
-    answer: AnswerForScoring, criterion: CriterionSpec, questions: dict[str, str], rubric: Sequence[CriterionSpec]
+    answer: AnswerForScoring,
+    criterion: CriterionSpec,
+    questions: dict[str, str],
+    rubric: Sequence[CriterionSpec],
+    earlier: Sequence[AnswerForScoring] = (),
 ) -> dict[str, str]:
     """The rules about one answer (all but off_topic) that fire on it, each with its explanation. `rubric` is every
     criterion of the template: an answer that strings the points of this criterion or of another one that reads it
-    together is a paste here too, and the other criteria's points are the rubric's words, not the answer's own."""
+    together is a paste here too, and the other criteria's points are the rubric's words, not the answer's own.
+    `earlier` are the interview's answers given before this one (copied_answer)."""
     question_id = answer.scope_id or answer.question_id
+    copied_from = _copied_from(answer.text, tuple((a.question_id, a.text) for a in earlier))
     groups = tuple(tuple(group) for group in phrase_groups(criterion))
     others = tuple(  # the points of the other criteria that read this answer (lists there are answers, not tricks)
         tuple(tuple(group) for group in phrase_groups(c))
@@ -249,7 +261,19 @@ def answer_findings(
         _rubric_text(criterion),
         lists_expected=expects_lists(criterion),
     )
+    if copied_from is not None:
+        found += (("copied_answer", f"answer to {answer.question_id}: {copied_from}"),)
     return dict(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def _copied_from(text: str, earlier: tuple[tuple[str, str], ...]) -> str | None:
+    """How much of `text` repeats an earlier answer (question id, text), when that makes it a copy."""
+    if len(words(text)) < COPY_MIN_WORDS:
+        return None
+    shares = [(covered_share(text, theirs), question_id) for question_id, theirs in earlier]
+    share, question_id = max(shares, default=(0.0, ""))
+    return f"{share:.0%} of its words repeat the answer to {question_id}" if share >= COPIED_SHARE else None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -187,7 +187,8 @@ def score_criterion(
     gamed: dict[str, str] = {}
     honest = []
     for answer in scope:
-        found = gaming.answer_findings(answer, criterion, questions, rubric)
+        earlier = answers[: next(i for i, given in enumerate(answers) if given is answer)]
+        found = gaming.answer_findings(answer, criterion, questions, rubric, earlier)
         gamed = found | gamed  # the first answer a rule fires on explains it
         if not found:
             honest.append(answer)
