@@ -138,18 +138,28 @@ class SessionView:
         return asked
 
     def answers_for_scoring(self) -> list[AnswerForScoring]:
-        """Answers in question order, ready for the rubric engine."""
-        return [
-            AnswerForScoring(
-                question_id=q.id,
-                text=a.text,
-                seconds_used=a.seconds_used,
-                words_per_minute=(a.transcript or {}).get("words_per_minute"),
-                scope_id=parent,
-            )
-            for q, parent in self.asked()
-            if (a := self.answers.get(q.id)) is not None
-        ]
+        """Answers in question order, ready for the rubric engine; a question the candidate went past without an
+        answer (once the interview is over: every one) as a blank answer, which the engine counts as not answered."""
+        over = self.session.status in (SessionStatus.FINISHED, SessionStatus.FINALIZED)
+        current = self.current_question  # None unless in progress
+        before_current = current is not None
+        found: list[AnswerForScoring] = []
+        for question, parent in self.asked():
+            before_current = before_current and current is not None and question.id != current.id
+            answer = self.answers.get(question.id)
+            if answer is not None:
+                found.append(
+                    AnswerForScoring(
+                        question_id=question.id,
+                        text=answer.text,
+                        seconds_used=answer.seconds_used,
+                        words_per_minute=(answer.transcript or {}).get("words_per_minute"),
+                        scope_id=parent,
+                    )
+                )
+            elif over or before_current:
+                found.append(AnswerForScoring(question_id=question.id, text="", scope_id=parent))
+        return found
 
     def questions_public(self) -> list[QuestionPublic]:
         return [QuestionPublic(id=q.id, text=q.text, time_limit_s=q.time_limit_s) for q in self.content.questions]

@@ -95,6 +95,27 @@ def test_a_whole_interview_over_the_api(app_process: AppProcess) -> None:
         assert client.get(body["pdf_url"]).status_code == 401
 
 
+def test_a_question_passed_without_an_answer_counts_as_not_answered(app_process: AppProcess) -> None:
+    with app_process.client() as client:
+        started = start(client, create_template(client)["family_id"])
+        with ws_connect(app_process, started["session_id"], started["ws_token"]) as ws:
+            receive_until(ws, "state")
+            ws.send(json.dumps({"type": "next"}))  # q-pipeline left without an answer
+            assert receive_until(ws, "question")["question"]["id"] == "q-failure"
+            ws.send(json.dumps({"type": "answer", "question_id": "q-failure", "text": ANSWER_2}))
+            receive_until(ws, "ack")
+            ws.send(json.dumps({"type": "finish"}))
+            receive_until(ws, "report")
+        report = client.post(
+            "/report/finalize", json={"session_id": started["session_id"]}, headers=admin_headers()
+        ).json()["report"]
+    story = next(c for c in report["scores"]["criteria"] if c["criterion_id"] == "c-story")
+    length = next(r for r in story["rules"] if r["rule"] == "length")
+    assert length["detail"].startswith("length: 21, 0 words")
+    assert length["detail"].endswith("; not answered: q-pipeline")
+    assert [a["answer"] for a in report["answers"]] == ["", ANSWER_2]
+
+
 def test_the_candidate_never_downloads_the_report(app_process: AppProcess) -> None:
     """The session token the candidate's browser holds (for speech) opens no report: it has the rubric and scores."""
     with app_process.client() as client:

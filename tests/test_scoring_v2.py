@@ -203,8 +203,8 @@ def test_a_gamed_answer_beside_honest_ones_is_left_out_not_the_whole_criterion_c
     honest = AnswerForScoring(question_id="q1", text=GOOD)
     keywords = AnswerForScoring(question_id="q2", text=GAMED["keyword_list"])
     both = SCORER.score([honest, keywords], two_questions).criteria[0]
-    alone = SCORER.score([honest], two_questions).criteria[0]
-    assert both.score == alone.score > 1.0  # the keyword list earns nothing and takes nothing away
+    skipped = SCORER.score([honest, AnswerForScoring(question_id="q2", text="")], two_questions).criteria[0]
+    assert both.score == skipped.score > 1.0  # the keyword list earns what a question left blank does, no cap
     rule = next(r for r in both.rules if r.rule == "keyword_list")
     assert rule.fired
     assert "left out" in rule.detail
@@ -221,7 +221,8 @@ def test_one_answer_given_again_to_another_question_is_a_copy_and_counts_once() 
     first = AnswerForScoring(question_id="q1", text=GOOD)
     again = AnswerForScoring(question_id="q2", text="As I said: " + GOOD)
     both = SCORER.score([first, again], two_questions).criteria[0]
-    assert both.score == SCORER.score([first], two_questions).criteria[0].score
+    skipped = SCORER.score([first, AnswerForScoring(question_id="q2", text="")], two_questions).criteria[0]
+    assert both.score == skipped.score  # the copy counts as q2 not answered
     rule = next(r for r in both.rules if r.rule == "copied_answer")
     assert rule.fired
     assert rule.detail.startswith("copied answer: answer to q2: 9")
@@ -231,6 +232,17 @@ def test_one_answer_given_again_to_another_question_is_a_copy_and_counts_once() 
     assert SCORER.score([first, again], only_q2).criteria[0].score <= 1.0  # nothing else answers q2: capped
     other = AnswerForScoring(question_id="q2", text="I would also add rate limits per customer and alerts on p95.")
     assert "copied_answer" not in fired(SCORER.score([first, other], two_questions).criteria[0])
+
+
+def test_a_question_left_blank_counts_as_not_answered_and_never_beats_an_answer() -> None:
+    two_questions = CONTENT.model_copy(
+        update={"questions": [QuestionSpec(id="q1", text=QUESTION), QuestionSpec(id="q2", text="What would you add?")]}
+    )
+    first = AnswerForScoring(question_id="q1", text=GOOD)
+    blank = SCORER.score([first, AnswerForScoring(question_id="q2", text="")], two_questions).criteria[0]
+    brief = SCORER.score([first, AnswerForScoring(question_id="q2", text="Rate limits.")], two_questions).criteria[0]
+    assert blank.score < brief.score
+    assert next(r.detail for r in blank.rules if r.rule == "length").endswith("; not answered: q2")
 
 
 POINTS = ["caching", "load balancer", "profiling", "database index", "read replicas"]

@@ -2,9 +2,9 @@
 
 Every rule is listed in the report, fired or not; a fired rule's points are what its cap took away. The rules
 about one answer (all but off_topic) judge each answer in the criterion's scope on its own: when other answers
-in scope are honest, a gamed answer is left out (scored as if it had not been given) and caps nothing, so one
-keyword list does not wipe out what the candidate's other answers showed; when every answer is gamed, the caps
-apply.
+in scope are honest, a gamed answer is left out (scored as if it had not been given: as a question left blank) and
+caps nothing, so one keyword list does not wipe out what the candidate's other answers showed; when every answer
+is gamed, the caps apply.
 - keyword_list: an answer of 8 words or more in which under 12 % are function words ("the", "and", "we",
   "because", …); English sentences have about 40–55 %, terse technical ones 20–30 %. Cap 1.0.
 - rubric_paste: the rubric's own words make 60 % or more of an answer: literal matches of evidence phrases from

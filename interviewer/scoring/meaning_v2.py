@@ -1,7 +1,7 @@
 """Scoring v2 ("meaning-v2"): rubric points found by meaning, reference answers, level anchors, no gaming.
 
 For one criterion, the answers in scope are those of `criterion.question_ids` (all when empty), blank ones
-left out; a sentence said again in the same answer counts once. Every comparison is the cosine of two
+left out (but for length); a sentence said again in the same answer counts once. Every comparison is the cosine of two
 sentence embeddings (`interviewer.embeddings`), rounded to 3 decimals so that float noise cannot flip a
 threshold, and turned into credit by `credit(s) = clip((s − FLOOR) / (FULL − FLOOR), 0, 1)`.
 
@@ -23,7 +23,9 @@ Features, each in 0..1:
   answers are at least ANCHOR_CLOSE similar to it; otherwise the report says that no example is close.
 - structure (with `structure_cues`): share of situation / task / action / result present (STRUCTURE_CUES_V2).
 - length: log(1 + words) / log(1 + expected_words_max), at most 1, averaged over the answers: people who
-  explain more tend to be graded higher, with diminishing returns.
+  explain more tend to be graded higher, with diminishing returns. A question in scope the candidate left blank
+  (given as an answer with no text: `SessionView.answers_for_scoring` gives every question passed without an
+  answer so) or whose answer a gaming rule left out counts as 0 words: skipping a question never beats answering it.
 The similarity of each answer to its question, and to the reference and example answers of the criteria that score
 it, is reported (no points); they decide the off_topic rule.
 
@@ -184,6 +186,7 @@ def score_criterion(
     scope = [a for a in answers if in_scope(a, criterion) and a.text.strip()]
     if not scope:
         return no_answer(criterion)
+    not_given = [a.question_id for a in answers if in_scope(a, criterion) and not a.text.strip()]
     gamed: dict[str, str] = {}
     honest = []
     for answer in scope:
@@ -194,6 +197,7 @@ def score_criterion(
             honest.append(answer)
     left_out = 0 < len(honest) < len(scope)
     if left_out:
+        not_given += [a.question_id for a in scope if a not in honest]
         scope = honest  # a gamed answer beside honest ones counts as not given
     evidence: list[EvidenceSpan] = []
     rules: list[RuleResult] = []
@@ -222,7 +226,7 @@ def score_criterion(
         features["structure"] = (share, f"structure: {round(share * 4)} of 4 parts (situation, task, action, result)")
     if groups or criterion.reference_answer:
         features["vocabulary"] = _vocabulary(deduped, criterion, questions)
-    features["length"] = _length(deduped, criterion)
+    features["length"] = _length(deduped, criterion, not_given)
     total_weight = sum(WEIGHTS[name] for name in features)
     raw = 0.0
     for name, (feature, detail) in features.items():
@@ -487,8 +491,12 @@ def criterion_text(criterion: CriterionSpec) -> str:
     )
 
 
-def _length(answers: list[AnswerForScoring], criterion: CriterionSpec) -> tuple[float, str]:
-    counts = [len(words(a.text)) for a in answers]
+def _length(answers: list[AnswerForScoring], criterion: CriterionSpec, not_given: list[str]) -> tuple[float, str]:
+    """The length feature; a question in scope left unanswered (or whose answer is left out) counts as 0 words."""
+    counts = [len(words(a.text)) for a in answers] + [0] * len(not_given)
     ceiling = math.log1p(criterion.expected_words_max)
     feature = sum(min(1.0, math.log1p(n) / ceiling) for n in counts) / len(counts)
-    return feature, f"length: {', '.join(map(str, counts))} words (full credit at {criterion.expected_words_max})"
+    unanswered = f"; not answered: {', '.join(not_given)}" if not_given else ""
+    return feature, (
+        f"length: {', '.join(map(str, counts))} words (full credit at {criterion.expected_words_max}){unanswered}"
+    )
