@@ -193,6 +193,7 @@ def test_a_gamed_answer_scores_low_and_names_its_rule(rule: str) -> None:
 def test_a_spoken_answer_with_okay_and_yeah_between_its_sentences_is_no_repetition() -> None:
     said = "Okay. So first I'd profile it. Okay. Then I'd add an index. Okay. And then caching. Yeah. Yeah."
     assert "repetition" not in fired(score(said))
+    assert "repetition" not in fired(score("I'd add a cache. Thank you. I'd add an index. Thank you. Thank you."))
     assert "repetition" in fired(score("Okay. I'd cache it. Okay. I'd cache it. Yeah. I'd cache it."))
 
 

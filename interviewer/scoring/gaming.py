@@ -81,8 +81,9 @@ OFF_TOPIC_MIN_WORDS = 8
 COPY_MIN_WORDS = 8
 REPEATED_SHARE = 1 / 3
 OFF_TOPIC_SIMILARITY = 0.10
-ACKNOWLEDGEMENTS = frozenset(  # said between sentences: a transcript has "Okay." or "Yeah." as sentences of their own
-    ["okay", "ok", "yeah", "yes", "yep", "right", "alright", "sure", "um", "uh", "erm", "er", "hmm", "mm", "mhm"]
+ACKNOWLEDGEMENTS = frozenset(  # said between sentences: a transcript has "Okay." or "Yeah." as sentences of their own,
+    # and "Thank you." (speech-to-text models also write it into silence)
+    ["okay", "ok", "yeah", "yes", "yep", "right", "alright", "sure", "um", "uh", "erm", "hmm", "mm", "thank", "thanks"]
 )
 OFF_TOPIC_EXAMPLES = 0.25  # genuine answers to the example template are 0.31–0.75 similar to its examples
 RULE_NAMES = {  # each capping rule in a reviewer's words
