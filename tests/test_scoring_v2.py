@@ -443,6 +443,18 @@ def test_a_strong_story_barely_like_its_open_question_is_not_off_topic() -> None
     assert relevance.startswith("similarity to the question: 0.08, to the rubric's reference and example answers: 0.7")
 
 
+def test_an_answer_that_shows_another_criterions_point_is_not_off_topic_for_a_criterion_without_points() -> None:
+    story = "At Acme our search API timed out. I profiled it, added an index and cached the facet counts in Redis."
+    bare = {"reference_answer": "", "level_examples": ["", "", "", "", ""]}  # only the points tell what is on topic
+    plain = example_template()
+    plain = plain.model_copy(update={"criteria": [c.model_copy(update=bare) for c in plain.criteria]})
+    card = SCORER.score([AnswerForScoring(question_id="q-intro", text=story)], plain)
+    assert not any("off_topic" in fired(c) for c in card.criteria), card.criteria  # Technical depth's points show
+    weather = "The weather today is nice and sunny, and I took my dog for a long walk in the park this morning."
+    card = SCORER.score([AnswerForScoring(question_id="q-intro", text=weather)], plain)
+    assert all("off_topic" in fired(c) for c in card.criteria)
+
+
 def test_an_answer_off_its_open_question_and_unlike_the_rubric_examples_is_off_topic() -> None:
     weather = "The weather today is nice and sunny, and I took my dog for a long walk in the park this morning."
     card = SCORER.score([AnswerForScoring(question_id="q-intro", text=weather)], example_template())

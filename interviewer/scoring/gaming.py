@@ -26,8 +26,8 @@ is gamed, the caps apply.
   earlier answer of the same interview (the same prepared text given to several questions: it would count as an
   answer to each, and a long one would lift every length feature). Cap 1.0.
 - off_topic: an answer of 8 words or more that is not about its question (similarity below 0.10) nor like any
-  reference or example answer of the criteria that score it (below 0.25), and shows no rubric point, by its words or
-  by meaning. Cap 0.5.
+  reference or example answer of the criteria that score it (below 0.25), and shows no rubric point of any of them,
+  by its words or by meaning. Cap 0.5.
 - not_english: an answer written in another language (`interviewer.scoring.language`), which the model and these
   rules cannot read: it says so and asks for a person instead of calling the answer a keyword list off the question
   (neither of those fires on it). Cap 1.0, as for a keyword list.

@@ -425,14 +425,17 @@ def _relevance(
     answers: list[_Answer], questions: dict[str, str], rubric: Sequence[CriterionSpec], embedder: SentenceEmbedder
 ) -> tuple[str, gaming.Away | None]:
     """How close each answer is in meaning to its question, and to the reference and example answers of the criteria
-    that score it: an explanation, and the answer furthest from both when it is under both off_topic thresholds.
+    that score it: an explanation, and the answer furthest from both when it is under both off_topic thresholds and
+    shows no point of any criterion that scores it.
     An open question ("Tell me about a system you built") is often only 0.0–0.2 similar to a strong answer, which
     is 0.3–0.75 similar to the rubric's examples of an answer to it."""
     pairs: list[tuple[float, float | None]] = []
+    read: list[_Answer] = []
     for answer in answers:
         question = questions.get(answer.source.scope_id or answer.source.question_id, "")
         if not question:
             continue
+        read.append(answer)
         to_question = float(_similarity(answer.vector[None, :], embedder.embed([question]))[0, 0])
         examples = [
             text
@@ -455,10 +458,24 @@ def _relevance(
         which += f"off_topic under {gaming.OFF_TOPIC_SIMILARITY:.2f} "
     away = [
         gaming.Away(q, e)
-        for q, e in pairs
-        if q < gaming.OFF_TOPIC_SIMILARITY and (e is None or e < gaming.OFF_TOPIC_EXAMPLES)
+        for answer, (q, e) in zip(read, pairs, strict=True)
+        if q < gaming.OFF_TOPIC_SIMILARITY
+        and (e is None or e < gaming.OFF_TOPIC_EXAMPLES)
+        and not _shows_a_point(answer, rubric, embedder)
     ]
     return f"{detail} ({which}with no rubric point)", min(away, key=lambda a: a.question, default=None)
+
+
+def _shows_a_point(answer: _Answer, rubric: Sequence[CriterionSpec], embedder: SentenceEmbedder) -> bool:
+    """Whether the answer shows a point of any criterion that scores it, by its words or by meaning (then it is about
+    its question, however little its words resemble the question's)."""
+    return any(
+        _literal_span([answer], group) is not None or credit(found[0], EVIDENCE_SIMILARITY) > 0
+        for criterion in rubric
+        if in_scope(answer.source, criterion)
+        for group in phrase_groups(criterion)
+        if (found := _best_unit([answer], embedder.embed(group))) is not None
+    )
 
 
 def _vocabulary(
