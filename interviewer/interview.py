@@ -142,10 +142,11 @@ class SessionView:
         answer (once the interview is over: every one) as a blank answer, which the engine counts as not answered."""
         over = self.session.status in (SessionStatus.FINISHED, SessionStatus.FINALIZED)
         current = self.current_question  # None unless in progress
-        before_current = current is not None
+        passed = current is not None  # the questions before the current one
         found: list[AnswerForScoring] = []
         for question, parent in self.asked():
-            before_current = before_current and current is not None and question.id != current.id
+            if current is not None and question.id == current.id:
+                passed = False
             answer = self.answers.get(question.id)
             if answer is not None:
                 found.append(
@@ -157,7 +158,7 @@ class SessionView:
                         scope_id=parent,
                     )
                 )
-            elif over or before_current:
+            elif over or passed:
                 found.append(AnswerForScoring(question_id=question.id, text="", scope_id=parent))
         return found
 
