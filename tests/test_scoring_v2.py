@@ -11,7 +11,18 @@ import pytest
 from pypdf import PdfReader
 
 from interviewer.embeddings import MODEL_SHA256, SentenceEmbedder
-from interviewer.models import CriterionSpec, QuestionSpec, Template, TemplateContent
+from interviewer.interview import SessionView
+from interviewer.models import (
+    Answer,
+    CriterionSpec,
+    InterviewSession,
+    Invite,
+    QuestionSpec,
+    SessionStatus,
+    Template,
+    TemplateContent,
+    utc_now,
+)
 from interviewer.report.pdf import render_pdf
 from interviewer.scoring import AnswerForScoring, CriterionScore, RubricScorer
 from interviewer.scoring.agreement import spearman, stuffed_answers
@@ -565,3 +576,24 @@ def test_honest_interview_answers_fire_no_capping_rule_and_rank_like_their_level
         levels.append(answer["level"])
         scores.append(next(c.score for c in card.criteria if c.criterion_id == judged))
     assert spearman(scores, levels) >= 0.8  # 0.90 when written
+
+
+@pytest.mark.parametrize(
+    ("status", "scored"),
+    [
+        (SessionStatus.IN_PROGRESS, [("q-intro", "answered"), ("q-incident", "")]),  # q-scale is being asked
+        (SessionStatus.FINISHED, [("q-intro", "answered"), ("q-incident", ""), ("q-scale", "")]),
+    ],
+)
+def test_questions_passed_without_an_answer_are_scored_as_blank(
+    status: SessionStatus, scored: list[tuple[str, str]]
+) -> None:
+    content = example_template()
+    view = SessionView(
+        InterviewSession(id="s", invite_id=1, template_id=1, status=status, current_index=2),
+        Template(id=1, family_id="f", name=content.name, content=content.model_dump()),
+        content,
+        Invite(id=1, token_hash="h", template_family_id="f", candidate_name="C", expires_at=utc_now()),
+        {"q-intro": Answer(session_id="s", question_id="q-intro", text="answered")},
+    )
+    assert [(a.question_id, a.text) for a in view.answers_for_scoring()] == scored
