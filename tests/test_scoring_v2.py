@@ -113,6 +113,7 @@ def test_a_quote_does_not_stop_at_a_decimal_point_or_an_abbreviation() -> None:
     [
         ("I owned it. p95 fell from 2.1 s to 180 ms after I added the index.", "from 2.1 s to 180"),  # not "… to 1"
         ("I owned it. Errors went from 5% to 0.5% after I added the index.", "from 5% to 0.5%"),
+        ("I owned it. Throughput went from 2k to 50k events per second.", "from 2k to 50k"),
     ],
 )
 def test_a_result_quote_keeps_its_whole_numbers(said: str, quoted: str) -> None:

@@ -138,7 +138,7 @@ STRUCTURE_CUES_V2 = {  # rules v1's cues, and the many other ways people tell th
         "faster",
         "fewer",
         "so that",
-        r"\bfrom \$?\d[\d.,]*%?\s*\w*\s+(?:down |up )?to \$?\d(?:[\d.,]*\d)?%?",
+        r"\bfrom \$?\d[\d.,]*%?\s*\w*\s+(?:down |up )?to \$?\d(?:[\w.,]*\w)?%?",
     ),
 }
 VOCABULARY_FULL = 8
