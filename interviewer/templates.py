@@ -185,11 +185,12 @@ def example_template() -> TemplateContent:
                     "Clear story with measured results",
                 ],
                 evidence_phrases=[
-                    "i led | i owned | i was responsible | my task was | my role was | i took ownership",
+                    "i led | i owned | i was responsible | my task was | my role was | i took ownership | tech lead "
+                    "| i was in charge",
                     "postmortem | post-mortem | root cause | we found the cause",
                     "the result was | as a result | measurable result | we cut | improved by",
                     "i decided | i chose | i proposed | i made the call",
-                    "i measured | we measured | dropped from | fell from | went down from",
+                    "i measured | we measured | dropped from | fell from | went down from | went from | rose from",
                 ],
                 evidence_needed=2,
                 reference_answer="At my last job a service we ran was too slow for our customers. I was responsible "
