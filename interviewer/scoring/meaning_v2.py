@@ -429,13 +429,11 @@ def _relevance(
     shows no point of any criterion that scores it.
     An open question ("Tell me about a system you built") is often only 0.0–0.2 similar to a strong answer, which
     is 0.3–0.75 similar to the rubric's examples of an answer to it."""
-    pairs: list[tuple[float, float | None]] = []
-    read: list[_Answer] = []
+    pairs: list[tuple[_Answer, float, float | None]] = []
     for answer in answers:
         question = questions.get(answer.source.scope_id or answer.source.question_id, "")
         if not question:
             continue
-        read.append(answer)
         to_question = float(_similarity(answer.vector[None, :], embedder.embed([question]))[0, 0])
         examples = [
             text
@@ -445,12 +443,12 @@ def _relevance(
             if text
         ]
         to_examples = float(_similarity(answer.vector[None, :], embedder.embed(examples)).max()) if examples else None
-        pairs.append((to_question, to_examples))
+        pairs.append((answer, to_question, to_examples))
     if not pairs:
         return "similarity to the question: no question text", None
     which = f"the lowest of {len(pairs)} answers; " if len(pairs) > 1 else ""
-    detail = f"similarity to the question: {min(q for q, _ in pairs):.2f}"
-    nearest = [e for _, e in pairs if e is not None]
+    detail = f"similarity to the question: {min(q for _, q, _ in pairs):.2f}"
+    nearest = [e for _, _, e in pairs if e is not None]
     if nearest:
         detail += f", to the rubric's reference and example answers: {min(nearest):.2f}"
         which += f"off_topic under {gaming.OFF_TOPIC_SIMILARITY:.2f} and {gaming.OFF_TOPIC_EXAMPLES:.2f} "
@@ -458,7 +456,7 @@ def _relevance(
         which += f"off_topic under {gaming.OFF_TOPIC_SIMILARITY:.2f} "
     away = [
         gaming.Away(q, e)
-        for answer, (q, e) in zip(read, pairs, strict=True)
+        for answer, q, e in pairs
         if q < gaming.OFF_TOPIC_SIMILARITY
         and (e is None or e < gaming.OFF_TOPIC_EXAMPLES)
         and not _shows_a_point(answer, rubric, embedder)
