@@ -141,8 +141,8 @@ class CandidateInterview:
         self.session_id = session_id
         self.monitor: AttentionMonitor | None = None
         self.camera = "off"
-        self.practising = practising  # after consent, until the candidate starts the real questions, or reopens the
-        # page after them (`SessionView.before_first_question`): a reload while practising practises on
+        self.practising = practising  # from consent until the candidate starts the real questions; a page opened
+        # before the first question was heard starts here too (`SessionView.before_first_question`)
         self.flags_before: str | None = None  # the last question, once answered: its flags are shown before finishing
 
     @ui.refreshable_method
