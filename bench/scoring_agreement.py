@@ -260,10 +260,13 @@ def answers_for(text: str, content: TemplateContent) -> list[AnswerForScoring]:
     return [AnswerForScoring(question_id=content.questions[0].id, text=text)]
 
 
+EMBEDDER: Callable[[], SentenceEmbedder] = SentenceEmbedder  # bench/larger_model.py runs another model
+
+
 def engine(name: str) -> ScoreFn:
     """A scorer with its own (cold) embedding cache; every engine goes through `RubricScorer.score_many`, in
     batches as `POST /api/score` takes them. The template variant picks the engine (see `variant`)."""
-    embedder = SentenceEmbedder()
+    embedder = EMBEDDER()
     if name != "v1":
         embedder.load()  # not timed: the app loads the model once at start
     scorer = RubricScorer(embedder)
