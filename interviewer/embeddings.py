@@ -146,6 +146,16 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return unit
 
 
+def padded(batch: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """The id lists of one batch as a (batch, longest) array padded with `pad_id`, and its mask (1 on real pieces)."""
+    ids_array = np.full((len(batch), max(len(ids) for ids in batch)), pad_id, dtype=np.int64)
+    mask = np.zeros_like(ids_array)
+    for row, ids in enumerate(batch):
+        ids_array[row, : len(ids)] = ids
+        mask[row, : len(ids)] = 1
+    return ids_array, mask
+
+
 class SentenceEmbedder:
     """Unit-length 384-d sentence vectors; loaded on first use, safe to call from several threads."""
 
@@ -212,12 +222,7 @@ class SentenceEmbedder:
     def _run_batch(self, batch: list[list[int]]) -> list[np.ndarray]:
         """The word-piece vectors of each id list of one batch (padding masked out)."""
         assert self._session is not None
-        width = max(len(ids) for ids in batch)
-        ids_array = np.zeros((len(batch), width), dtype=np.int64)
-        mask = np.zeros_like(ids_array)
-        for row, ids in enumerate(batch):
-            ids_array[row, : len(ids)] = ids
-            mask[row, : len(ids)] = 1
+        ids_array, mask = padded(batch, pad_id=0)
         feeds = {"input_ids": ids_array, "attention_mask": mask, "token_type_ids": np.zeros_like(ids_array)}
         hidden: np.ndarray = self._session.run(None, feeds)[0]  # (batch, pieces, 384)
         return [hidden[row, : len(ids)].astype(np.float32) for row, ids in enumerate(batch)]
