@@ -468,11 +468,9 @@ def _shows_a_point(answer: _Answer, rubric: Sequence[CriterionSpec], embedder: S
     """Whether the answer shows a point of any criterion that scores it, by its words or by meaning (then it is about
     its question, however little its words resemble the question's)."""
     return any(
-        _literal_span([answer], group) is not None or credit(found[0], EVIDENCE_SIMILARITY) > 0
+        any(_credits([answer], phrase_groups(criterion), embedder, evidence=[])[0])
         for criterion in rubric
         if in_scope(answer.source, criterion)
-        for group in phrase_groups(criterion)
-        if (found := _best_unit([answer], embedder.embed(group))) is not None
     )
 
 
